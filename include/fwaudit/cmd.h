@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef FWAUDIT_CMD_H
+#define FWAUDIT_CMD_H
+
+#include <stdbool.h>
+
+struct ruleset;
+
+/* Subcommands: each parses its own options, returns an exit code (0/1/2). */
+int cmd_show(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+
+/* The usage of one command, printed by "fwaudit help CMD" and "CMD --help". */
+void cmd_usage(const char *name);
+
+/**
+ * struct source_opts - where a command reads the ruleset from.
+ * @netns: a name under /run/netns, or NULL
+ * @netns_path: a namespace file such as /proc/PID/ns/net, or NULL
+ * @snapshot: a saved snapshot file instead of the live kernel, or NULL
+ */
+struct source_opts {
+	const char *netns;
+	const char *netns_path;
+	const char *snapshot;
+};
+
+/*
+ * Load the ruleset named by @src (live or from a file). Returns 0 and sets
+ * *out (caller frees with ruleset_free()), or prints the error to stderr and
+ * returns EXIT_ERROR.
+ */
+int source_load(const struct source_opts *src, struct ruleset **out);
+
+#endif

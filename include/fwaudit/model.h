@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef FWAUDIT_MODEL_H
+#define FWAUDIT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct strbuf;
+
+/*
+ * The ruleset model: fwaudit's own copy of what the kernel holds, independent
+ * of libnftnl. Containers (tables, chains, sets, ...) have named fields; the
+ * bodies of expressions and stateful objects are kept as the kernel's own
+ * attribute lists, decoded by a table of known attributes (attrs.c), so an
+ * expression or attribute fwaudit does not know is kept raw, never dropped.
+ * Everything in a ruleset is allocated from its arena.
+ */
+
+/* How one attribute's payload is stored. */
+enum attr_kind {
+	ATTR_BIN = 0, /* raw bytes: unknown attribute, or opaque blob */
+	ATTR_U8,
+	ATTR_U16,     /* network byte order on the wire, host order here */
+	ATTR_U32,
+	ATTR_U64,
+	ATTR_STR,
+	ATTR_DATA,    /* NFTA_DATA_VALUE bytes or NFTA_DATA_VERDICT */
+	ATTR_EXPR,    /* one nested expression */
+	ATTR_EXPRS,   /* a list of nested expressions */
+	ATTR_U32_HOST, /* host byte order u32 (compat match/target revision) */
+};
+
+/**
+ * struct verdict - a verdict as the kernel encodes it.
+ * @code: NF_ACCEPT, NF_DROP, NF_QUEUE or NFT_CONTINUE/BREAK/JUMP/GOTO/RETURN
+ * @chain: target chain of jump/goto, else NULL
+ */
+struct verdict {
+	int32_t code;
+	char *chain;
+};
+
+struct expr_list;
+
+/**
+ * struct attr - one netlink attribute of an expression or object body.
+ * @type: the attribute number (NFTA_PAYLOAD_OFFSET, ...)
+ * @kind: enum attr_kind
+ * @len: byte length of @bytes (ATTR_BIN, ATTR_DATA value)
+ */
+struct attr {
+	uint16_t type;
+	uint8_t kind;
+	uint8_t is_verdict; /* ATTR_DATA: @verdict is set, not @bytes */
+	uint32_t len;
+	union {
+		uint64_t num;
+		char *str;
+		uint8_t *bytes;
+		struct verdict *verdict; /* ATTR_DATA holding a verdict */
+		struct expr_list *exprs; /* ATTR_EXPR and ATTR_EXPRS */
+	};
+};
+
+/**
+ * struct expr - one nf_tables expression (or object body).
+ * @name: the kernel's name ("payload", "cmp", ...); for objects the type name
+ * @known: false if the decoder has no attribute table for @name: every
+ *	attribute is then ATTR_BIN and the expression renders raw
+ * @nattrs: number of @attrs, in the order the kernel sent them
+ */
+struct expr {
+	const char *name;
+	bool known;
+	uint16_t nattrs;
+	struct attr *attrs;
+};
+
+struct expr_list {
+	uint32_t n;
+	struct expr *v;
+};
+
+struct table;
+struct chain;
+
+struct rule {
+	struct chain *chain;
+	uint64_t handle;
+	char *comment;      /* from userdata, or NULL */
+	uint8_t *udata;     /* raw userdata, kept for round trips */
+	uint32_t udata_len;
+	struct expr_list exprs;
+};
+
+struct chain {
+	struct table *table;
+	char *name;
+	uint64_t handle;
+	bool base;          /* has a hook */
+	bool has_policy;
+	uint32_t hooknum;
+	int32_t priority;
+	uint32_t policy;    /* NF_ACCEPT / NF_DROP */
+	uint32_t flags;     /* NFT_CHAIN_* */
+	char *type;         /* "filter", "nat", "route" */
+	char **devices;
+	uint32_t ndevices;
+	char *comment;
+	uint8_t *udata;
+	uint32_t udata_len;
+	struct rule **rules;
+	uint32_t nrules, rules_cap;
+};
+
+/**
+ * struct elem - one set element.
+ * @key, @key_end: key bytes (key_end for intervals in concatenations)
+ * @data: map data bytes, or NULL; @verdict for verdict maps, or NULL
+ */
+struct elem {
+	uint32_t flags;     /* NFT_SET_ELEM_INTERVAL_END, NFT_SET_ELEM_CATCHALL */
+	uint32_t key_len, key_end_len, data_len;
+	uint8_t *key, *key_end, *data;
+	struct verdict *verdict;
+	uint64_t timeout, expiration; /* milliseconds, 0 = none */
+	char *objref;
+	uint8_t *udata;
+	uint32_t udata_len;
+	struct expr_list exprs;
+};
+
+struct set {
+	struct table *table;
+	char *name;
+	uint64_t handle;
+	uint32_t flags;     /* NFT_SET_* */
+	uint32_t key_type, key_len;
+	uint32_t data_type, data_len;
+	uint32_t obj_type;
+	uint32_t policy;
+	bool has_policy, has_data_type, has_obj_type, has_desc_size;
+	uint32_t desc_size;
+	uint32_t field_len[16]; /* concatenation field lengths */
+	uint32_t nfields;
+	uint64_t timeout;   /* ms */
+	uint32_t gc_interval; /* ms */
+	uint8_t *udata;
+	uint32_t udata_len;
+	struct expr_list exprs;
+	struct elem *elems;
+	uint32_t nelems, elems_cap;
+};
+
+struct obj {
+	struct table *table;
+	char *name;
+	uint32_t type;      /* NFT_OBJECT_* */
+	uint64_t handle;
+	uint8_t *udata;
+	uint32_t udata_len;
+	char *comment;
+	struct expr body;   /* NFTA_OBJ_DATA, decoded like an expression */
+};
+
+struct flowtable {
+	struct table *table;
+	char *name;
+	uint64_t handle;
+	uint32_t hooknum;
+	int32_t priority;
+	uint32_t flags;
+	char **devices;
+	uint32_t ndevices;
+};
+
+struct table {
+	uint32_t family;    /* NFPROTO_* */
+	char *name;
+	uint64_t handle;
+	uint32_t flags;
+	char *comment;
+	uint8_t *udata;
+	uint32_t udata_len;
+	struct chain **chains;
+	uint32_t nchains, chains_cap;
+	struct set **sets;
+	uint32_t nsets, sets_cap;
+	struct obj **objs;
+	uint32_t nobjs, objs_cap;
+	struct flowtable **flowtables;
+	uint32_t nflowtables, flowtables_cap;
+};
+
+/**
+ * struct ruleset - a consistent copy of one namespace's nf_tables state.
+ * @generation: the generation id the whole copy belongs to
+ * @taken_at: unix time (seconds) of the snapshot
+ * @host, @kernel, @tool: where and by what it was taken
+ */
+struct ruleset {
+	struct arena *arena;
+	uint32_t generation;
+	int64_t taken_at;
+	char *host, *kernel, *tool;
+	struct table **tables;
+	uint32_t ntables, tables_cap;
+};
+
+/* A new, empty ruleset with its own arena. Free with ruleset_free(). */
+struct ruleset *ruleset_new(void);
+void ruleset_free(struct ruleset *rs);
+
+/* Constructors: allocate from @rs's arena and append to the parent. */
+struct table *ruleset_add_table(struct ruleset *rs, uint32_t family, const char *name);
+struct chain *table_add_chain(struct ruleset *rs, struct table *t, const char *name);
+struct rule *chain_add_rule(struct ruleset *rs, struct chain *c);
+struct set *table_add_set(struct ruleset *rs, struct table *t, const char *name);
+struct elem *set_add_elem(struct ruleset *rs, struct set *s);
+struct obj *table_add_obj(struct ruleset *rs, struct table *t, const char *name);
+struct flowtable *table_add_flowtable(struct ruleset *rs, struct table *t, const char *name);
+
+/* Look-ups by name; NULL when absent. */
+struct table *ruleset_find_table(const struct ruleset *rs, uint32_t family, const char *name);
+struct chain *table_find_chain(const struct table *t, const char *name);
+struct set *table_find_set(const struct table *t, const char *name);
+
+/* Number of rules in the whole ruleset. */
+size_t ruleset_count_rules(const struct ruleset *rs);
+
+/* "ip", "ip6", "inet", "arp", "bridge", "netdev"; NULL if unknown. */
+const char *family_name(uint32_t family);
+/* Inverse of family_name(); returns -1 if unknown. */
+int family_parse(const char *name);
+
+/*
+ * Userdata TLVs (libnftnl's NFTNL_UDATA_* layout: u8 type, u8 len, value).
+ * Returns a pointer to the value of the first TLV of @type, or NULL.
+ */
+const uint8_t *udata_find(const uint8_t *udata, uint32_t len, uint8_t type, uint8_t *vlen);
+
+/* ---- attribute tables (attrs.c) ---- */
+
+/**
+ * struct attr_desc - how one attribute of a known expression is decoded.
+ * @type: attribute number
+ * @name: stable name used in JSON
+ * @kind: enum attr_kind
+ */
+struct attr_desc {
+	uint16_t type;
+	const char *name;
+	uint8_t kind;
+};
+
+struct expr_desc {
+	const char *name;
+	const struct attr_desc *attrs;
+	uint16_t nattrs;
+};
+
+/* The table for expression @name, or NULL if fwaudit does not know it. */
+const struct expr_desc *expr_desc_find(const char *name);
+/* The table for the body of an object of type @obj_type, or NULL. */
+const struct expr_desc *obj_desc_find(uint32_t obj_type);
+/* Object type name ("counter", "quota", ...), or NULL. */
+const char *obj_type_name(uint32_t obj_type);
+int obj_type_parse(const char *name);
+/* The descriptor of attribute @type in @d, or NULL. */
+const struct attr_desc *expr_desc_attr(const struct expr_desc *d, uint16_t type);
+/* The descriptor named @name in @d, or NULL. */
+const struct attr_desc *expr_desc_attr_by_name(const struct expr_desc *d, const char *name);
+
+/* True when @a holds a verdict (ATTR_DATA from NFTA_DATA_VERDICT). */
+static inline bool attr_is_verdict(const struct attr *a)
+{
+	return a->kind == ATTR_DATA && a->is_verdict;
+}
+
+/* Accessors: the attribute of @type in @e, or NULL / false if absent. */
+const struct attr *expr_attr(const struct expr *e, uint16_t type);
+bool expr_has(const struct expr *e, uint16_t type);
+/* Numeric attribute value, or @def if absent. */
+uint64_t expr_num(const struct expr *e, uint16_t type, uint64_t def);
+const char *expr_str(const struct expr *e, uint16_t type);
+bool expr_is(const struct expr *e, const char *name);
+
+/* ---- JSON (json_save.c, json_load.c) ---- */
+
+/*
+ * Serialise @rs as the stable snapshot JSON (documented in
+ * docs/snapshot-format.md) into @out. Deterministic: the same model always
+ * gives the same bytes.
+ */
+void ruleset_to_json(const struct ruleset *rs, struct strbuf *out);
+
+/*
+ * Parse snapshot JSON. On success returns 0 and sets *out (caller frees with
+ * ruleset_free()). On error returns -EINVAL and writes "FILE:LINE:COL: what"
+ * into @err (caller releases it).
+ */
+int ruleset_from_json(const char *text, size_t len, const char *filename,
+		      struct ruleset **out, struct strbuf *err);
+
+/* ---- nft-syntax rendering (render*.c) ---- */
+
+struct render_opts {
+	bool numeric;     /* reserved: print numbers instead of names */
+	bool handles;     /* print "# handle N" like nft -a */
+};
+
+/* Render the whole ruleset like `nft list ruleset` into @out. */
+void ruleset_render(const struct ruleset *rs, const struct render_opts *o, struct strbuf *out);
+/*
+ * Render one rule's statements (without indentation or newline) into @out.
+ * Returns the number of expressions rendered raw (0 = fully decoded).
+ */
+unsigned rule_render(const struct rule *r, const struct render_opts *o, struct strbuf *out);
+
+#endif

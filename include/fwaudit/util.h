@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef FWAUDIT_UTIL_H
+#define FWAUDIT_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes shared by every command (see DESIGN.md). */
+enum {
+	EXIT_CLEAN = 0,
+	EXIT_FINDINGS = 1,
+	EXIT_ERROR = 2,
+};
+
+/*
+ * Allocation wrappers: out of memory aborts with a message, so callers never
+ * check for NULL. The caller owns the result and frees it with free().
+ */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+__attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
+
+/**
+ * struct strbuf - growable NUL-terminated byte buffer.
+ * @buf: the bytes, always NUL-terminated once anything was added
+ * @len: bytes used, without the NUL
+ * @alloc: bytes allocated
+ *
+ * Initialise with STRBUF_INIT; release with strbuf_release().
+ */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+#define STRBUF_INIT { NULL, 0, 0 }
+
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, char c);
+__attribute__((format(printf, 2, 3))) void strbuf_addf(struct strbuf *sb, const char *fmt, ...);
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Drop everything after the first @len bytes. */
+void strbuf_truncate(struct strbuf *sb, size_t len);
+/* Hand the buffer to the caller (who frees it) and reset @sb. Never NULL. */
+char *strbuf_detach(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+
+/**
+ * struct arena - bump allocator for objects that live and die together.
+ *
+ * A snapshot's many small objects (expressions, attributes, names) come from
+ * one arena, so building is cheap and freeing is one call.
+ */
+struct arena;
+struct arena *arena_new(void);
+/* Zeroed memory from @a, aligned for any type; lives until arena_free(). */
+void *arena_alloc(struct arena *a, size_t size);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+void *arena_memdup(struct arena *a, const void *p, size_t n);
+/* Bytes handed out so far (for statistics). */
+size_t arena_used(const struct arena *a);
+void arena_free(struct arena *a);
+
+/* Print "fwaudit: " + message to stderr. */
+__attribute__((format(printf, 1, 2))) void errmsg(const char *fmt, ...);
+
+/* Write @len bytes to @path via a temporary file, fsync, rename, fsync dir. */
+int write_file_atomic(const char *path, const void *data, size_t len);
+/* Read a whole file; *out is NUL-terminated and owned by the caller. */
+int read_file(const char *path, char **out, size_t *len);
+
+/* Forget everything allocated from @a but keep its first chunk for reuse. */
+void arena_reset(struct arena *a);
+
+#endif

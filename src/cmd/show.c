@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fwaudit/cmd.h"
+#include "fwaudit/model.h"
+#include "fwaudit/util.h"
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "netns", required_argument, NULL, 'n' },
+		{ "netns-path", required_argument, NULL, 'p' },
+		{ "snapshot", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "handles", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct source_opts src = { 0 };
+	struct render_opts ro = { 0 };
+	struct strbuf out = STRBUF_INIT;
+	struct ruleset *rs = NULL;
+	bool json = false;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			src.netns = optarg;
+			break;
+		case 'p':
+			src.netns_path = optarg;
+			break;
+		case 's':
+			src.snapshot = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+				errmsg("show: --format takes text or json, not %s", optarg);
+				return EXIT_ERROR;
+			}
+			json = !strcmp(optarg, "json");
+			break;
+		case 'a':
+			ro.handles = true;
+			break;
+		case 'h':
+			cmd_usage("show");
+			return EXIT_CLEAN;
+		default:
+			return EXIT_ERROR;
+		}
+	}
+	if (optind < argc) {
+		errmsg("show: unexpected argument: %s", argv[optind]);
+		return EXIT_ERROR;
+	}
+	if (!!src.netns + !!src.netns_path + !!src.snapshot > 1) {
+		errmsg("show: use only one of --netns, --netns-path and --snapshot");
+		return EXIT_ERROR;
+	}
+	ret = source_load(&src, &rs);
+	if (ret)
+		return ret;
+	if (json)
+		ruleset_to_json(rs, &out);
+	else
+		ruleset_render(rs, &ro, &out);
+	fwrite(out.buf ? out.buf : "", 1, out.len, stdout);
+	strbuf_release(&out);
+	ruleset_free(rs);
+	return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_ERROR;
+}

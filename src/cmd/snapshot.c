@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fwaudit/cmd.h"
+#include "fwaudit/model.h"
+#include "fwaudit/nl.h"
+#include "fwaudit/util.h"
+
+int cmd_snapshot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "netns-path", required_argument, NULL, 'p' },
+		{ "snapshot", required_argument, NULL, 's' },
+		{ "stats", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct source_opts src = { 0 };
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct nl_snapshot_stats stats = { 0 };
+	struct ruleset *rs = NULL;
+	const char *output = NULL;
+	bool want_stats = false;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'n':
+			src.netns = optarg;
+			break;
+		case 'p':
+			src.netns_path = optarg;
+			break;
+		case 's':
+			src.snapshot = optarg;
+			break;
+		case 'S':
+			want_stats = true;
+			break;
+		case 'h':
+			cmd_usage("snapshot");
+			return EXIT_CLEAN;
+		default:
+			return EXIT_ERROR;
+		}
+	}
+	if (optind < argc) {
+		errmsg("snapshot: unexpected argument: %s", argv[optind]);
+		return EXIT_ERROR;
+	}
+	if (!!src.netns + !!src.netns_path + !!src.snapshot > 1) {
+		errmsg("snapshot: use only one of --netns, --netns-path and --snapshot");
+		return EXIT_ERROR;
+	}
+	if (src.snapshot) {
+		ret = source_load(&src, &rs);
+		if (ret)
+			return ret;
+	} else {
+		ret = nl_enter_netns(src.netns, src.netns_path, &err);
+		if (ret == 0)
+			ret = nl_snapshot(&rs, NULL, &stats, &err);
+		if (ret < 0) {
+			errmsg("%s", err.buf);
+			strbuf_release(&err);
+			return EXIT_ERROR;
+		}
+		if (want_stats)
+			fprintf(stderr, "generation %u: %zu rules, %u attempt(s), %lu messages\n",
+				rs->generation, ruleset_count_rules(rs), stats.attempts, stats.messages);
+	}
+	ruleset_to_json(rs, &out);
+	ruleset_free(rs);
+	if (output) {
+		ret = write_file_atomic(output, out.buf, out.len);
+		if (ret < 0) {
+			errmsg("%s: %s", output, strerror(-ret));
+			strbuf_release(&out);
+			return EXIT_ERROR;
+		}
+	} else {
+		fwrite(out.buf, 1, out.len, stdout);
+		if (fflush(stdout) != 0)
+			ret = -EIO;
+	}
+	strbuf_release(&out);
+	return ret < 0 ? EXIT_ERROR : EXIT_CLEAN;
+}

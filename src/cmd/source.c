@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fwaudit/cmd.h"
+#include "fwaudit/model.h"
+#include "fwaudit/nl.h"
+#include "fwaudit/util.h"
+
+int source_load(const struct source_opts *src, struct ruleset **out)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (src->snapshot) {
+		ret = read_file(src->snapshot, &text, &len);
+		if (ret < 0) {
+			errmsg("%s: %s", src->snapshot, strerror(-ret));
+			return EXIT_ERROR;
+		}
+		ret = ruleset_from_json(text, len, src->snapshot, out, &err);
+		free(text);
+		if (ret < 0) {
+			fprintf(stderr, "%s\n", err.buf);
+			strbuf_release(&err);
+			return EXIT_ERROR;
+		}
+		return 0;
+	}
+	ret = nl_enter_netns(src->netns, src->netns_path, &err);
+	if (ret == 0)
+		ret = nl_snapshot(out, NULL, NULL, &err);
+	if (ret < 0) {
+		errmsg("%s", err.buf);
+		strbuf_release(&err);
+		return EXIT_ERROR;
+	}
+	return 0;
+}

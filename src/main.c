@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* fwaudit: the dispatch table. Each command lives in src/cmd/<name>.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "fwaudit/cmd.h"
+#include "fwaudit/util.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{ "show", cmd_show, "print the ruleset in nft syntax (or JSON)",
+	  "fwaudit show [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
+	  "             [--format text|json] [--handles]\n"
+	  "\n"
+	  "Print the live ruleset (or a saved snapshot) as `nft list ruleset` does.\n"
+	  "Expressions fwaudit cannot decode print as [raw NAME ...].\n"
+	  "--format json prints the snapshot model (docs/snapshot-format.md).\n" },
+	{ "snapshot", cmd_snapshot, "save a consistent snapshot of the ruleset as JSON",
+	  "fwaudit snapshot [-o FILE] [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
+	  "                 [--stats]\n"
+	  "\n"
+	  "Dump the ruleset under one generation id and write it as JSON to FILE\n"
+	  "(atomically) or to stdout. --stats reports dump attempts on stderr.\n" },
+};
+
+void cmd_usage(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name)) {
+			fputs(commands[i].usage, stdout);
+			return;
+		}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: fwaudit <command> [options]\n\ncommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  %-10s %s\n", "help", "show the usage of a command");
+	fprintf(f, "\nexit codes: 0 clean, 1 findings, 2 usage, input or runtime error\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("fwaudit %s\n", FWAUDIT_VERSION);
+		return EXIT_CLEAN;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc > 2) {
+			for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+				if (!strcmp(commands[i].name, argv[2])) {
+					cmd_usage(argv[2]);
+					return EXIT_CLEAN;
+				}
+			errmsg("help: no such command: %s", argv[2]);
+			return EXIT_ERROR;
+		}
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, argv[1]))
+			return commands[i].fn(argc - 1, argv + 1);
+	errmsg("no such command: %s (see fwaudit --help)", argv[1]);
+	return EXIT_ERROR;
+}

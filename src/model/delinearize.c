@@ -1,0 +1,1199 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Lift the kernel's register-machine expressions back into nft statements,
+ * as nftables' netlink_delinearize.c does: loads fill registers with
+ * high-level expressions, cmp/range/lookup turn them into relations,
+ * payload dependencies (meta l4proto tcp before tcp dport) are dropped
+ * once a later match implies them.
+ */
+#include <string.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "fwaudit/util.h"
+#include "render_internal.h"
+
+#define NREGS 20
+
+enum stmt_kind {
+	ST_REL,  /* left op right */
+	ST_TEXT, /* already rendered */
+};
+
+struct stmt {
+	enum stmt_kind kind;
+	struct hx *left, *right;
+	const char *op; /* "" = implicit */
+	struct strbuf text;
+	bool dead;
+	int dep_base; /* base a dependency sets context for, or -1 */
+};
+
+#define MAX_STMTS 128
+
+struct dl {
+	struct render_ctx *rc;
+	struct hx *regs[NREGS];
+	struct stmt stmts[MAX_STMTS];
+	unsigned n;
+	enum proto_id ctx[3];  /* LL, NH, TH */
+	int dep[3];            /* statement that set the context, or -1 */
+	bool vlan;             /* ether type 8021q seen */
+};
+
+struct hx *hx_new(struct render_ctx *rc, enum hx_kind kind)
+{
+	struct hx *e = arena_alloc(rc->arena, sizeof(*e));
+
+	e->kind = kind;
+	e->dtype = DT_INTEGER;
+	return e;
+}
+
+struct hx *hx_value(struct render_ctx *rc, const uint8_t *p, uint32_t nbytes)
+{
+	struct hx *e = hx_new(rc, HX_VALUE);
+
+	e->value.bytes = arena_memdup(rc->arena, p, nbytes ? nbytes : 1);
+	e->value.nbytes = nbytes;
+	e->len = nbytes * 8;
+	return e;
+}
+
+static int reg_slot(uint32_t reg)
+{
+	if (reg >= NFT_REG_1 && reg <= NFT_REG_4)
+		return (int)(reg - NFT_REG_1) * 4;
+	if (reg >= NFT_REG32_00 && reg <= NFT_REG32_15)
+		return (int)(reg - NFT_REG32_00);
+	return -1;
+}
+
+static void reg_set(struct dl *d, uint32_t reg, struct hx *e)
+{
+	int s = reg_slot(reg);
+
+	if (s >= 0 && s < NREGS)
+		d->regs[s] = e;
+}
+
+static uint32_t hx_bytes(const struct hx *e)
+{
+	return (e->len + 7) / 8;
+}
+
+/*
+ * The expression in @reg covering @len bytes: one expression, or a
+ * concatenation of the loads in consecutive registers (each padded to 4
+ * bytes, as nft lays out concatenations).
+ */
+static struct hx *reg_get(struct dl *d, uint32_t reg, uint32_t len)
+{
+	int s = reg_slot(reg);
+	struct hx *items[16], *c;
+	uint32_t n = 0, got = 0;
+
+	if (s < 0 || s >= NREGS || !d->regs[s])
+		return NULL;
+	if (!len || hx_bytes(d->regs[s]) >= len || (len + 3) / 4 * 4 == (hx_bytes(d->regs[s]) + 3) / 4 * 4)
+		return d->regs[s];
+	while (got < len && s < NREGS && d->regs[s] && n < ARRAY_SIZE(items)) {
+		items[n++] = d->regs[s];
+		got += (hx_bytes(d->regs[s]) + 3) / 4 * 4;
+		s += (int)(hx_bytes(d->regs[s]) + 3) / 4;
+	}
+	if (n == 1)
+		return items[0];
+	c = hx_new(d->rc, HX_CONCAT);
+	c->concat.items = arena_memdup(d->rc->arena, items, n * sizeof(items[0]));
+	c->concat.n = n;
+	c->len = got * 8;
+	c->dtype = DT_INVALID;
+	return c;
+}
+
+static struct stmt *stmt_add(struct dl *d, enum stmt_kind kind)
+{
+	struct stmt *s;
+
+	if (d->n == MAX_STMTS)
+		d->n--; /* absurdly long rule: overwrite the last slot */
+	s = &d->stmts[d->n++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->dep_base = -1;
+	return s;
+}
+
+static struct strbuf *text_stmt(struct dl *d)
+{
+	return &stmt_add(d, ST_TEXT)->text;
+}
+
+struct hx *dl_reg_get(struct dl *d, uint32_t reg, uint32_t len)
+{
+	return reg_get(d, reg, len);
+}
+
+struct render_ctx *dl_ctx(struct dl *d)
+{
+	return d->rc;
+}
+
+/* ---- payload ---- */
+
+static int base_index(uint32_t base)
+{
+	switch (base) {
+	case NFT_PAYLOAD_LL_HEADER:
+		return 0;
+	case NFT_PAYLOAD_NETWORK_HEADER:
+		return 1;
+	case NFT_PAYLOAD_TRANSPORT_HEADER:
+		return 2;
+	default:
+		return -1;
+	}
+}
+
+/* Protocol for payloads at @base given what earlier statements established. */
+static enum proto_id payload_proto(struct dl *d, uint32_t base, uint32_t offset)
+{
+	int b = base_index(base);
+
+	if (b < 0)
+		return PROTO_NONE;
+	if (b == 0 && offset >= 112 && d->vlan)
+		return PROTO_VLAN;
+	return d->ctx[b];
+}
+
+static const struct proto_field *field_at(enum proto_id p, uint32_t offset, uint32_t len)
+{
+	const struct proto_desc *pd = proto_get(p);
+
+	for (uint8_t i = 0; pd && i < pd->nfields; i++)
+		if (pd->fields[i].offset == offset && pd->fields[i].len == len)
+			return &pd->fields[i];
+	return NULL;
+}
+
+/* The field that starts at @offset (any length), for prefixes and expansion. */
+static const struct proto_field *field_starting(enum proto_id p, uint32_t offset)
+{
+	const struct proto_desc *pd = proto_get(p);
+
+	for (uint8_t i = 0; pd && i < pd->nfields; i++)
+		if (pd->fields[i].offset == offset)
+			return &pd->fields[i];
+	return NULL;
+}
+
+static struct hx *payload_hx(struct dl *d, uint32_t base, uint32_t offset, uint32_t len)
+{
+	struct hx *e = hx_new(d->rc, HX_PAYLOAD);
+	enum proto_id p = payload_proto(d, base, offset);
+	const struct proto_field *f = field_at(p, offset, len);
+
+	if (!f && base == NFT_PAYLOAD_TRANSPORT_HEADER && p == PROTO_NONE)
+		f = field_at(PROTO_TH, offset, len), p = f ? PROTO_TH : p;
+	e->payload.base = (uint8_t)base;
+	e->payload.offset = offset;
+	e->payload.proto = f ? p : PROTO_NONE;
+	e->payload.field = f;
+	e->len = len;
+	e->dtype = f ? f->dtype : DT_XINTEGER;
+	e->byteorder = BO_BIG;
+	return e;
+}
+
+/* Drop the dependency that established @base's protocol, now that a match implies it. */
+static void kill_dependency(struct dl *d, uint32_t base)
+{
+	int b = base_index(base);
+
+	if (b < 0 || d->dep[b] < 0)
+		return;
+	d->stmts[d->dep[b]].dead = true;
+	d->dep[b] = -1;
+}
+
+static void payload_used(struct dl *d, const struct hx *e)
+{
+	if (e->kind == HX_PAYLOAD && e->payload.proto != PROTO_NONE && e->payload.proto != PROTO_TH)
+		kill_dependency(d, e->payload.base);
+	else if (e->kind == HX_CONCAT)
+		for (uint32_t i = 0; i < e->concat.n; i++)
+			payload_used(d, e->concat.items[i]);
+}
+
+/* ---- meta / ct keys ---- */
+
+static const struct {
+	const char *name;
+	uint8_t dtype;
+	uint8_t byteorder;
+	uint8_t bits;
+	bool unqualified;
+} meta_keys[] = {
+	[NFT_META_LEN] = { "length", DT_INTEGER, BO_HOST, 32, false },
+	[NFT_META_PROTOCOL] = { "protocol", DT_ETHERTYPE, BO_BIG, 16, false },
+	[NFT_META_PRIORITY] = { "priority", DT_CLASSID, BO_HOST, 32, false },
+	[NFT_META_MARK] = { "mark", DT_MARK, BO_HOST, 32, false },
+	[NFT_META_IIF] = { "iif", DT_IFINDEX, BO_HOST, 32, true },
+	[NFT_META_OIF] = { "oif", DT_IFINDEX, BO_HOST, 32, true },
+	[NFT_META_IIFNAME] = { "iifname", DT_IFNAME, BO_HOST, 128, true },
+	[NFT_META_OIFNAME] = { "oifname", DT_IFNAME, BO_HOST, 128, true },
+	[NFT_META_IIFTYPE] = { "iiftype", DT_ARPHRD, BO_HOST, 16, false },
+	[NFT_META_OIFTYPE] = { "oiftype", DT_ARPHRD, BO_HOST, 16, false },
+	[NFT_META_SKUID] = { "skuid", DT_UID, BO_HOST, 32, false },
+	[NFT_META_SKGID] = { "skgid", DT_GID, BO_HOST, 32, false },
+	[NFT_META_NFTRACE] = { "nftrace", DT_INTEGER, BO_HOST, 1, false },
+	[NFT_META_RTCLASSID] = { "rtclassid", DT_REALM, BO_HOST, 32, false },
+	[NFT_META_SECMARK] = { "secmark", DT_INTEGER, BO_HOST, 32, false },
+	[NFT_META_NFPROTO] = { "nfproto", DT_NFPROTO, BO_HOST, 8, false },
+	[NFT_META_L4PROTO] = { "l4proto", DT_INET_PROTOCOL, BO_BIG, 8, false },
+	[NFT_META_BRI_IIFNAME] = { "ibrname", DT_IFNAME, BO_HOST, 128, false },
+	[NFT_META_BRI_OIFNAME] = { "obrname", DT_IFNAME, BO_HOST, 128, false },
+	[NFT_META_PKTTYPE] = { "pkttype", DT_PKTTYPE, BO_HOST, 8, false },
+	[NFT_META_CPU] = { "cpu", DT_INTEGER, BO_HOST, 32, false },
+	[NFT_META_IIFGROUP] = { "iifgroup", DT_DEVGROUP, BO_HOST, 32, true },
+	[NFT_META_OIFGROUP] = { "oifgroup", DT_DEVGROUP, BO_HOST, 32, true },
+	[NFT_META_CGROUP] = { "cgroup", DT_INTEGER, BO_HOST, 32, false },
+	[NFT_META_PRANDOM] = { "random", DT_INTEGER, BO_BIG, 32, false },
+	[NFT_META_SECPATH] = { "ipsec", DT_BOOLEAN, BO_HOST, 8, false },
+	[NFT_META_IIFKIND] = { "iifkind", DT_IFNAME, BO_HOST, 128, false },
+	[NFT_META_OIFKIND] = { "oifkind", DT_IFNAME, BO_HOST, 128, false },
+	[NFT_META_BRI_IIFPVID] = { "ibrpvid", DT_INTEGER, BO_HOST, 16, false },
+	[NFT_META_BRI_IIFVPROTO] = { "ibrvproto", DT_ETHERTYPE, BO_BIG, 16, false },
+	[NFT_META_TIME_NS] = { "time", DT_TIME_DATE, BO_HOST, 64, false },
+	[NFT_META_TIME_DAY] = { "day", DT_TIME_DAY, BO_HOST, 8, false },
+	[NFT_META_TIME_HOUR] = { "hour", DT_TIME_HOUR, BO_HOST, 32, false },
+	[NFT_META_SDIF] = { "sdif", DT_IFINDEX, BO_HOST, 32, false },
+	[NFT_META_SDIFNAME] = { "sdifname", DT_IFNAME, BO_HOST, 128, false },
+};
+
+static const struct {
+	const char *name;
+	uint8_t dtype;
+	uint8_t byteorder;
+	uint8_t bits;
+} ct_keys[] = {
+	[NFT_CT_STATE] = { "state", DT_CT_STATE, BO_HOST, 32 },
+	[NFT_CT_DIRECTION] = { "direction", DT_CT_DIR, BO_HOST, 8 },
+	[NFT_CT_STATUS] = { "status", DT_CT_STATUS, BO_HOST, 32 },
+	[NFT_CT_MARK] = { "mark", DT_MARK, BO_HOST, 32 },
+	[NFT_CT_SECMARK] = { "secmark", DT_INTEGER, BO_HOST, 32 },
+	[NFT_CT_EXPIRATION] = { "expiration", DT_TIME, BO_HOST, 32 },
+	[NFT_CT_HELPER] = { "helper", DT_STRING, BO_HOST, 128 },
+	[NFT_CT_L3PROTOCOL] = { "l3proto", DT_NFPROTO, BO_HOST, 8 },
+	[NFT_CT_SRC] = { "saddr", DT_INVALID, BO_BIG, 0 },
+	[NFT_CT_DST] = { "daddr", DT_INVALID, BO_BIG, 0 },
+	[NFT_CT_PROTOCOL] = { "protocol", DT_INET_PROTOCOL, BO_BIG, 8 },
+	[NFT_CT_PROTO_SRC] = { "proto-src", DT_INET_SERVICE, BO_BIG, 16 },
+	[NFT_CT_PROTO_DST] = { "proto-dst", DT_INET_SERVICE, BO_BIG, 16 },
+	[NFT_CT_LABELS] = { "label", DT_CT_LABEL, BO_HOST, 128 },
+	[NFT_CT_PKTS] = { "packets", DT_INTEGER, BO_HOST, 64 },
+	[NFT_CT_BYTES] = { "bytes", DT_INTEGER, BO_HOST, 64 },
+	[NFT_CT_AVGPKT] = { "avgpkt", DT_INTEGER, BO_HOST, 64 },
+	[NFT_CT_ZONE] = { "zone", DT_INTEGER, BO_HOST, 16 },
+	[NFT_CT_EVENTMASK] = { "event", DT_CT_EVENTBIT, BO_HOST, 32 },
+	[NFT_CT_SRC_IP] = { "ip saddr", DT_IPADDR, BO_BIG, 32 },
+	[NFT_CT_DST_IP] = { "ip daddr", DT_IPADDR, BO_BIG, 32 },
+	[NFT_CT_SRC_IP6] = { "ip6 saddr", DT_IP6ADDR, BO_BIG, 128 },
+	[NFT_CT_DST_IP6] = { "ip6 daddr", DT_IP6ADDR, BO_BIG, 128 },
+	[NFT_CT_ID] = { "id", DT_INTEGER, BO_BIG, 32 },
+};
+
+static struct hx *meta_hx(struct dl *d, uint32_t key)
+{
+	struct hx *e = hx_new(d->rc, HX_META);
+
+	e->key.key = key;
+	if (key < ARRAY_SIZE(meta_keys) && meta_keys[key].name) {
+		e->dtype = meta_keys[key].dtype;
+		e->byteorder = meta_keys[key].byteorder;
+		e->len = meta_keys[key].bits;
+	} else {
+		e->len = 32;
+	}
+	return e;
+}
+
+static struct hx *ct_hx(struct dl *d, uint32_t key, int32_t dir, uint32_t len)
+{
+	struct hx *e = hx_new(d->rc, HX_CT);
+
+	e->ct.key = key;
+	e->ct.dir = dir;
+	if (key < ARRAY_SIZE(ct_keys) && ct_keys[key].name) {
+		e->dtype = ct_keys[key].dtype;
+		e->byteorder = ct_keys[key].byteorder;
+		e->len = ct_keys[key].bits ? ct_keys[key].bits : len * 8;
+	}
+	if (key == NFT_CT_SRC || key == NFT_CT_DST) {
+		e->dtype = len == 16 ? DT_IP6ADDR : DT_IPADDR;
+		e->len = len * 8;
+	}
+	return e;
+}
+
+/* ---- printing high-level expressions ---- */
+
+static void payload_print(struct strbuf *out, const struct hx *e)
+{
+	static const char *const bases[] = { "ll", "nh", "th", "ih" };
+
+	if (e->payload.field) {
+		strbuf_addf(out, "%s %s", proto_get(e->payload.proto)->name, e->payload.field->name);
+		return;
+	}
+	strbuf_addf(out, "@%s,%u,%u", e->payload.base < 4 ? bases[e->payload.base] : "?",
+		    e->payload.offset, e->len);
+}
+
+static const char *const ct_dirs[] = { "original", "reply" };
+
+void hx_print(struct render_ctx *rc, struct strbuf *out, const struct hx *e)
+{
+	switch (e->kind) {
+	case HX_VALUE:
+		value_print(out, e->dtype, e->byteorder, e->value.bytes, e->value.nbytes, e->len);
+		break;
+	case HX_PAYLOAD:
+		payload_print(out, e);
+		break;
+	case HX_META:
+		if (e->key.key < ARRAY_SIZE(meta_keys) && meta_keys[e->key.key].name)
+			strbuf_addf(out, "%s%s", meta_keys[e->key.key].unqualified ? "" : "meta ",
+				    meta_keys[e->key.key].name);
+		else
+			strbuf_addf(out, "meta unknown-%u", e->key.key);
+		break;
+	case HX_CT:
+		strbuf_addstr(out, "ct ");
+		if (e->ct.dir >= 0 && e->ct.dir <= 1)
+			strbuf_addf(out, "%s ", ct_dirs[e->ct.dir]);
+		if (e->ct.key < ARRAY_SIZE(ct_keys) && ct_keys[e->ct.key].name) {
+			if ((e->ct.key == NFT_CT_SRC || e->ct.key == NFT_CT_DST))
+				strbuf_addstr(out, e->dtype == DT_IP6ADDR ? "ip6 " : "ip ");
+			strbuf_addstr(out, ct_keys[e->ct.key].name);
+		} else {
+			strbuf_addf(out, "unknown-%u", e->ct.key);
+		}
+		break;
+	case HX_CONCAT:
+		for (uint32_t i = 0; i < e->concat.n; i++) {
+			if (i)
+				strbuf_addstr(out, " . ");
+			hx_print(rc, out, e->concat.items[i]);
+		}
+		break;
+	case HX_BINOP: {
+		static const char *const ops[] = { "&", "|", "^", "<<", ">>" };
+		bool paren = e->bin.left->kind == HX_BINOP;
+
+		if (paren)
+			strbuf_addch(out, '(');
+		hx_print(rc, out, e->bin.left);
+		if (paren)
+			strbuf_addch(out, ')');
+		strbuf_addf(out, " %s ", ops[e->bin.op]);
+		if (e->bin.op == OP_LSHIFT || e->bin.op == OP_RSHIFT)
+			hx_print(rc, out, e->bin.right);
+		else
+			hx_print_as(rc, out, e->bin.right, e->bin.left);
+		break;
+	}
+	case HX_MAP:
+		hx_print(rc, out, e->bin.left);
+		strbuf_addstr(out, " map ");
+		hx_print(rc, out, e->bin.right);
+		break;
+	case HX_SET:
+		if (e->set.set->flags & NFT_SET_ANONYMOUS)
+			set_print_inline(rc, out, e->set.set, NULL, NULL);
+		else
+			strbuf_addf(out, "@%s", e->set.set->name);
+		break;
+	case HX_SYMBOL:
+		strbuf_addstr(out, e->symbol);
+		break;
+	case HX_VERDICT: {
+		const char *n = verdict_code_name(e->verdict.code);
+
+		strbuf_addstr(out, n ? n : "unknown-verdict");
+		if (e->verdict.chain)
+			strbuf_addf(out, " %s", e->verdict.chain);
+		break;
+	}
+	default:
+		render_key_expr(rc, out, e);
+		break;
+	}
+}
+
+/* Retype a value to look like @like (the other side of a relation). */
+static struct hx *retype(struct render_ctx *rc, const struct hx *val, const struct hx *like)
+{
+	struct hx *v = hx_new(rc, HX_VALUE);
+
+	*v = *val;
+	v->dtype = like->dtype;
+	v->byteorder = like->byteorder;
+	if (like->len && like->len < val->len && like->kind != HX_CONCAT)
+		v->len = like->len;
+	return v;
+}
+
+void hx_print_as(struct render_ctx *rc, struct strbuf *out, const struct hx *val,
+		 const struct hx *like)
+{
+	if (val->kind == HX_VALUE && like->kind == HX_CONCAT) {
+		uint32_t off = 0;
+
+		for (uint32_t i = 0; i < like->concat.n; i++) {
+			const struct hx *it = like->concat.items[i];
+			uint32_t n = hx_bytes(it);
+
+			if (i)
+				strbuf_addstr(out, " . ");
+			if (off + n <= val->value.nbytes) {
+				struct hx *part = hx_value(rc, val->value.bytes + off, n);
+
+				hx_print_as(rc, out, part, it);
+			}
+			off += (n + 3) / 4 * 4;
+		}
+		return;
+	}
+	if (val->kind == HX_VALUE) {
+		struct hx *v = retype(rc, val, like);
+
+		if (like->kind == HX_BINOP)
+			v = retype(rc, val, like->bin.left);
+		hx_print(rc, out, v);
+		return;
+	}
+	if (val->kind == HX_RANGE) {
+		hx_print_as(rc, out, val->bin.left, like);
+		strbuf_addch(out, '-');
+		hx_print_as(rc, out, val->bin.right, like);
+		return;
+	}
+	if (val->kind == HX_PREFIX) {
+		hx_print_as(rc, out, val->prefix.base, like);
+		strbuf_addf(out, "/%u", val->prefix.plen);
+		return;
+	}
+	if (val->kind == HX_SET && (val->set.set->flags & NFT_SET_ANONYMOUS)) {
+		set_print_inline(rc, out, val->set.set, like, NULL);
+		return;
+	}
+	hx_print(rc, out, val);
+}
+
+/* ---- relations ---- */
+
+static const char *cmp_op(uint32_t op)
+{
+	static const char *const ops[] = { "", "!=", "<", "<=", ">", ">=" };
+
+	return op < ARRAY_SIZE(ops) ? ops[op] : "?";
+}
+
+/* A match that establishes protocol context (and may later be dropped). */
+static void note_dependency(struct dl *d, struct stmt *s)
+{
+	const struct hx *l = s->left, *r = s->right;
+	uint64_t v;
+	enum proto_id p;
+
+	if (s->op[0] || !r || r->kind != HX_VALUE)
+		return;
+	v = value_uint(r->value.bytes, r->value.nbytes, l->byteorder);
+	if (l->kind == HX_META && (l->key.key == NFT_META_L4PROTO)) {
+		p = proto_by_l4num((uint8_t)v);
+		if (p != PROTO_NONE) {
+			d->ctx[2] = p;
+			d->dep[2] = (int)(s - d->stmts);
+		}
+	} else if (l->kind == HX_META && l->key.key == NFT_META_NFPROTO) {
+		p = v == NFPROTO_IPV4 ? PROTO_IP : v == NFPROTO_IPV6 ? PROTO_IP6 : PROTO_NONE;
+		if (p != PROTO_NONE && d->rc->table->family == NFPROTO_INET) {
+			d->ctx[1] = p;
+			d->dep[1] = (int)(s - d->stmts);
+		}
+	} else if (l->kind == HX_META && l->key.key == NFT_META_PROTOCOL) {
+		p = proto_by_ethertype((uint16_t)v);
+		if (p != PROTO_NONE && p != PROTO_VLAN) {
+			d->ctx[1] = p;
+			d->dep[1] = (int)(s - d->stmts);
+		}
+	} else if (l->kind == HX_META && l->key.key == NFT_META_IIFTYPE && v == 1) {
+		d->ctx[0] = PROTO_ETH;
+		d->dep[0] = (int)(s - d->stmts);
+	} else if (l->kind == HX_PAYLOAD && l->payload.field &&
+		   !strcmp(l->payload.field->name, "type") &&
+		   (l->payload.proto == PROTO_ETH || l->payload.proto == PROTO_VLAN)) {
+		p = proto_by_ethertype((uint16_t)v);
+		if (p == PROTO_VLAN) {
+			d->vlan = true;
+			d->dep[0] = (int)(s - d->stmts);
+		} else if (p != PROTO_NONE) {
+			d->ctx[1] = p;
+			d->dep[1] = (int)(s - d->stmts);
+		}
+	} else if (l->kind == HX_PAYLOAD && l->payload.field &&
+		   (l->payload.proto == PROTO_IP || l->payload.proto == PROTO_IP6) &&
+		   (!strcmp(l->payload.field->name, "protocol") ||
+		    !strcmp(l->payload.field->name, "nexthdr"))) {
+		p = proto_by_l4num((uint8_t)v);
+		if (p != PROTO_NONE) {
+			d->ctx[2] = p;
+			d->dep[2] = (int)(s - d->stmts);
+		}
+	}
+}
+
+static void add_rel(struct dl *d, struct hx *left, const char *op, struct hx *right)
+{
+	struct stmt *s;
+
+	payload_used(d, left);
+	s = stmt_add(d, ST_REL);
+	s->left = left;
+	s->op = op;
+	s->right = right;
+	note_dependency(d, s);
+}
+
+/* A payload comparison over several adjacent fields is several matches. */
+static bool payload_expand(struct dl *d, struct hx *left, const char *op, struct hx *right)
+{
+	enum proto_id p = payload_proto(d, left->payload.base, left->payload.offset);
+	uint32_t off = left->payload.offset, end = off + left->len;
+	struct {
+		const struct proto_field *f;
+	} parts[16];
+	unsigned n = 0;
+
+	if (op[0] || left->payload.field || right->kind != HX_VALUE || left->payload.offset % 8)
+		return false;
+	while (off < end && n < ARRAY_SIZE(parts)) {
+		const struct proto_field *f = field_starting(p, off);
+
+		if (!f || f->len % 8 || off + f->len > end)
+			return false;
+		parts[n++].f = f;
+		off += f->len;
+	}
+	if (off != end || n < 2)
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t boff = (parts[i].f->offset - left->payload.offset) / 8;
+		struct hx *l = payload_hx(d, left->payload.base, parts[i].f->offset, parts[i].f->len);
+
+		add_rel(d, l, "", hx_value(d->rc, right->value.bytes + boff, parts[i].f->len / 8));
+	}
+	return true;
+}
+
+/* A load shorter than its field, byte-aligned at its start: nft's prefix match. */
+static bool payload_prefix(struct dl *d, struct hx *left, const char *op, struct hx *right)
+{
+	enum proto_id p = payload_proto(d, left->payload.base, left->payload.offset);
+	const struct proto_field *f = field_starting(p, left->payload.offset);
+	struct hx *full, *val, *pre;
+	uint8_t buf[16];
+
+	if (left->payload.field || !f || f->len <= left->len || f->len > 128 || right->kind != HX_VALUE ||
+	    (op[0] && strcmp(op, "!=")))
+		return false;
+	full = payload_hx(d, left->payload.base, f->offset, f->len);
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, right->value.bytes, right->value.nbytes < f->len / 8 ? right->value.nbytes : f->len / 8);
+	val = hx_value(d->rc, buf, f->len / 8);
+	pre = hx_new(d->rc, HX_PREFIX);
+	pre->prefix.base = val;
+	pre->prefix.plen = left->len;
+	add_rel(d, full, op, pre);
+	return true;
+}
+
+/* Contiguous mask from the top bit: its length, or -1. */
+static int prefix_len(const uint8_t *m, uint32_t n)
+{
+	int len = 0;
+	bool zero = false;
+
+	for (uint32_t i = 0; i < n; i++)
+		for (int b = 7; b >= 0; b--) {
+			bool set = m[i] >> b & 1;
+
+			if (set && zero)
+				return -1;
+			if (set)
+				len++;
+			else
+				zero = true;
+		}
+	return len;
+}
+
+/*
+ * cmp on (x & mask) ^ xor. Sub-byte header fields, address prefixes and flag
+ * tests all compile to this; anything else prints as a binop.
+ */
+static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *right)
+{
+	struct hx *x = bin->bin.left, *mask = bin->bin.right;
+	uint32_t n = mask->value.nbytes;
+	int plen;
+
+	if (x->kind == HX_PAYLOAD && !x->payload.field) {
+		/* Find a field matching the mask's bits. */
+		uint32_t first = 0, cnt = 0;
+		bool seen = false, contiguous = true;
+
+		for (uint32_t i = 0; i < n * 8; i++) {
+			bool set = mask->value.bytes[i / 8] >> (7 - i % 8) & 1;
+
+			if (set && !seen) {
+				first = i;
+				seen = true;
+			}
+			if (set && seen && i != first + cnt)
+				contiguous = false;
+			if (set)
+				cnt++;
+		}
+		if (seen && contiguous) {
+			enum proto_id p = payload_proto(d, x->payload.base, x->payload.offset + first);
+			const struct proto_field *f = field_at(p, x->payload.offset + first, cnt);
+
+			if (f) {
+				struct hx *l = payload_hx(d, x->payload.base, f->offset, f->len);
+				uint64_t v = value_uint(right->value.bytes, right->value.nbytes, BO_BIG);
+				uint8_t buf[8];
+				uint32_t shift = n * 8 - first - cnt, nb = (cnt + 7) / 8;
+
+				v >>= shift;
+				for (uint32_t i = 0; i < nb; i++)
+					buf[nb - 1 - i] = (uint8_t)(v >> (8 * i));
+				add_rel(d, l, op, hx_value(d->rc, buf, nb));
+				return;
+			}
+			if (first == 0 && x->len == n * 8) {
+				/* The mask covers a prefix of the loaded bytes. */
+				const struct proto_field *ff = field_at(p, x->payload.offset, x->len);
+
+				if (ff && (ff->dtype == DT_IPADDR || ff->dtype == DT_IP6ADDR)) {
+					struct hx *pre = hx_new(d->rc, HX_PREFIX);
+
+					x = payload_hx(d, x->payload.base, ff->offset, ff->len);
+					pre->prefix.base = right;
+					pre->prefix.plen = cnt;
+					add_rel(d, x, op, pre);
+					return;
+				}
+			}
+		}
+	}
+	if ((x->dtype == DT_IPADDR || x->dtype == DT_IP6ADDR) &&
+	    (plen = prefix_len(mask->value.bytes, n)) >= 0 && x->kind != HX_BINOP) {
+		struct hx *pre = hx_new(d->rc, HX_PREFIX);
+
+		pre->prefix.base = right;
+		pre->prefix.plen = (uint32_t)plen;
+		add_rel(d, x, op, pre);
+		return;
+	}
+	if (dtype_is_bitmask(x->dtype) && !strcmp(op, "!=") &&
+	    value_uint(right->value.bytes, right->value.nbytes, BO_HOST) == 0) {
+		/* "ct state established,related": any of the mask bits. */
+		add_rel(d, x, "", mask);
+		return;
+	}
+	if (dtype_is_bitmask(x->dtype) && !op[0] &&
+	    value_uint(right->value.bytes, right->value.nbytes, BO_HOST) == 0) {
+		/* "tcp flags & (syn|ack) == 0" spelled "! syn,ack" in 1.0.6 */
+		struct hx *b = bin;
+
+		add_rel(d, b, "==", right);
+		return;
+	}
+	payload_used(d, x);
+	add_rel(d, bin, op[0] ? op : "==", right);
+}
+
+/* ---- statements from expressions ---- */
+
+static void emit_verdict(struct dl *d, const struct verdict *v)
+{
+	struct strbuf *t = text_stmt(d);
+	const char *n = verdict_code_name(v->code);
+	const struct chain *bound;
+
+	if (v->code == NFT_JUMP && v->chain && (bound = render_find_chain(d->rc, v->chain)) &&
+	    (bound->flags & NFT_CHAIN_BINDING)) {
+		strbuf_addstr(t, "jump {\n");
+		chain_render_body(d->rc, bound, t, d->rc->indent + 1);
+		for (int i = 0; i < d->rc->indent; i++)
+			strbuf_addch(t, '\t');
+		strbuf_addch(t, '}');
+		return;
+	}
+	strbuf_addstr(t, n ? n : "unknown-verdict");
+	if (v->chain)
+		strbuf_addf(t, " %s", v->chain);
+}
+
+static void ex_immediate(struct dl *d, const struct expr *e)
+{
+	const struct attr *data = expr_attr(e, NFTA_IMMEDIATE_DATA);
+	uint32_t dreg = (uint32_t)expr_num(e, NFTA_IMMEDIATE_DREG, 0);
+
+	if (!data)
+		return;
+	if (dreg == NFT_REG_VERDICT && attr_is_verdict(data)) {
+		emit_verdict(d, data->verdict);
+		return;
+	}
+	if (data->kind == ATTR_DATA && !attr_is_verdict(data))
+		reg_set(d, dreg, hx_value(d->rc, data->bytes, data->len));
+}
+
+static void ex_cmp(struct dl *d, const struct expr *e)
+{
+	const struct attr *data = expr_attr(e, NFTA_CMP_DATA);
+	const char *op = cmp_op((uint32_t)expr_num(e, NFTA_CMP_OP, 0));
+	struct hx *left, *right;
+
+	if (!data || data->kind != ATTR_DATA || attr_is_verdict(data))
+		return;
+	left = reg_get(d, (uint32_t)expr_num(e, NFTA_CMP_SREG, 0), data->len);
+	if (!left)
+		return;
+	right = hx_value(d->rc, data->bytes, data->len);
+	if (left->kind == HX_BINOP && left->bin.op == OP_AND) {
+		cmp_binop(d, left, op, right);
+		return;
+	}
+	if (left->kind == HX_PAYLOAD && !left->payload.field &&
+	    (payload_expand(d, left, op, right) || payload_prefix(d, left, op, right)))
+		return;
+	if ((left->dtype == DT_IFNAME || left->dtype == DT_STRING) && data->len < hx_bytes(left))
+		right->len = data->len * 8;
+	add_rel(d, left, op, right);
+}
+
+static void ex_range(struct dl *d, const struct expr *e)
+{
+	const struct attr *from = expr_attr(e, NFTA_RANGE_FROM_DATA);
+	const struct attr *to = expr_attr(e, NFTA_RANGE_TO_DATA);
+	struct hx *left, *r;
+
+	if (!from || !to || attr_is_verdict(from) || attr_is_verdict(to) || from->kind != ATTR_DATA || to->kind != ATTR_DATA)
+		return;
+	left = reg_get(d, (uint32_t)expr_num(e, NFTA_RANGE_SREG, 0), from->len);
+	if (!left)
+		return;
+	r = hx_new(d->rc, HX_RANGE);
+	r->bin.left = hx_value(d->rc, from->bytes, from->len);
+	r->bin.right = hx_value(d->rc, to->bytes, to->len);
+	add_rel(d, left, expr_num(e, NFTA_RANGE_OP, 0) == NFT_RANGE_NEQ ? "!=" : "", r);
+}
+
+static const struct set *find_set(struct dl *d, const char *name)
+{
+	return name ? table_find_set(d->rc->table, name) : NULL;
+}
+
+static void ex_lookup(struct dl *d, const struct expr *e)
+{
+	const struct set *s = find_set(d, expr_str(e, NFTA_LOOKUP_SET));
+	struct hx *left, *sx;
+
+	if (!s)
+		return;
+	left = reg_get(d, (uint32_t)expr_num(e, NFTA_LOOKUP_SREG, 0), s->key_len);
+	if (!left)
+		return;
+	sx = hx_new(d->rc, HX_SET);
+	sx->set.set = s;
+	if (expr_has(e, NFTA_LOOKUP_DREG)) {
+		uint32_t dreg = (uint32_t)expr_num(e, NFTA_LOOKUP_DREG, 0);
+		struct hx *m;
+
+		payload_used(d, left);
+		if (dreg == NFT_REG_VERDICT) {
+			struct strbuf *t = text_stmt(d);
+
+			hx_print(d->rc, t, left);
+			strbuf_addstr(t, " vmap ");
+			if (s->flags & NFT_SET_ANONYMOUS)
+				set_print_inline(d->rc, t, s, left, NULL);
+			else
+				strbuf_addf(t, "@%s", s->name);
+			return;
+		}
+		m = hx_new(d->rc, HX_MAP);
+		m->bin.left = left;
+		m->bin.right = sx;
+		m->len = s->data_len * 8;
+		m->dtype = s->data_type & 0xff;
+		if (s->data_type == DT_MARK)
+			m->byteorder = BO_HOST;
+		else
+			m->byteorder = dtype_byteorder(s->data_type);
+		reg_set(d, dreg, m);
+		return;
+	}
+	add_rel(d, left, expr_num(e, NFTA_LOOKUP_FLAGS, 0) & NFT_LOOKUP_F_INV ? "!=" : "", sx);
+}
+
+static void ex_bitwise(struct dl *d, const struct expr *e)
+{
+	uint32_t sreg = (uint32_t)expr_num(e, NFTA_BITWISE_SREG, 0);
+	uint32_t len = (uint32_t)expr_num(e, NFTA_BITWISE_LEN, 0);
+	uint32_t op = (uint32_t)expr_num(e, NFTA_BITWISE_OP, NFT_BITWISE_BOOL);
+	struct hx *x = reg_get(d, sreg, len), *res;
+
+	if (!x)
+		return;
+	if (op == NFT_BITWISE_LSHIFT || op == NFT_BITWISE_RSHIFT) {
+		const struct attr *data = expr_attr(e, NFTA_BITWISE_DATA);
+		uint8_t amount = 0;
+
+		if (data && data->kind == ATTR_DATA && !attr_is_verdict(data) && data->len)
+			amount = (uint8_t)value_uint(data->bytes, data->len, BO_HOST);
+		res = hx_new(d->rc, HX_BINOP);
+		res->bin.op = op == NFT_BITWISE_LSHIFT ? OP_LSHIFT : OP_RSHIFT;
+		res->bin.left = x;
+		res->bin.right = hx_value(d->rc, &amount, 1);
+		res->bin.right->dtype = DT_INTEGER;
+	} else {
+		const struct attr *mask = expr_attr(e, NFTA_BITWISE_MASK);
+		const struct attr *xor = expr_attr(e, NFTA_BITWISE_XOR);
+		bool all_ones = true, xor_zero = true;
+
+		if (!mask || !xor || mask->kind != ATTR_DATA || xor->kind != ATTR_DATA)
+			return;
+		for (uint32_t i = 0; i < mask->len; i++)
+			all_ones &= mask->bytes[i] == 0xff;
+		for (uint32_t i = 0; i < xor->len; i++)
+			xor_zero &= xor->bytes[i] == 0;
+		res = x;
+		if (!all_ones) {
+			res = hx_new(d->rc, HX_BINOP);
+			res->bin.op = OP_AND;
+			res->bin.left = x;
+			res->bin.right = hx_value(d->rc, mask->bytes, mask->len);
+			res->bin.right->dtype = x->dtype;
+			res->bin.right->byteorder = x->byteorder;
+		}
+		if (!xor_zero) {
+			struct hx *b = hx_new(d->rc, HX_BINOP);
+
+			/* (x & ~v) ^ v is "x | v"; anything else is a real xor. */
+			b->bin.op = OP_XOR;
+			if (!all_ones) {
+				bool is_or = true;
+
+				for (uint32_t i = 0; i < xor->len && i < mask->len; i++)
+					is_or &= (uint8_t)(0xff ^ mask->bytes[i]) == xor->bytes[i];
+				if (is_or) {
+					b->bin.op = OP_OR;
+					res = x;
+				}
+			}
+			b->bin.left = res;
+			b->bin.right = hx_value(d->rc, xor->bytes, xor->len);
+			res = b;
+		}
+	}
+	res->dtype = x->dtype;
+	res->byteorder = x->byteorder;
+	res->len = x->len;
+	reg_set(d, (uint32_t)expr_num(e, NFTA_BITWISE_DREG, 0), res);
+}
+
+static void ex_byteorder(struct dl *d, const struct expr *e)
+{
+	struct hx *x = reg_get(d, (uint32_t)expr_num(e, NFTA_BYTEORDER_SREG, 0), 0);
+
+	/* nft inserts these for host-order values in big-endian contexts; transparent. */
+	if (x)
+		reg_set(d, (uint32_t)expr_num(e, NFTA_BYTEORDER_DREG, 0), x);
+}
+
+static void ex_payload(struct dl *d, const struct expr *e)
+{
+	uint32_t base = (uint32_t)expr_num(e, NFTA_PAYLOAD_BASE, 0);
+	uint32_t off = (uint32_t)expr_num(e, NFTA_PAYLOAD_OFFSET, 0) * 8;
+	uint32_t len = (uint32_t)expr_num(e, NFTA_PAYLOAD_LEN, 0) * 8;
+
+	if (expr_has(e, NFTA_PAYLOAD_SREG)) {
+		struct hx *l = payload_hx(d, base, off, len);
+		struct hx *v = reg_get(d, (uint32_t)expr_num(e, NFTA_PAYLOAD_SREG, 0), len / 8);
+		struct strbuf *t = text_stmt(d);
+
+		payload_used(d, l);
+		hx_print(d->rc, t, l);
+		strbuf_addstr(t, " set ");
+		if (v)
+			hx_print_as(d->rc, t, v, l);
+		return;
+	}
+	reg_set(d, (uint32_t)expr_num(e, NFTA_PAYLOAD_DREG, 0), payload_hx(d, base, off, len));
+}
+
+static void ex_meta(struct dl *d, const struct expr *e)
+{
+	uint32_t key = (uint32_t)expr_num(e, NFTA_META_KEY, 0);
+
+	if (expr_has(e, NFTA_META_SREG)) {
+		struct hx *l = meta_hx(d, key);
+		struct hx *v = reg_get(d, (uint32_t)expr_num(e, NFTA_META_SREG, 0), hx_bytes(l));
+		struct strbuf *t = text_stmt(d);
+
+		if (key == NFT_META_NFTRACE || key == NFT_META_PKTTYPE || key == NFT_META_PRIORITY ||
+		    key == NFT_META_MARK || key == NFT_META_SECMARK)
+			strbuf_addf(t, "meta %s set ", meta_keys[key].name);
+		else
+			strbuf_addf(t, "meta %s set ", key < ARRAY_SIZE(meta_keys) && meta_keys[key].name
+							       ? meta_keys[key].name
+							       : "unknown");
+		if (v)
+			hx_print_as(d->rc, t, v, l);
+		return;
+	}
+	reg_set(d, (uint32_t)expr_num(e, NFTA_META_DREG, 0), meta_hx(d, key));
+}
+
+static void ex_ct(struct dl *d, const struct expr *e)
+{
+	uint32_t key = (uint32_t)expr_num(e, NFTA_CT_KEY, 0);
+	int32_t dir = expr_has(e, NFTA_CT_DIRECTION) ? (int32_t)expr_num(e, NFTA_CT_DIRECTION, 0) : -1;
+
+	if (expr_has(e, NFTA_CT_SREG)) {
+		struct hx *l = ct_hx(d, key, dir, 4);
+		struct hx *v = reg_get(d, (uint32_t)expr_num(e, NFTA_CT_SREG, 0), hx_bytes(l));
+		struct strbuf *t = text_stmt(d);
+
+		hx_print(d->rc, t, l);
+		strbuf_addstr(t, " set ");
+		if (v)
+			hx_print_as(d->rc, t, v, l);
+		return;
+	}
+	reg_set(d, (uint32_t)expr_num(e, NFTA_CT_DREG, 0),
+		ct_hx(d, key, dir, d->ctx[1] == PROTO_IP6 ? 16 : 4));
+}
+
+/* Expressions that only load a value: fib, rt, socket, osf, numgen, hash, xfrm, exthdr. */
+static void ex_loader(struct dl *d, const struct expr *e, enum hx_kind kind, uint16_t dreg_attr)
+{
+	struct hx *x = hx_new(d->rc, kind);
+
+	x->key.key = (uint32_t)expr_num(e, kind == HX_FIB ? NFTA_FIB_RESULT : 2, 0);
+	switch (kind) {
+	case HX_FIB:
+		x->key.flags = (uint32_t)expr_num(e, NFTA_FIB_FLAGS, 0);
+		x->dtype = x->key.key == NFT_FIB_RESULT_ADDRTYPE ? DT_FIB_ADDR
+			   : x->key.key == NFT_FIB_RESULT_OIFNAME ? DT_IFNAME
+								  : DT_IFINDEX;
+		x->len = x->key.key == NFT_FIB_RESULT_OIFNAME ? 128 : 32;
+		x->byteorder = BO_HOST;
+		if (x->key.flags & NFTA_FIB_F_PRESENT) {
+			x->dtype = DT_BOOLEAN;
+			x->len = 8;
+		}
+		break;
+	case HX_RT:
+		x->key.key = (uint32_t)expr_num(e, NFTA_RT_KEY, 0);
+		x->byteorder = BO_HOST;
+		x->len = 32;
+		x->dtype = x->key.key == NFT_RT_CLASSID ? DT_REALM
+			   : x->key.key == NFT_RT_NEXTHOP4 ? DT_IPADDR
+			   : x->key.key == NFT_RT_NEXTHOP6 ? DT_IP6ADDR
+			   : x->key.key == NFT_RT_TCPMSS ? DT_INTEGER
+							 : DT_BOOLEAN;
+		if (x->key.key == NFT_RT_NEXTHOP6)
+			x->len = 128;
+		if (x->key.key == NFT_RT_NEXTHOP4 || x->key.key == NFT_RT_NEXTHOP6)
+			x->byteorder = BO_BIG;
+		if (x->key.key == NFT_RT_TCPMSS)
+			x->len = 16;
+		if (x->key.key == NFT_RT_XFRM)
+			x->len = 8;
+		break;
+	case HX_SOCKET:
+		x->key.key = (uint32_t)expr_num(e, NFTA_SOCKET_KEY, 0);
+		x->key.level = (uint32_t)expr_num(e, NFTA_SOCKET_LEVEL, 0);
+		x->byteorder = BO_HOST;
+		x->len = x->key.key == NFT_SOCKET_TRANSPARENT || x->key.key == NFT_SOCKET_WILDCARD ? 8 : 32;
+		x->dtype = x->key.key == NFT_SOCKET_MARK ? DT_MARK
+			   : x->key.key == NFT_SOCKET_TRANSPARENT || x->key.key == NFT_SOCKET_WILDCARD
+				   ? DT_BOOLEAN
+				   : DT_INTEGER;
+		if (x->key.key == NFT_SOCKET_CGROUPV2)
+			x->len = 64;
+		break;
+	case HX_OSF:
+		x->key.key = (uint32_t)expr_num(e, NFTA_OSF_TTL, 0);
+		x->key.flags = (uint32_t)expr_num(e, NFTA_OSF_FLAGS, 0);
+		x->dtype = DT_STRING;
+		x->len = 16 * 8;
+		break;
+	case HX_XFRM:
+		x->key.key = (uint32_t)expr_num(e, NFTA_XFRM_KEY, 0);
+		x->key.dir = (int32_t)expr_num(e, NFTA_XFRM_DIR, 0);
+		x->key.level = (uint32_t)expr_num(e, NFTA_XFRM_SPNUM, 0);
+		x->len = 32;
+		x->byteorder = BO_BIG;
+		x->dtype = x->key.key == NFT_XFRM_KEY_DADDR_IP4 || x->key.key == NFT_XFRM_KEY_SADDR_IP4
+				   ? DT_IPADDR
+			   : x->key.key == NFT_XFRM_KEY_DADDR_IP6 || x->key.key == NFT_XFRM_KEY_SADDR_IP6
+				   ? DT_IP6ADDR
+				   : DT_INTEGER;
+		if (x->dtype == DT_IP6ADDR)
+			x->len = 128;
+		if (x->key.key == NFT_XFRM_KEY_REQID)
+			x->byteorder = BO_HOST;
+		break;
+	case HX_NUMGEN:
+		x->gen.type = (uint32_t)expr_num(e, NFTA_NG_TYPE, 0);
+		x->gen.modulus = (uint32_t)expr_num(e, NFTA_NG_MODULUS, 0);
+		x->gen.offset = (uint32_t)expr_num(e, NFTA_NG_OFFSET, 0);
+		x->len = 32;
+		x->byteorder = BO_HOST;
+		break;
+	case HX_HASH:
+		x->gen.type = (uint32_t)expr_num(e, NFTA_HASH_TYPE, 0);
+		x->gen.modulus = (uint32_t)expr_num(e, NFTA_HASH_MODULUS, 0);
+		x->gen.offset = (uint32_t)expr_num(e, NFTA_HASH_OFFSET, 0);
+		x->gen.seed = (uint32_t)expr_num(e, NFTA_HASH_SEED, 0);
+		x->gen.has_seed = expr_has(e, NFTA_HASH_SEED);
+		if (x->gen.type == NFT_HASH_JENKINS)
+			x->gen.sub = reg_get(d, (uint32_t)expr_num(e, NFTA_HASH_SREG, 0),
+					     (uint32_t)expr_num(e, NFTA_HASH_LEN, 0));
+		x->len = 32;
+		x->byteorder = BO_HOST;
+		break;
+	case HX_EXTHDR:
+		x->exthdr.op = (uint32_t)expr_num(e, NFTA_EXTHDR_OP, 0);
+		x->exthdr.type = (uint8_t)expr_num(e, NFTA_EXTHDR_TYPE, 0);
+		x->exthdr.offset = (uint32_t)expr_num(e, NFTA_EXTHDR_OFFSET, 0) * 8;
+		x->exthdr.flags = (uint32_t)expr_num(e, NFTA_EXTHDR_FLAGS, 0);
+		x->len = (uint32_t)expr_num(e, NFTA_EXTHDR_LEN, 0) * 8;
+		x->dtype = x->exthdr.flags & NFT_EXTHDR_F_PRESENT ? DT_BOOLEAN : DT_INTEGER;
+		x->byteorder = BO_BIG;
+		exthdr_resolve(x);
+		break;
+	default:
+		break;
+	}
+	reg_set(d, (uint32_t)expr_num(e, dreg_attr, 0), x);
+}
+
+void rule_render_stmts(struct render_ctx *rc, const struct expr_list *exprs, struct strbuf *out)
+{
+	struct dl *d = arena_alloc(rc->arena, sizeof(*d));
+	bool first = true;
+
+	d->rc = rc;
+	for (int i = 0; i < 3; i++)
+		d->dep[i] = -1;
+	switch (rc->table->family) {
+	case NFPROTO_IPV4:
+		d->ctx[1] = PROTO_IP;
+		break;
+	case NFPROTO_IPV6:
+		d->ctx[1] = PROTO_IP6;
+		break;
+	case NFPROTO_ARP:
+		d->ctx[1] = PROTO_ARP;
+		break;
+	case NFPROTO_BRIDGE:
+	case NFPROTO_NETDEV:
+		d->ctx[0] = PROTO_ETH;
+		break;
+	default:
+		break;
+	}
+	if (rc->table->family != NFPROTO_BRIDGE && rc->table->family != NFPROTO_NETDEV)
+		d->ctx[0] = PROTO_ETH;
+
+	for (uint32_t i = 0; i < exprs->n; i++) {
+		const struct expr *e = &exprs->v[i];
+
+		if (!e->known) {
+			expr_render_raw(rc, e, text_stmt(d));
+			continue;
+		}
+		if (expr_is(e, "immediate"))
+			ex_immediate(d, e);
+		else if (expr_is(e, "cmp"))
+			ex_cmp(d, e);
+		else if (expr_is(e, "range"))
+			ex_range(d, e);
+		else if (expr_is(e, "lookup"))
+			ex_lookup(d, e);
+		else if (expr_is(e, "bitwise"))
+			ex_bitwise(d, e);
+		else if (expr_is(e, "byteorder"))
+			ex_byteorder(d, e);
+		else if (expr_is(e, "payload"))
+			ex_payload(d, e);
+		else if (expr_is(e, "meta"))
+			ex_meta(d, e);
+		else if (expr_is(e, "ct"))
+			ex_ct(d, e);
+		else if (expr_is(e, "fib"))
+			ex_loader(d, e, HX_FIB, NFTA_FIB_DREG);
+		else if (expr_is(e, "rt"))
+			ex_loader(d, e, HX_RT, NFTA_RT_DREG);
+		else if (expr_is(e, "socket"))
+			ex_loader(d, e, HX_SOCKET, NFTA_SOCKET_DREG);
+		else if (expr_is(e, "osf"))
+			ex_loader(d, e, HX_OSF, NFTA_OSF_DREG);
+		else if (expr_is(e, "xfrm"))
+			ex_loader(d, e, HX_XFRM, NFTA_XFRM_DREG);
+		else if (expr_is(e, "numgen"))
+			ex_loader(d, e, HX_NUMGEN, NFTA_NG_DREG);
+		else if (expr_is(e, "hash"))
+			ex_loader(d, e, HX_HASH, NFTA_HASH_DREG);
+		else if (expr_is(e, "exthdr") && !expr_has(e, NFTA_EXTHDR_SREG) &&
+			 expr_has(e, NFTA_EXTHDR_DREG))
+			ex_loader(d, e, HX_EXTHDR, NFTA_EXTHDR_DREG);
+		else
+			stmt_render(d, e, text_stmt(d));
+	}
+
+	for (unsigned i = 0; i < d->n; i++) {
+		struct stmt *s = &d->stmts[i];
+
+		if (s->dead)
+			continue;
+		if (s->kind == ST_TEXT && !s->text.len) {
+			strbuf_release(&s->text);
+			continue;
+		}
+		if (!first)
+			strbuf_addch(out, ' ');
+		first = false;
+		if (s->kind == ST_TEXT) {
+			strbuf_add(out, s->text.buf, s->text.len);
+			continue;
+		}
+		hx_print(rc, out, s->left);
+		strbuf_addch(out, ' ');
+		if (s->op[0])
+			strbuf_addf(out, "%s ", s->op);
+		hx_print_as(rc, out, s->right, s->left);
+	}
+	for (unsigned i = 0; i < d->n; i++)
+		strbuf_release(&d->stmts[i].text);
+}

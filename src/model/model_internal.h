@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers shared by the files of src/model/ only. */
+#ifndef FWAUDIT_MODEL_INTERNAL_H
+#define FWAUDIT_MODEL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct strbuf;
+
+#define SNAPSHOT_FORMAT_VERSION 1
+
+/* "accept", "drop", "jump", ...; NULL for a code without a name. */
+const char *verdict_code_name(int32_t code);
+/* Inverse of verdict_code_name(); false if unknown. */
+bool verdict_code_parse(const char *name, int32_t *code);
+/* "input", "prerouting", "ingress", ... for @family; NULL if unknown. */
+const char *hook_name(uint32_t family, uint32_t hooknum);
+bool hook_parse(uint32_t family, const char *name, uint32_t *hooknum);
+
+/* Append lowercase hex of @p to @out. */
+void hex_encode(struct strbuf *out, const uint8_t *p, uint32_t len);
+/* Decode even-length hex; returns byte count or -1. @out needs len/2 bytes. */
+int hex_decode(const char *s, uint8_t *out);
+
+#endif

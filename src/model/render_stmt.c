@@ -1,0 +1,731 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Statements as nft 1.0.6 prints them (nftables statement.c). */
+#include <string.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_synproxy.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_log.h>
+
+#include "fwaudit/util.h"
+#include "render_internal.h"
+
+static const char *const log_levels[] = { "emerg", "alert", "crit", "err", "warn",
+					  "notice", "info", "debug", "audit" };
+
+static void st_counter(const struct expr *e, struct strbuf *t)
+{
+	strbuf_addf(t, "counter packets %llu bytes %llu",
+		    (unsigned long long)expr_num(e, NFTA_COUNTER_PACKETS, 0),
+		    (unsigned long long)expr_num(e, NFTA_COUNTER_BYTES, 0));
+}
+
+static void st_log(const struct expr *e, struct strbuf *t)
+{
+	uint32_t flags = (uint32_t)expr_num(e, NFTA_LOG_FLAGS, 0);
+	uint32_t level = (uint32_t)expr_num(e, NFTA_LOG_LEVEL, 4);
+
+	strbuf_addstr(t, "log");
+	if (expr_str(e, NFTA_LOG_PREFIX)) {
+		strbuf_addstr(t, " prefix ");
+		quoted_print(t, expr_str(e, NFTA_LOG_PREFIX));
+	}
+	if (expr_has(e, NFTA_LOG_GROUP))
+		strbuf_addf(t, " group %llu", (unsigned long long)expr_num(e, NFTA_LOG_GROUP, 0));
+	if (expr_has(e, NFTA_LOG_SNAPLEN))
+		strbuf_addf(t, " snaplen %llu", (unsigned long long)expr_num(e, NFTA_LOG_SNAPLEN, 0));
+	if (expr_has(e, NFTA_LOG_QTHRESHOLD))
+		strbuf_addf(t, " queue-threshold %llu",
+			    (unsigned long long)expr_num(e, NFTA_LOG_QTHRESHOLD, 0));
+	if (expr_has(e, NFTA_LOG_LEVEL) && level != 4)
+		strbuf_addf(t, " level %s", level < ARRAY_SIZE(log_levels) ? log_levels[level] : "?");
+	if ((flags & NF_LOG_MASK) == NF_LOG_MASK) {
+		strbuf_addstr(t, " flags all");
+	} else if (flags) {
+		const char *sep = " flags ";
+
+		if (flags & (NF_LOG_TCPSEQ | NF_LOG_TCPOPT)) {
+			strbuf_addf(t, "%stcp", sep);
+			if (flags & NF_LOG_TCPSEQ)
+				strbuf_addstr(t, " sequence");
+			if (flags & NF_LOG_TCPOPT)
+				strbuf_addstr(t, flags & NF_LOG_TCPSEQ ? ",options" : " options");
+			sep = " ";
+		}
+		if (flags & NF_LOG_IPOPT) {
+			strbuf_addf(t, "%sip options", sep);
+			sep = " ";
+		}
+		if (flags & NF_LOG_UID) {
+			strbuf_addf(t, "%sskuid", sep);
+			sep = " ";
+		}
+		if (flags & NF_LOG_MACDECODE)
+			strbuf_addf(t, "%sether", sep);
+	}
+}
+
+static const char *time_unit(uint64_t unit)
+{
+	switch (unit) {
+	case 1:
+		return "second";
+	case 60:
+		return "minute";
+	case 3600:
+		return "hour";
+	case 86400:
+		return "day";
+	case 604800:
+		return "week";
+	default:
+		return "error";
+	}
+}
+
+/* Bytes in the largest unit that divides them (nftables data_unit_parse). */
+static const char *byte_unit(uint64_t *v)
+{
+	static const char *const units[] = { "bytes", "kbytes", "mbytes" };
+	unsigned i = 0;
+
+	while (i < 2 && *v && *v % 1024 == 0) {
+		*v /= 1024;
+		i++;
+	}
+	return units[i];
+}
+
+static void st_limit(const struct expr *e, struct strbuf *t)
+{
+	uint64_t rate = expr_num(e, NFTA_LIMIT_RATE, 0);
+	uint64_t unit = expr_num(e, NFTA_LIMIT_UNIT, 1);
+	uint32_t burst = (uint32_t)expr_num(e, NFTA_LIMIT_BURST, 0);
+	bool over = expr_num(e, NFTA_LIMIT_FLAGS, 0) & NFT_LIMIT_F_INV;
+
+	strbuf_addf(t, "limit rate %s", over ? "over " : "");
+	if (expr_num(e, NFTA_LIMIT_TYPE, NFT_LIMIT_PKTS) == NFT_LIMIT_PKT_BYTES) {
+		const char *u = byte_unit(&rate);
+		uint64_t b = burst;
+
+		strbuf_addf(t, "%llu %s/%s", (unsigned long long)rate, u, time_unit(unit));
+		if (burst) {
+			u = byte_unit(&b);
+			strbuf_addf(t, " burst %llu %s", (unsigned long long)b, u);
+		}
+		return;
+	}
+	strbuf_addf(t, "%llu/%s", (unsigned long long)rate, time_unit(unit));
+	if (burst && burst != 5)
+		strbuf_addf(t, " burst %u packets", burst);
+}
+
+static void st_quota(const struct expr *e, struct strbuf *t)
+{
+	uint64_t bytes = expr_num(e, NFTA_QUOTA_BYTES, 0);
+	uint64_t used = expr_num(e, NFTA_QUOTA_CONSUMED, 0);
+	const char *u = byte_unit(&bytes);
+
+	strbuf_addf(t, "quota %s%llu %s", expr_num(e, NFTA_QUOTA_FLAGS, 0) & NFT_QUOTA_F_INV ? "over " : "",
+		    (unsigned long long)bytes, u);
+	if (used) {
+		u = byte_unit(&used);
+		strbuf_addf(t, " used %llu %s", (unsigned long long)used, u);
+	}
+}
+
+static void st_reject(struct render_ctx *rc, const struct expr *e, struct strbuf *t)
+{
+	uint32_t type = (uint32_t)expr_num(e, NFTA_REJECT_TYPE, 0);
+	uint8_t code = (uint8_t)expr_num(e, NFTA_REJECT_ICMP_CODE, 0);
+	uint32_t fam = rc->table->family;
+	uint8_t b = code;
+
+	strbuf_addstr(t, "reject");
+	switch (type) {
+	case NFT_REJECT_TCP_RST:
+		strbuf_addstr(t, " with tcp reset");
+		break;
+	case NFT_REJECT_ICMPX_UNREACH:
+		if (code == NFT_REJECT_ICMPX_PORT_UNREACH)
+			break;
+		strbuf_addstr(t, " with icmpx type ");
+		value_print(t, DT_ICMPX_CODE, BO_BIG, &b, 1, 0);
+		break;
+	case NFT_REJECT_ICMP_UNREACH:
+		if (fam == NFPROTO_IPV6) {
+			if (code == 4)
+				break;
+			strbuf_addstr(t, " with icmpv6 type ");
+			value_print(t, DT_ICMPV6_CODE, BO_BIG, &b, 1, 0);
+		} else {
+			if (code == 3 && fam == NFPROTO_IPV4)
+				break;
+			strbuf_addstr(t, " with icmp type ");
+			value_print(t, DT_ICMP_CODE, BO_BIG, &b, 1, 0);
+		}
+		break;
+	}
+}
+
+static void nat_flags(struct strbuf *t, uint32_t flags)
+{
+	const char *sep = " ";
+
+	if (flags & NF_NAT_RANGE_PROTO_RANDOM) {
+		strbuf_addf(t, "%srandom", sep);
+		sep = ",";
+	}
+	if (flags & NF_NAT_RANGE_PROTO_RANDOM_FULLY) {
+		strbuf_addf(t, "%sfully-random", sep);
+		sep = ",";
+	}
+	if (flags & NF_NAT_RANGE_PERSISTENT)
+		strbuf_addf(t, "%spersistent", sep);
+}
+
+/* The value in a register, typed as @dt. */
+static void reg_print(struct dl *d, struct strbuf *t, uint32_t reg, uint32_t dt, uint32_t bytes)
+{
+	struct hx *v = dl_reg_get(d, reg, bytes);
+	struct hx like = { .kind = HX_VALUE, .dtype = dt, .byteorder = dtype_byteorder(dt),
+			   .len = bytes * 8 };
+
+	if (!v) {
+		strbuf_addstr(t, "?");
+		return;
+	}
+	if (v->kind == HX_VALUE)
+		hx_print_as(dl_ctx(d), t, v, &like);
+	else
+		hx_print(dl_ctx(d), t, v);
+}
+
+static void proto_range(struct dl *d, const struct expr *e, uint16_t min, uint16_t max,
+			struct strbuf *t)
+{
+	uint32_t rmin = (uint32_t)expr_num(e, min, 0), rmax = (uint32_t)expr_num(e, max, 0);
+
+	if (!expr_has(e, min))
+		return;
+	strbuf_addch(t, ':');
+	reg_print(d, t, rmin, DT_INET_SERVICE, 2);
+	if (expr_has(e, max) && rmax != rmin) {
+		struct hx *a = dl_reg_get(d, rmin, 2), *b = dl_reg_get(d, rmax, 2);
+
+		if (!a || !b || a->kind != HX_VALUE || b->kind != HX_VALUE ||
+		    memcmp(a->value.bytes, b->value.bytes, 2)) {
+			strbuf_addch(t, '-');
+			reg_print(d, t, rmax, DT_INET_SERVICE, 2);
+		}
+	}
+}
+
+static void st_nat(struct dl *d, const struct expr *e, struct strbuf *t)
+{
+	struct render_ctx *rc = dl_ctx(d);
+	uint32_t family = (uint32_t)expr_num(e, NFTA_NAT_FAMILY, 0);
+	uint32_t flags = (uint32_t)expr_num(e, NFTA_NAT_FLAGS, 0);
+	uint32_t dt = family == NFPROTO_IPV6 ? DT_IP6ADDR : DT_IPADDR;
+	uint32_t alen = family == NFPROTO_IPV6 ? 16 : 4;
+	bool addr = expr_has(e, NFTA_NAT_REG_ADDR_MIN);
+	bool port = expr_has(e, NFTA_NAT_REG_PROTO_MIN);
+	struct hx *amin = addr ? dl_reg_get(d, (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MIN, 0), alen) : NULL;
+	bool brackets = family == NFPROTO_IPV6 && port && amin && amin->kind == HX_VALUE;
+
+	strbuf_addstr(t, expr_num(e, NFTA_NAT_TYPE, 0) == NFT_NAT_SNAT ? "snat" : "dnat");
+	if (addr || port) {
+		if (rc->table->family == NFPROTO_INET)
+			strbuf_addstr(t, family == NFPROTO_IPV6 ? " ip6" : " ip");
+		if (flags & NF_NAT_RANGE_NETMAP)
+			strbuf_addstr(t, " prefix");
+		strbuf_addstr(t, " to ");
+	}
+	if (addr) {
+		uint32_t rmax = (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MAX, 0);
+		struct hx *amax = expr_has(e, NFTA_NAT_REG_ADDR_MAX) ? dl_reg_get(d, rmax, alen) : NULL;
+
+		if (brackets)
+			strbuf_addch(t, '[');
+		if (amin && amin->kind == HX_MAP && amin->len > alen * 8 && !port) {
+			/* address and port from one map: "ip daddr . tcp dport map { ... }" */
+			hx_print(rc, t, amin);
+		} else {
+			reg_print(d, t, (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MIN, 0), dt, alen);
+		}
+		if (amax && amin && amax->kind == HX_VALUE && amin->kind == HX_VALUE &&
+		    memcmp(amax->value.bytes, amin->value.bytes, alen)) {
+			if (flags & NF_NAT_RANGE_NETMAP) {
+				/* printed as a prefix by nft; fall back to a range */
+			}
+			strbuf_addch(t, '-');
+			reg_print(d, t, rmax, dt, alen);
+		}
+		if (brackets)
+			strbuf_addch(t, ']');
+	}
+	proto_range(d, e, NFTA_NAT_REG_PROTO_MIN, NFTA_NAT_REG_PROTO_MAX, t);
+	nat_flags(t, flags & ~NF_NAT_RANGE_NETMAP);
+}
+
+static void st_masq_redir(struct dl *d, const struct expr *e, struct strbuf *t, bool masq)
+{
+	strbuf_addstr(t, masq ? "masquerade" : "redirect");
+	if (expr_has(e, masq ? NFTA_MASQ_REG_PROTO_MIN : NFTA_REDIR_REG_PROTO_MIN)) {
+		strbuf_addstr(t, " to ");
+		proto_range(d, e, masq ? NFTA_MASQ_REG_PROTO_MIN : NFTA_REDIR_REG_PROTO_MIN,
+			    masq ? NFTA_MASQ_REG_PROTO_MAX : NFTA_REDIR_REG_PROTO_MAX, t);
+	}
+	nat_flags(t, (uint32_t)expr_num(e, masq ? NFTA_MASQ_FLAGS : NFTA_REDIR_FLAGS, 0));
+}
+
+static const char *objref_prefix(uint32_t type)
+{
+	switch (type) {
+	case NFT_OBJECT_COUNTER:
+		return "counter name";
+	case NFT_OBJECT_QUOTA:
+		return "quota name";
+	case NFT_OBJECT_LIMIT:
+		return "limit name";
+	case NFT_OBJECT_CT_HELPER:
+		return "ct helper set";
+	case NFT_OBJECT_CT_TIMEOUT:
+		return "ct timeout set";
+	case NFT_OBJECT_CT_EXPECT:
+		return "ct expectation set";
+	case NFT_OBJECT_SECMARK:
+		return "meta secmark set";
+	case NFT_OBJECT_SYNPROXY:
+		return "synproxy name";
+	case NFT_OBJECT_CONNLIMIT:
+		return "ct count name";
+	default:
+		return "objref";
+	}
+}
+
+static void st_objref(struct dl *d, const struct expr *e, struct strbuf *t)
+{
+	struct render_ctx *rc = dl_ctx(d);
+
+	if (expr_str(e, NFTA_OBJREF_IMM_NAME)) {
+		strbuf_addf(t, "%s ", objref_prefix((uint32_t)expr_num(e, NFTA_OBJREF_IMM_TYPE, 0)));
+		quoted_print(t, expr_str(e, NFTA_OBJREF_IMM_NAME));
+		return;
+	}
+	if (expr_str(e, NFTA_OBJREF_SET_NAME)) {
+		const struct set *s = table_find_set(rc->table, expr_str(e, NFTA_OBJREF_SET_NAME));
+		struct hx *key;
+
+		strbuf_addf(t, "%s ", objref_prefix(s ? s->obj_type : 0));
+		if (!s)
+			return;
+		key = dl_reg_get(d, (uint32_t)expr_num(e, NFTA_OBJREF_SET_SREG, 0), s->key_len);
+		if (key)
+			hx_print(rc, t, key);
+		strbuf_addstr(t, " map ");
+		if (s->flags & NFT_SET_ANONYMOUS)
+			set_print_inline(rc, t, s, key, NULL);
+		else
+			strbuf_addf(t, "@%s", s->name);
+	}
+}
+
+static void stmt_list_print(struct dl *d, const struct expr_list *l, struct strbuf *t);
+
+static void st_dynset(struct dl *d, const struct expr *e, struct strbuf *t)
+{
+	static const char *const ops[] = { "add", "update", "delete" };
+	struct render_ctx *rc = dl_ctx(d);
+	const struct set *s = table_find_set(rc->table, expr_str(e, NFTA_DYNSET_SET_NAME) ?: "");
+	uint32_t op = (uint32_t)expr_num(e, NFTA_DYNSET_OP, 0);
+	const struct attr *a;
+	struct hx *key;
+
+	if (!s) {
+		strbuf_addstr(t, "[dynset: unknown set]");
+		return;
+	}
+	key = dl_reg_get(d, (uint32_t)expr_num(e, NFTA_DYNSET_SREG_KEY, 0), s->key_len);
+	strbuf_addf(t, "%s @%s { ", op < 3 ? ops[op] : "?", s->name);
+	if (key)
+		hx_print(rc, t, key);
+	if (expr_num(e, NFTA_DYNSET_TIMEOUT, 0)) {
+		strbuf_addstr(t, " timeout ");
+		time_print(t, expr_num(e, NFTA_DYNSET_TIMEOUT, 0));
+	}
+	if ((a = expr_attr(e, NFTA_DYNSET_EXPRESSIONS)) || (a = expr_attr(e, NFTA_DYNSET_EXPR))) {
+		if (a->kind == ATTR_EXPR || a->kind == ATTR_EXPRS) {
+			strbuf_addch(t, ' ');
+			stmt_list_print(d, a->exprs, t);
+		}
+	}
+	if (expr_has(e, NFTA_DYNSET_SREG_DATA)) {
+		struct hx like = { .kind = HX_VALUE, .dtype = s->data_type,
+				   .byteorder = s->data_type == DT_MARK ? BO_HOST : dtype_byteorder(s->data_type),
+				   .len = s->data_len * 8 };
+		struct hx *v = dl_reg_get(d, (uint32_t)expr_num(e, NFTA_DYNSET_SREG_DATA, 0), s->data_len);
+
+		strbuf_addstr(t, " : ");
+		if (v)
+			hx_print_as(rc, t, v, &like);
+	}
+	strbuf_addstr(t, " }");
+}
+
+static void stmt_list_print(struct dl *d, const struct expr_list *l, struct strbuf *t)
+{
+	for (uint32_t i = 0; i < l->n; i++) {
+		if (i)
+			strbuf_addch(t, ' ');
+		stmt_render(d, &l->v[i], t);
+	}
+}
+
+static void st_queue(struct dl *d, const struct expr *e, struct strbuf *t)
+{
+	uint32_t flags = (uint32_t)expr_num(e, NFTA_QUEUE_FLAGS, 0);
+	uint32_t num = (uint32_t)expr_num(e, NFTA_QUEUE_NUM, 0);
+	uint32_t total = (uint32_t)expr_num(e, NFTA_QUEUE_TOTAL, 1);
+
+	strbuf_addstr(t, "queue");
+	if (flags) {
+		const char *sep = " flags ";
+
+		if (flags & NFT_QUEUE_FLAG_BYPASS) {
+			strbuf_addf(t, "%sbypass", sep);
+			sep = ",";
+		}
+		if (flags & NFT_QUEUE_FLAG_CPU_FANOUT)
+			strbuf_addf(t, "%sfanout", sep);
+	}
+	if (expr_has(e, NFTA_QUEUE_SREG_QNUM)) {
+		strbuf_addstr(t, " to ");
+		reg_print(d, t, (uint32_t)expr_num(e, NFTA_QUEUE_SREG_QNUM, 0), DT_INTEGER, 2);
+		return;
+	}
+	if (total > 1)
+		strbuf_addf(t, " to %u-%u", num, num + total - 1);
+	else
+		strbuf_addf(t, " to %u", num);
+}
+
+static void st_exthdr_set(struct dl *d, const struct expr *e, struct strbuf *t)
+{
+	struct hx x = { .kind = HX_EXTHDR };
+
+	x.exthdr.op = (uint32_t)expr_num(e, NFTA_EXTHDR_OP, 0);
+	x.exthdr.type = (uint8_t)expr_num(e, NFTA_EXTHDR_TYPE, 0);
+	x.exthdr.offset = (uint32_t)expr_num(e, NFTA_EXTHDR_OFFSET, 0) * 8;
+	x.len = (uint32_t)expr_num(e, NFTA_EXTHDR_LEN, 0) * 8;
+	x.dtype = DT_INTEGER;
+	exthdr_resolve(&x);
+	if (!expr_has(e, NFTA_EXTHDR_SREG)) {
+		strbuf_addstr(t, "reset ");
+		render_key_expr(dl_ctx(d), t, &x);
+		return;
+	}
+	render_key_expr(dl_ctx(d), t, &x);
+	strbuf_addstr(t, " set ");
+	reg_print(d, t, (uint32_t)expr_num(e, NFTA_EXTHDR_SREG, 0), DT_INTEGER, x.len / 8);
+}
+
+static void st_synproxy(const struct expr *e, struct strbuf *t)
+{
+	uint32_t flags = (uint32_t)expr_num(e, NFTA_SYNPROXY_FLAGS, 0);
+
+	strbuf_addstr(t, "synproxy");
+	if (flags & NF_SYNPROXY_OPT_MSS)
+		strbuf_addf(t, " mss %llu", (unsigned long long)expr_num(e, NFTA_SYNPROXY_MSS, 0));
+	if (flags & NF_SYNPROXY_OPT_WSCALE)
+		strbuf_addf(t, " wscale %llu", (unsigned long long)expr_num(e, NFTA_SYNPROXY_WSCALE, 0));
+	if (flags & NF_SYNPROXY_OPT_TIMESTAMP)
+		strbuf_addstr(t, " timestamp");
+	if (flags & NF_SYNPROXY_OPT_SACK_PERM)
+		strbuf_addstr(t, " sack-perm");
+}
+
+void stmt_render(struct dl *d, const struct expr *e, struct strbuf *t)
+{
+	struct render_ctx *rc = dl_ctx(d);
+
+	if (expr_is(e, "counter")) {
+		st_counter(e, t);
+	} else if (expr_is(e, "log")) {
+		st_log(e, t);
+	} else if (expr_is(e, "limit")) {
+		st_limit(e, t);
+	} else if (expr_is(e, "quota")) {
+		st_quota(e, t);
+	} else if (expr_is(e, "reject")) {
+		st_reject(rc, e, t);
+	} else if (expr_is(e, "nat")) {
+		st_nat(d, e, t);
+	} else if (expr_is(e, "masq")) {
+		st_masq_redir(d, e, t, true);
+	} else if (expr_is(e, "redir")) {
+		st_masq_redir(d, e, t, false);
+	} else if (expr_is(e, "notrack")) {
+		strbuf_addstr(t, "notrack");
+	} else if (expr_is(e, "objref")) {
+		st_objref(d, e, t);
+	} else if (expr_is(e, "dynset")) {
+		st_dynset(d, e, t);
+	} else if (expr_is(e, "queue")) {
+		st_queue(d, e, t);
+	} else if (expr_is(e, "exthdr")) {
+		st_exthdr_set(d, e, t);
+	} else if (expr_is(e, "synproxy")) {
+		st_synproxy(e, t);
+	} else if (expr_is(e, "connlimit")) {
+		strbuf_addf(t, "ct count %s%llu",
+			    expr_num(e, NFTA_CONNLIMIT_FLAGS, 0) & NFT_CONNLIMIT_F_INV ? "over " : "",
+			    (unsigned long long)expr_num(e, NFTA_CONNLIMIT_COUNT, 0));
+	} else if (expr_is(e, "last")) {
+		strbuf_addstr(t, "last");
+		if (!expr_num(e, NFTA_LAST_SET, 0)) {
+			strbuf_addstr(t, " used never");
+		} else {
+			strbuf_addstr(t, " used ");
+			time_print(t, expr_num(e, NFTA_LAST_MSECS, 0));
+		}
+	} else if (expr_is(e, "flow_offload")) {
+		strbuf_addf(t, "flow add @%s", expr_str(e, NFTA_FLOW_TABLE_NAME) ?: "?");
+	} else if (expr_is(e, "dup") || expr_is(e, "fwd")) {
+		bool dup = expr_is(e, "dup");
+		uint16_t aattr = dup ? NFTA_DUP_SREG_ADDR : NFTA_FWD_SREG_ADDR;
+		uint16_t dattr = dup ? NFTA_DUP_SREG_DEV : NFTA_FWD_SREG_DEV;
+		uint32_t fam = dup ? rc->table->family : (uint32_t)expr_num(e, NFTA_FWD_NFPROTO, 0);
+
+		strbuf_addstr(t, dup ? "dup" : "fwd");
+		if (!dup && expr_has(e, aattr))
+			strbuf_addstr(t, fam == NFPROTO_IPV6 ? " ip6" : " ip");
+		strbuf_addstr(t, " to ");
+		if (expr_has(e, aattr)) {
+			reg_print(d, t, (uint32_t)expr_num(e, aattr, 0),
+				  fam == NFPROTO_IPV6 ? DT_IP6ADDR : DT_IPADDR, fam == NFPROTO_IPV6 ? 16 : 4);
+			if (expr_has(e, dattr))
+				strbuf_addstr(t, " device ");
+		}
+		if (expr_has(e, dattr))
+			reg_print(d, t, (uint32_t)expr_num(e, dattr, 0), DT_IFINDEX, 4);
+	} else if (expr_is(e, "tproxy")) {
+		uint32_t fam = (uint32_t)expr_num(e, NFTA_TPROXY_FAMILY, 0);
+
+		strbuf_addstr(t, "tproxy");
+		if (rc->table->family == NFPROTO_INET && fam != NFPROTO_UNSPEC)
+			strbuf_addstr(t, fam == NFPROTO_IPV6 ? " ip6" : " ip");
+		strbuf_addstr(t, " to ");
+		if (expr_has(e, NFTA_TPROXY_REG_ADDR)) {
+			if (fam == NFPROTO_IPV6)
+				strbuf_addch(t, '[');
+			reg_print(d, t, (uint32_t)expr_num(e, NFTA_TPROXY_REG_ADDR, 0),
+				  fam == NFPROTO_IPV6 ? DT_IP6ADDR : DT_IPADDR, fam == NFPROTO_IPV6 ? 16 : 4);
+			if (fam == NFPROTO_IPV6)
+				strbuf_addch(t, ']');
+		}
+		if (expr_has(e, NFTA_TPROXY_REG_PORT)) {
+			strbuf_addch(t, ':');
+			reg_print(d, t, (uint32_t)expr_num(e, NFTA_TPROXY_REG_PORT, 0), DT_INET_SERVICE, 2);
+		}
+	} else if (expr_is(e, "match") || expr_is(e, "target")) {
+		strbuf_addf(t, "xt %s \"%s\"", e->name, expr_str(e, 1) ?: "?");
+	} else {
+		expr_render_raw(rc, e, t);
+	}
+}
+
+void expr_render_raw(struct render_ctx *rc, const struct expr *e, struct strbuf *out)
+{
+	rc->raw++;
+	strbuf_addf(out, "[raw %s", e->name);
+	for (uint16_t i = 0; i < e->nattrs; i++) {
+		const struct attr *a = &e->attrs[i];
+
+		strbuf_addf(out, " %u=", a->type);
+		switch (a->kind) {
+		case ATTR_U8:
+		case ATTR_U16:
+		case ATTR_U32:
+		case ATTR_U32_HOST:
+		case ATTR_U64:
+			strbuf_addf(out, "%llu", (unsigned long long)a->num);
+			break;
+		case ATTR_STR:
+			quoted_print(out, a->str);
+			break;
+		case ATTR_DATA:
+			if (attr_is_verdict(a)) {
+				strbuf_addstr(out, verdict_code_name(a->verdict->code) ?: "verdict");
+				break;
+			}
+			/* fall through */
+		case ATTR_BIN:
+			strbuf_addstr(out, "0x");
+			hex_encode(out, a->bytes, a->len);
+			break;
+		default:
+			strbuf_addstr(out, "{...}");
+			break;
+		}
+	}
+	strbuf_addch(out, ']');
+}
+
+/* ---- expressions that only load ---- */
+
+static const char *const fib_results[] = { "", "oif", "oifname", "type" };
+
+static const struct {
+	uint8_t type;
+	uint8_t offset; /* bits/8 */
+	uint8_t len;    /* bytes */
+	const char *name;
+} tcpopts[] = {
+	{ 2, 2, 2, "maxseg size" }, { 3, 2, 1, "window count" }, { 4, 0, 0, "sack-perm" },
+	{ 5, 2, 4, "sack left" },   { 5, 6, 4, "sack right" },   { 8, 2, 4, "timestamp tsval" },
+	{ 8, 6, 4, "timestamp tsecr" }, { 30, 0, 0, "mptcp" },    { 2, 1, 1, "maxseg length" },
+	{ 3, 1, 1, "window length" }, { 5, 1, 1, "sack length" }, { 8, 1, 1, "timestamp length" },
+	{ 0, 0, 1, "eol kind" },     { 1, 0, 1, "nop kind" },     { 2, 0, 1, "maxseg kind" },
+	{ 3, 0, 1, "window kind" },  { 4, 0, 1, "sack-perm kind" }, { 5, 0, 1, "sack kind" },
+	{ 8, 0, 1, "timestamp kind" }, { 4, 1, 1, "sack-perm length" },
+};
+
+void exthdr_resolve(struct hx *e)
+{
+	if (e->exthdr.op == NFT_EXTHDR_OP_TCPOPT) {
+		for (size_t i = 0; i < ARRAY_SIZE(tcpopts); i++)
+			if (tcpopts[i].type == e->exthdr.type &&
+			    tcpopts[i].offset * 8u == e->exthdr.offset && tcpopts[i].len * 8u == e->len) {
+				e->exthdr.flags |= (uint32_t)i << 16 | 1u << 31;
+				return;
+			}
+	}
+}
+
+static const char *ip6_exthdr_name(uint8_t type)
+{
+	switch (type) {
+	case 0:
+		return "hbh";
+	case 43:
+		return "rt";
+	case 44:
+		return "frag";
+	case 60:
+		return "dst";
+	case 135:
+		return "mh";
+	default:
+		return NULL;
+	}
+}
+
+void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx *e)
+{
+	switch (e->kind) {
+	case HX_FIB: {
+		const char *sep = "";
+
+		strbuf_addstr(out, "fib ");
+		if (e->key.flags & NFTA_FIB_F_SADDR) {
+			strbuf_addf(out, "%ssaddr", sep);
+			sep = " . ";
+		}
+		if (e->key.flags & NFTA_FIB_F_DADDR) {
+			strbuf_addf(out, "%sdaddr", sep);
+			sep = " . ";
+		}
+		if (e->key.flags & NFTA_FIB_F_MARK) {
+			strbuf_addf(out, "%smark", sep);
+			sep = " . ";
+		}
+		if (e->key.flags & NFTA_FIB_F_IIF)
+			strbuf_addf(out, "%siif", sep);
+		if (e->key.flags & NFTA_FIB_F_OIF)
+			strbuf_addf(out, "%soif", sep);
+		strbuf_addf(out, " %s", e->key.key < 4 ? fib_results[e->key.key] : "?");
+		break;
+	}
+	case HX_RT: {
+		static const char *const keys[] = { "classid", "nexthop", "nexthop", "mtu", "ipsec" };
+
+		strbuf_addstr(out, "rt ");
+		if (e->key.key == NFT_RT_NEXTHOP4 && rc->table->family == NFPROTO_INET)
+			strbuf_addstr(out, "ip ");
+		if (e->key.key == NFT_RT_NEXTHOP6 && rc->table->family == NFPROTO_INET)
+			strbuf_addstr(out, "ip6 ");
+		strbuf_addstr(out, e->key.key < ARRAY_SIZE(keys) ? keys[e->key.key] : "?");
+		break;
+	}
+	case HX_SOCKET: {
+		static const char *const keys[] = { "transparent", "mark", "wildcard", "cgroupv2" };
+
+		strbuf_addf(out, "socket %s", e->key.key < ARRAY_SIZE(keys) ? keys[e->key.key] : "?");
+		if (e->key.key == NFT_SOCKET_CGROUPV2)
+			strbuf_addf(out, " level %u", e->key.level);
+		break;
+	}
+	case HX_OSF:
+		strbuf_addstr(out, "osf ");
+		if (e->key.key == 1)
+			strbuf_addstr(out, "ttl loose ");
+		else if (e->key.key == 2)
+			strbuf_addstr(out, "ttl skip ");
+		strbuf_addstr(out, e->key.flags & NFT_OSF_F_VERSION ? "version" : "name");
+		break;
+	case HX_NUMGEN:
+		strbuf_addf(out, "numgen %s mod %u", e->gen.type == NFT_NG_RANDOM ? "random" : "inc",
+			    e->gen.modulus);
+		if (e->gen.offset)
+			strbuf_addf(out, " offset %u", e->gen.offset);
+		break;
+	case HX_HASH:
+		if (e->gen.type == NFT_HASH_SYM) {
+			strbuf_addstr(out, "symhash");
+		} else {
+			strbuf_addstr(out, "jhash ");
+			if (e->gen.sub)
+				hx_print(rc, out, e->gen.sub);
+		}
+		strbuf_addf(out, " mod %u", e->gen.modulus);
+		if (e->gen.has_seed && e->gen.seed)
+			strbuf_addf(out, " seed 0x%x", e->gen.seed);
+		if (e->gen.offset)
+			strbuf_addf(out, " offset %u", e->gen.offset);
+		break;
+	case HX_XFRM: {
+		static const char *const keys[] = { "", "daddr", "saddr", "daddr", "saddr", "reqid", "spi" };
+
+		strbuf_addf(out, "ipsec %s", e->key.dir == 0 ? "in" : "out");
+		if (e->key.level)
+			strbuf_addf(out, " spnum %u", e->key.level);
+		if (e->key.key == NFT_XFRM_KEY_DADDR_IP4 || e->key.key == NFT_XFRM_KEY_SADDR_IP4)
+			strbuf_addstr(out, " ip");
+		if (e->key.key == NFT_XFRM_KEY_DADDR_IP6 || e->key.key == NFT_XFRM_KEY_SADDR_IP6)
+			strbuf_addstr(out, " ip6");
+		strbuf_addf(out, " %s", e->key.key < ARRAY_SIZE(keys) ? keys[e->key.key] : "?");
+		break;
+	}
+	case HX_EXTHDR:
+		if (e->exthdr.op == NFT_EXTHDR_OP_TCPOPT) {
+			if (e->exthdr.flags >> 31)
+				strbuf_addf(out, "tcp option %s", tcpopts[(e->exthdr.flags >> 16) & 0x7fff].name);
+			else
+				strbuf_addf(out, "tcp option @%u,%u,%u", e->exthdr.type, e->exthdr.offset, e->len);
+			if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT && !(e->exthdr.flags >> 31))
+				strbuf_addstr(out, " exists");
+		} else if (e->exthdr.op == NFT_EXTHDR_OP_IPV6 && ip6_exthdr_name(e->exthdr.type)) {
+			strbuf_addf(out, "exthdr %s", ip6_exthdr_name(e->exthdr.type));
+			if (!(e->exthdr.flags & NFT_EXTHDR_F_PRESENT))
+				strbuf_addf(out, " @%u,%u", e->exthdr.offset, e->len);
+		} else {
+			strbuf_addf(out, "exthdr @%u,%u,%u", e->exthdr.type, e->exthdr.offset, e->len);
+		}
+		break;
+	default:
+		strbuf_addstr(out, "[?]");
+		break;
+	}
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <string.h>
+#include <linux/netfilter.h>
+
+#include "fwaudit/model.h"
+#include "fwaudit/util.h"
+
+struct ruleset *ruleset_new(void)
+{
+	struct arena *a = arena_new();
+	struct ruleset *rs = arena_alloc(a, sizeof(*rs));
+
+	rs->arena = a;
+	return rs;
+}
+
+void ruleset_free(struct ruleset *rs)
+{
+	if (!rs)
+		return;
+	/* The ruleset itself lives in its arena. */
+	arena_free(rs->arena);
+}
+
+/* Grow an arena-less pointer vector; vectors are malloc'd so they can grow. */
+#define VEC_PUSH(rs, vec, n, cap, item)                                              \
+	do {                                                                         \
+		if ((n) == (cap)) {                                                  \
+			uint32_t ncap = (cap) ? (cap) * 2 : 8;                       \
+			void *nv = arena_alloc((rs)->arena, ncap * sizeof(*(vec)));  \
+			if (n)                                                       \
+				memcpy(nv, (vec), (n) * sizeof(*(vec)));             \
+			(vec) = nv;                                                  \
+			(cap) = ncap;                                                \
+		}                                                                    \
+		(vec)[(n)++] = (item);                                               \
+	} while (0)
+
+struct table *ruleset_add_table(struct ruleset *rs, uint32_t family, const char *name)
+{
+	struct table *t = arena_alloc(rs->arena, sizeof(*t));
+
+	t->family = family;
+	t->name = arena_strdup(rs->arena, name);
+	VEC_PUSH(rs, rs->tables, rs->ntables, rs->tables_cap, t);
+	return t;
+}
+
+struct chain *table_add_chain(struct ruleset *rs, struct table *t, const char *name)
+{
+	struct chain *c = arena_alloc(rs->arena, sizeof(*c));
+
+	c->table = t;
+	c->name = arena_strdup(rs->arena, name);
+	VEC_PUSH(rs, t->chains, t->nchains, t->chains_cap, c);
+	return c;
+}
+
+struct rule *chain_add_rule(struct ruleset *rs, struct chain *c)
+{
+	struct rule *r = arena_alloc(rs->arena, sizeof(*r));
+
+	r->chain = c;
+	VEC_PUSH(rs, c->rules, c->nrules, c->rules_cap, r);
+	return r;
+}
+
+struct set *table_add_set(struct ruleset *rs, struct table *t, const char *name)
+{
+	struct set *s = arena_alloc(rs->arena, sizeof(*s));
+
+	s->table = t;
+	s->name = arena_strdup(rs->arena, name);
+	VEC_PUSH(rs, t->sets, t->nsets, t->sets_cap, s);
+	return s;
+}
+
+struct elem *set_add_elem(struct ruleset *rs, struct set *s)
+{
+	if (s->nelems == s->elems_cap) {
+		uint32_t ncap = s->elems_cap ? s->elems_cap * 2 : 16;
+		struct elem *nv = arena_alloc(rs->arena, ncap * sizeof(*nv));
+
+		if (s->nelems)
+			memcpy(nv, s->elems, s->nelems * sizeof(*nv));
+		s->elems = nv;
+		s->elems_cap = ncap;
+	}
+	return &s->elems[s->nelems++];
+}
+
+struct obj *table_add_obj(struct ruleset *rs, struct table *t, const char *name)
+{
+	struct obj *o = arena_alloc(rs->arena, sizeof(*o));
+
+	o->table = t;
+	o->name = arena_strdup(rs->arena, name);
+	VEC_PUSH(rs, t->objs, t->nobjs, t->objs_cap, o);
+	return o;
+}
+
+struct flowtable *table_add_flowtable(struct ruleset *rs, struct table *t, const char *name)
+{
+	struct flowtable *f = arena_alloc(rs->arena, sizeof(*f));
+
+	f->table = t;
+	f->name = arena_strdup(rs->arena, name);
+	VEC_PUSH(rs, t->flowtables, t->nflowtables, t->flowtables_cap, f);
+	return f;
+}
+
+struct table *ruleset_find_table(const struct ruleset *rs, uint32_t family, const char *name)
+{
+	for (uint32_t i = 0; i < rs->ntables; i++)
+		if (rs->tables[i]->family == family && !strcmp(rs->tables[i]->name, name))
+			return rs->tables[i];
+	return NULL;
+}
+
+struct chain *table_find_chain(const struct table *t, const char *name)
+{
+	for (uint32_t i = 0; i < t->nchains; i++)
+		if (!strcmp(t->chains[i]->name, name))
+			return t->chains[i];
+	return NULL;
+}
+
+struct set *table_find_set(const struct table *t, const char *name)
+{
+	for (uint32_t i = 0; i < t->nsets; i++)
+		if (!strcmp(t->sets[i]->name, name))
+			return t->sets[i];
+	return NULL;
+}
+
+size_t ruleset_count_rules(const struct ruleset *rs)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < rs->ntables; i++)
+		for (uint32_t j = 0; j < rs->tables[i]->nchains; j++)
+			n += rs->tables[i]->chains[j]->nrules;
+	return n;
+}
+
+static const struct {
+	uint32_t family;
+	const char *name;
+} families[] = {
+	{ NFPROTO_IPV4, "ip" },     { NFPROTO_IPV6, "ip6" },       { NFPROTO_INET, "inet" },
+	{ NFPROTO_ARP, "arp" },     { NFPROTO_BRIDGE, "bridge" }, { NFPROTO_NETDEV, "netdev" },
+};
+
+const char *family_name(uint32_t family)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++)
+		if (families[i].family == family)
+			return families[i].name;
+	return NULL;
+}
+
+int family_parse(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++)
+		if (!strcmp(families[i].name, name))
+			return (int)families[i].family;
+	return -1;
+}
+
+const uint8_t *udata_find(const uint8_t *udata, uint32_t len, uint8_t type, uint8_t *vlen)
+{
+	uint32_t off = 0;
+
+	while (udata && off + 2 <= len) {
+		uint8_t t = udata[off], l = udata[off + 1];
+
+		if (off + 2 + l > len)
+			return NULL;
+		if (t == type) {
+			if (vlen)
+				*vlen = l;
+			return udata + off + 2;
+		}
+		off += 2u + l;
+	}
+	return NULL;
+}

@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Netlink message -> model. Only this module knows the wire format; the
+ * model keeps what the kernel sent, decoded by the tables in attrs.c.
+ * Every length is checked before it is trusted: the input is untrusted in
+ * the fuzz target and in tests that feed truncated messages.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/udata.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "fwaudit/model.h"
+#include "fwaudit/nl.h"
+#include "fwaudit/util.h"
+
+/* Attributes of one nest, indexed by type; NULL when absent. */
+#define MAX_ATTR 32
+
+struct attrs {
+	const struct nlattr *tb[MAX_ATTR];
+};
+
+static bool attr_ok(const struct nlattr *a, const void *end)
+{
+	return (const char *)a + sizeof(*a) <= (const char *)end && a->nla_len >= sizeof(*a) &&
+	       (const char *)a + a->nla_len <= (const char *)end;
+}
+
+/* Walk attributes in [start, start+len); -EINVAL if one overruns. */
+static int attrs_parse(struct attrs *out, const void *start, size_t len)
+{
+	const struct nlattr *a = start;
+	const void *end = (const char *)start + len;
+
+	memset(out, 0, sizeof(*out));
+	while ((const char *)a < (const char *)end) {
+		if ((const char *)end - (const char *)a < (ptrdiff_t)sizeof(*a))
+			break; /* trailing padding */
+		if (!attr_ok(a, end))
+			return -EINVAL;
+		if (mnl_attr_get_type(a) < MAX_ATTR)
+			out->tb[mnl_attr_get_type(a)] = a;
+		a = (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
+	}
+	return 0;
+}
+
+static int attrs_nested(struct attrs *out, const struct nlattr *nest)
+{
+	return attrs_parse(out, mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest));
+}
+
+static bool get_u32(const struct attrs *at, int type, uint32_t *v)
+{
+	const struct nlattr *a = at->tb[type];
+
+	if (!a || mnl_attr_get_payload_len(a) < 4)
+		return false;
+	*v = ntohl(mnl_attr_get_u32(a));
+	return true;
+}
+
+static bool get_u64(const struct attrs *at, int type, uint64_t *v)
+{
+	const struct nlattr *a = at->tb[type];
+	uint64_t x;
+
+	if (!a || mnl_attr_get_payload_len(a) < 8)
+		return false;
+	memcpy(&x, mnl_attr_get_payload(a), 8);
+	*v = be64toh(x);
+	return true;
+}
+
+/* A string attribute copied into the arena; NULL if absent or unterminated. */
+static char *get_str(struct ruleset *rs, const struct attrs *at, int type)
+{
+	const struct nlattr *a = at->tb[type];
+	const char *p;
+	size_t n;
+
+	if (!a)
+		return NULL;
+	p = mnl_attr_get_payload(a);
+	n = mnl_attr_get_payload_len(a);
+	if (n == 0 || !memchr(p, '\0', n))
+		return NULL;
+	return arena_strdup(rs->arena, p);
+}
+
+static uint8_t *get_bin(struct ruleset *rs, const struct attrs *at, int type, uint32_t *len)
+{
+	const struct nlattr *a = at->tb[type];
+
+	*len = 0;
+	if (!a)
+		return NULL;
+	*len = mnl_attr_get_payload_len(a);
+	return arena_memdup(rs->arena, mnl_attr_get_payload(a), *len);
+}
+
+static int decode_verdict(struct ruleset *rs, const struct nlattr *nest, struct verdict **out)
+{
+	struct attrs at;
+	struct verdict *v;
+	uint32_t code;
+
+	if (attrs_nested(&at, nest) < 0 || !get_u32(&at, NFTA_VERDICT_CODE, &code))
+		return -EINVAL;
+	v = arena_alloc(rs->arena, sizeof(*v));
+	v->code = (int32_t)code;
+	if (at.tb[NFTA_VERDICT_CHAIN]) {
+		v->chain = get_str(rs, &at, NFTA_VERDICT_CHAIN);
+		if (!v->chain)
+			return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+/* NFTA_DATA nest: a value or a verdict, stored in @dst. */
+static int decode_data(struct ruleset *rs, const struct nlattr *nest, struct attr *dst)
+{
+	struct attrs at;
+
+	if (attrs_nested(&at, nest) < 0)
+		return -EINVAL;
+	dst->kind = ATTR_DATA;
+	if (at.tb[NFTA_DATA_VERDICT]) {
+		dst->len = 0;
+		dst->is_verdict = 1;
+		return decode_verdict(rs, at.tb[NFTA_DATA_VERDICT], &dst->verdict);
+	}
+	if (!at.tb[NFTA_DATA_VALUE])
+		return -EINVAL;
+	dst->len = mnl_attr_get_payload_len(at.tb[NFTA_DATA_VALUE]);
+	dst->bytes = arena_memdup(rs->arena, mnl_attr_get_payload(at.tb[NFTA_DATA_VALUE]), dst->len);
+	return 0;
+}
+
+static int decode_expr_list(struct ruleset *rs, const struct nlattr *nest, struct expr_list *out);
+static int decode_one_expr(struct ruleset *rs, const struct nlattr *elem, struct expr *e);
+
+/* Fill @dst from @a as @kind says; an attribute that does not fit is kept raw. */
+static int decode_attr(struct ruleset *rs, const struct nlattr *a, uint8_t kind, struct attr *dst)
+{
+	const void *p = mnl_attr_get_payload(a);
+	uint32_t n = mnl_attr_get_payload_len(a);
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	dst->type = mnl_attr_get_type(a);
+	dst->kind = kind;
+	switch (kind) {
+	case ATTR_U8:
+		if (n < 1)
+			goto raw;
+		dst->num = *(const uint8_t *)p;
+		return 0;
+	case ATTR_U16:
+		if (n < 2)
+			goto raw;
+		memcpy(&u16, p, 2);
+		dst->num = ntohs(u16);
+		return 0;
+	case ATTR_U32:
+		if (n < 4)
+			goto raw;
+		memcpy(&u32, p, 4);
+		dst->num = ntohl(u32);
+		return 0;
+	case ATTR_U32_HOST:
+		if (n < 4)
+			goto raw;
+		memcpy(&u32, p, 4);
+		dst->num = u32;
+		return 0;
+	case ATTR_U64:
+		if (n < 8)
+			goto raw;
+		memcpy(&u64, p, 8);
+		dst->num = be64toh(u64);
+		return 0;
+	case ATTR_STR:
+		if (n == 0 || !memchr(p, '\0', n))
+			goto raw;
+		dst->str = arena_strdup(rs->arena, p);
+		return 0;
+	case ATTR_DATA:
+		if (decode_data(rs, a, dst) < 0)
+			goto raw;
+		return 0;
+	case ATTR_EXPR:
+		dst->exprs = arena_alloc(rs->arena, sizeof(*dst->exprs));
+		dst->exprs->n = 1;
+		dst->exprs->v = arena_alloc(rs->arena, sizeof(struct expr));
+		return decode_one_expr(rs, a, dst->exprs->v);
+	case ATTR_EXPRS:
+		dst->exprs = arena_alloc(rs->arena, sizeof(*dst->exprs));
+		return decode_expr_list(rs, a, dst->exprs);
+	default:
+		break;
+	}
+raw:
+	dst->kind = ATTR_BIN;
+	dst->len = n;
+	dst->bytes = arena_memdup(rs->arena, p, n);
+	return 0;
+}
+
+/* Decode the attributes of a nest as described by @d (NULL: all raw). */
+static int decode_body(struct ruleset *rs, const struct expr_desc *d, const struct nlattr *data,
+		       struct expr *e)
+{
+	const void *start = mnl_attr_get_payload(data);
+	const void *end = (const char *)start + mnl_attr_get_payload_len(data);
+	const struct nlattr *a;
+	uint16_t n = 0, i = 0;
+
+	for (a = start; attr_ok(a, end); a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len)))
+		n++;
+	e->attrs = n ? arena_alloc(rs->arena, n * sizeof(struct attr)) : NULL;
+	for (a = start; i < n; a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len))) {
+		const struct attr_desc *ad = expr_desc_attr(d, mnl_attr_get_type(a));
+		int ret = decode_attr(rs, a, ad ? ad->kind : ATTR_BIN, &e->attrs[i++]);
+
+		if (ret < 0)
+			return ret;
+	}
+	e->nattrs = n;
+	return 0;
+}
+
+/* An expression: NFTA_EXPR_NAME + NFTA_EXPR_DATA inside @elem. */
+static int decode_one_expr(struct ruleset *rs, const struct nlattr *elem, struct expr *e)
+{
+	const struct expr_desc *d;
+	struct attrs at;
+	char *name;
+
+	if (attrs_nested(&at, elem) < 0)
+		return -EINVAL;
+	name = get_str(rs, &at, NFTA_EXPR_NAME);
+	if (!name)
+		return -EINVAL;
+	d = expr_desc_find(name);
+	e->name = d ? d->name : name;
+	e->known = d != NULL;
+	if (!at.tb[NFTA_EXPR_DATA])
+		return 0;
+	return decode_body(rs, d, at.tb[NFTA_EXPR_DATA], e);
+}
+
+static int decode_expr_list(struct ruleset *rs, const struct nlattr *nest, struct expr_list *out)
+{
+	const void *start = mnl_attr_get_payload(nest);
+	const void *end = (const char *)start + mnl_attr_get_payload_len(nest);
+	const struct nlattr *a;
+	uint32_t n = 0, i = 0;
+
+	for (a = start; attr_ok(a, end); a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len)))
+		n++;
+	out->n = 0;
+	out->v = n ? arena_alloc(rs->arena, n * sizeof(struct expr)) : NULL;
+	for (a = start; i < n; a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len))) {
+		if (mnl_attr_get_type(a) != NFTA_LIST_ELEM)
+			return -EINVAL;
+		if (decode_one_expr(rs, a, &out->v[i++]) < 0)
+			return -EINVAL;
+	}
+	out->n = n;
+	return 0;
+}
+
+static int decode_devices(struct ruleset *rs, const struct nlattr *nest, char ***devs, uint32_t *n)
+{
+	const void *start = mnl_attr_get_payload(nest);
+	const void *end = (const char *)start + mnl_attr_get_payload_len(nest);
+	const struct nlattr *a;
+	uint32_t cnt = 0;
+
+	for (a = start; attr_ok(a, end); a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len)))
+		cnt++;
+	*devs = arena_alloc(rs->arena, (cnt ? cnt : 1) * sizeof(char *));
+	*n = 0;
+	for (a = start; *n < cnt; a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len))) {
+		const char *p = mnl_attr_get_payload(a);
+		size_t len = mnl_attr_get_payload_len(a);
+
+		if (!len || !memchr(p, '\0', len))
+			return -EINVAL;
+		(*devs)[(*n)++] = arena_strdup(rs->arena, p);
+	}
+	return 0;
+}
+
+static char *udata_comment(struct ruleset *rs, const uint8_t *udata, uint32_t len, uint8_t type)
+{
+	uint8_t vlen;
+	const uint8_t *v = udata_find(udata, len, type, &vlen);
+
+	if (!v || !vlen)
+		return NULL;
+	return arena_strndup(rs->arena, (const char *)v, strnlen((const char *)v, vlen));
+}
+
+static struct table *find_parent(struct ruleset *rs, uint32_t family, struct attrs *at, int type)
+{
+	const struct nlattr *a = at->tb[type];
+	size_t n;
+
+	if (!a)
+		return NULL;
+	n = mnl_attr_get_payload_len(a);
+	if (!n || !memchr(mnl_attr_get_payload(a), '\0', n))
+		return NULL;
+	return ruleset_find_table(rs, family, mnl_attr_get_payload(a));
+}
+
+static int decode_table(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	char *name = get_str(rs, at, NFTA_TABLE_NAME);
+	struct table *t;
+
+	if (!name)
+		return -EINVAL;
+	t = ruleset_add_table(rs, family, name);
+	get_u32(at, NFTA_TABLE_FLAGS, &t->flags);
+	get_u64(at, NFTA_TABLE_HANDLE, &t->handle);
+	t->udata = get_bin(rs, at, NFTA_TABLE_USERDATA, &t->udata_len);
+	t->comment = udata_comment(rs, t->udata, t->udata_len, NFTNL_UDATA_TABLE_COMMENT);
+	return 0;
+}
+
+static int decode_hook(struct ruleset *rs, const struct nlattr *nest, uint32_t *hooknum,
+		       int32_t *prio, char ***devs, uint32_t *ndevs)
+{
+	struct attrs hk;
+	uint32_t p = 0;
+
+	if (attrs_nested(&hk, nest) < 0 || !get_u32(&hk, NFTA_HOOK_HOOKNUM, hooknum))
+		return -EINVAL;
+	get_u32(&hk, NFTA_HOOK_PRIORITY, &p);
+	*prio = (int32_t)p;
+	if (hk.tb[NFTA_HOOK_DEVS])
+		return decode_devices(rs, hk.tb[NFTA_HOOK_DEVS], devs, ndevs);
+	if (hk.tb[NFTA_HOOK_DEV]) {
+		char *d = get_str(rs, &hk, NFTA_HOOK_DEV);
+
+		if (!d)
+			return -EINVAL;
+		*devs = arena_alloc(rs->arena, sizeof(char *));
+		(*devs)[0] = d;
+		*ndevs = 1;
+	}
+	return 0;
+}
+
+static int decode_chain(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_CHAIN_TABLE);
+	char *name = get_str(rs, at, NFTA_CHAIN_NAME);
+	struct chain *c;
+
+	if (!name)
+		return -EINVAL;
+	if (!t)
+		return -ENOENT;
+	c = table_add_chain(rs, t, name);
+	get_u64(at, NFTA_CHAIN_HANDLE, &c->handle);
+	if (at->tb[NFTA_CHAIN_HOOK]) {
+		c->base = true;
+		if (decode_hook(rs, at->tb[NFTA_CHAIN_HOOK], &c->hooknum, &c->priority, &c->devices,
+				&c->ndevices) < 0)
+			return -EINVAL;
+	}
+	c->has_policy = get_u32(at, NFTA_CHAIN_POLICY, &c->policy);
+	c->type = get_str(rs, at, NFTA_CHAIN_TYPE);
+	get_u32(at, NFTA_CHAIN_FLAGS, &c->flags);
+	c->udata = get_bin(rs, at, NFTA_CHAIN_USERDATA, &c->udata_len);
+	c->comment = udata_comment(rs, c->udata, c->udata_len, NFTNL_UDATA_CHAIN_COMMENT);
+	return 0;
+}
+
+static int decode_rule(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_RULE_TABLE);
+	const struct nlattr *ca = at->tb[NFTA_RULE_CHAIN];
+	struct chain *c;
+	struct rule *r;
+	struct expr_list exprs = { 0, NULL };
+
+	if (!ca || !mnl_attr_get_payload_len(ca) ||
+	    !memchr(mnl_attr_get_payload(ca), '\0', mnl_attr_get_payload_len(ca)))
+		return -EINVAL;
+	if (!t)
+		return -ENOENT;
+	c = table_find_chain(t, mnl_attr_get_payload(ca));
+	if (!c)
+		return -ENOENT;
+	if (at->tb[NFTA_RULE_EXPRESSIONS] && decode_expr_list(rs, at->tb[NFTA_RULE_EXPRESSIONS], &exprs) < 0)
+		return -EINVAL;
+	r = chain_add_rule(rs, c);
+	r->exprs = exprs;
+	get_u64(at, NFTA_RULE_HANDLE, &r->handle);
+	r->udata = get_bin(rs, at, NFTA_RULE_USERDATA, &r->udata_len);
+	r->comment = udata_comment(rs, r->udata, r->udata_len, NFTNL_UDATA_RULE_COMMENT);
+	return 0;
+}
+
+static int decode_set(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_SET_TABLE);
+	char *name = get_str(rs, at, NFTA_SET_NAME);
+	struct set *s;
+
+	if (!name)
+		return -EINVAL;
+	if (!t)
+		return -ENOENT;
+	s = table_add_set(rs, t, name);
+	get_u32(at, NFTA_SET_FLAGS, &s->flags);
+	get_u32(at, NFTA_SET_KEY_TYPE, &s->key_type);
+	get_u32(at, NFTA_SET_KEY_LEN, &s->key_len);
+	s->has_data_type = get_u32(at, NFTA_SET_DATA_TYPE, &s->data_type);
+	get_u32(at, NFTA_SET_DATA_LEN, &s->data_len);
+	s->has_obj_type = get_u32(at, NFTA_SET_OBJ_TYPE, &s->obj_type);
+	s->has_policy = get_u32(at, NFTA_SET_POLICY, &s->policy);
+	get_u64(at, NFTA_SET_TIMEOUT, &s->timeout);
+	get_u32(at, NFTA_SET_GC_INTERVAL, &s->gc_interval);
+	get_u64(at, NFTA_SET_HANDLE, &s->handle);
+	s->udata = get_bin(rs, at, NFTA_SET_USERDATA, &s->udata_len);
+	if (at->tb[NFTA_SET_DESC]) {
+		struct attrs desc;
+
+		if (attrs_nested(&desc, at->tb[NFTA_SET_DESC]) < 0)
+			return -EINVAL;
+		s->has_desc_size = get_u32(&desc, NFTA_SET_DESC_SIZE, &s->desc_size);
+		if (desc.tb[NFTA_SET_DESC_CONCAT]) {
+			const struct nlattr *f;
+
+			mnl_attr_for_each_nested(f, desc.tb[NFTA_SET_DESC_CONCAT]) {
+				struct attrs fa;
+				uint32_t len;
+
+				if (attrs_nested(&fa, f) < 0 || !get_u32(&fa, NFTA_SET_FIELD_LEN, &len))
+					return -EINVAL;
+				if (s->nfields < ARRAY_SIZE(s->field_len))
+					s->field_len[s->nfields++] = len;
+			}
+		}
+	}
+	if (at->tb[NFTA_SET_EXPRESSIONS]) {
+		if (decode_expr_list(rs, at->tb[NFTA_SET_EXPRESSIONS], &s->exprs) < 0)
+			return -EINVAL;
+	} else if (at->tb[NFTA_SET_EXPR]) {
+		s->exprs.v = arena_alloc(rs->arena, sizeof(struct expr));
+		if (decode_one_expr(rs, at->tb[NFTA_SET_EXPR], s->exprs.v) < 0)
+			return -EINVAL;
+		s->exprs.n = 1;
+	}
+	return 0;
+}
+
+static int decode_key(struct ruleset *rs, const struct nlattr *a, uint8_t **key, uint32_t *len)
+{
+	struct attr tmp = { 0 };
+
+	if (decode_data(rs, a, &tmp) < 0 || attr_is_verdict(&tmp))
+		return -EINVAL;
+	*key = tmp.bytes;
+	*len = tmp.len;
+	return 0;
+}
+
+static int decode_elem(struct ruleset *rs, struct set *s, const struct nlattr *nest)
+{
+	struct attrs at;
+	struct elem e;
+
+	memset(&e, 0, sizeof(e));
+	if (attrs_nested(&at, nest) < 0)
+		return -EINVAL;
+	get_u32(&at, NFTA_SET_ELEM_FLAGS, &e.flags);
+	if (at.tb[NFTA_SET_ELEM_KEY] && decode_key(rs, at.tb[NFTA_SET_ELEM_KEY], &e.key, &e.key_len) < 0)
+		return -EINVAL;
+	if (at.tb[NFTA_SET_ELEM_KEY_END] &&
+	    decode_key(rs, at.tb[NFTA_SET_ELEM_KEY_END], &e.key_end, &e.key_end_len) < 0)
+		return -EINVAL;
+	if (at.tb[NFTA_SET_ELEM_DATA]) {
+		struct attr tmp = { 0 };
+
+		if (decode_data(rs, at.tb[NFTA_SET_ELEM_DATA], &tmp) < 0)
+			return -EINVAL;
+		if (attr_is_verdict(&tmp)) {
+			e.verdict = tmp.verdict;
+		} else {
+			e.data = tmp.bytes;
+			e.data_len = tmp.len;
+		}
+	}
+	get_u64(&at, NFTA_SET_ELEM_TIMEOUT, &e.timeout);
+	get_u64(&at, NFTA_SET_ELEM_EXPIRATION, &e.expiration);
+	e.objref = get_str(rs, &at, NFTA_SET_ELEM_OBJREF);
+	e.udata = get_bin(rs, &at, NFTA_SET_ELEM_USERDATA, &e.udata_len);
+	if (at.tb[NFTA_SET_ELEM_EXPRESSIONS]) {
+		if (decode_expr_list(rs, at.tb[NFTA_SET_ELEM_EXPRESSIONS], &e.exprs) < 0)
+			return -EINVAL;
+	} else if (at.tb[NFTA_SET_ELEM_EXPR]) {
+		e.exprs.v = arena_alloc(rs->arena, sizeof(struct expr));
+		if (decode_one_expr(rs, at.tb[NFTA_SET_ELEM_EXPR], e.exprs.v) < 0)
+			return -EINVAL;
+		e.exprs.n = 1;
+	}
+	*set_add_elem(rs, s) = e;
+	return 0;
+}
+
+static int decode_setelems(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_SET_ELEM_LIST_TABLE);
+	const struct nlattr *sa = at->tb[NFTA_SET_ELEM_LIST_SET];
+	const struct nlattr *e;
+	struct set *s;
+	uint32_t before;
+
+	if (!sa || !mnl_attr_get_payload_len(sa) ||
+	    !memchr(mnl_attr_get_payload(sa), '\0', mnl_attr_get_payload_len(sa)))
+		return -EINVAL;
+	if (!t)
+		return -ENOENT;
+	s = table_find_set(t, mnl_attr_get_payload(sa));
+	if (!s)
+		return -ENOENT;
+	if (!at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])
+		return 0;
+	before = s->nelems;
+	mnl_attr_for_each_nested(e, at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
+		if (!attr_ok(e, (const char *)mnl_attr_get_payload(at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) +
+					mnl_attr_get_payload_len(at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])) ||
+		    decode_elem(rs, s, e) < 0) {
+			s->nelems = before;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int decode_obj(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_OBJ_TABLE);
+	char *name = get_str(rs, at, NFTA_OBJ_NAME);
+	const struct expr_desc *d;
+	struct obj *o;
+	uint32_t type;
+
+	if (!name || !get_u32(at, NFTA_OBJ_TYPE, &type))
+		return -EINVAL;
+	if (!t)
+		return -ENOENT;
+	d = obj_desc_find(type);
+	o = table_add_obj(rs, t, name);
+	o->type = type;
+	o->body.name = d ? d->name : "unknown";
+	o->body.known = d != NULL;
+	get_u64(at, NFTA_OBJ_HANDLE, &o->handle);
+	o->udata = get_bin(rs, at, NFTA_OBJ_USERDATA, &o->udata_len);
+	o->comment = udata_comment(rs, o->udata, o->udata_len, NFTNL_UDATA_OBJ_COMMENT);
+	if (at->tb[NFTA_OBJ_DATA])
+		return decode_body(rs, d, at->tb[NFTA_OBJ_DATA], &o->body);
+	return 0;
+}
+
+static int decode_flowtable(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_FLOWTABLE_TABLE);
+	char *name = get_str(rs, at, NFTA_FLOWTABLE_NAME);
+	struct flowtable *f;
+
+	if (!name)
+		return -EINVAL;
+	if (!t)
+		return -ENOENT;
+	f = table_add_flowtable(rs, t, name);
+	get_u64(at, NFTA_FLOWTABLE_HANDLE, &f->handle);
+	get_u32(at, NFTA_FLOWTABLE_FLAGS, &f->flags);
+	if (at->tb[NFTA_FLOWTABLE_HOOK]) {
+		struct attrs hk;
+		uint32_t p = 0;
+
+		if (attrs_nested(&hk, at->tb[NFTA_FLOWTABLE_HOOK]) < 0)
+			return -EINVAL;
+		get_u32(&hk, NFTA_FLOWTABLE_HOOK_NUM, &f->hooknum);
+		get_u32(&hk, NFTA_FLOWTABLE_HOOK_PRIORITY, &p);
+		f->priority = (int32_t)p;
+		if (hk.tb[NFTA_FLOWTABLE_HOOK_DEVS] &&
+		    decode_devices(rs, hk.tb[NFTA_FLOWTABLE_HOOK_DEVS], &f->devices, &f->ndevices) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int nl_decode_msg(struct ruleset *rs, const void *msg, size_t len)
+{
+	const struct nlmsghdr *nlh = msg;
+	const struct nfgenmsg *nfg;
+	struct attrs at;
+	size_t hdr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));
+
+	if (len < hdr || nlh->nlmsg_len < hdr || nlh->nlmsg_len > len)
+		return -EINVAL;
+	nfg = mnl_nlmsg_get_payload(nlh);
+	if (attrs_parse(&at, (const char *)msg + hdr, nlh->nlmsg_len - hdr) < 0)
+		return -EINVAL;
+	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
+	case NFT_MSG_NEWTABLE:
+		return decode_table(rs, nfg->nfgen_family, &at);
+	case NFT_MSG_NEWCHAIN:
+		return decode_chain(rs, nfg->nfgen_family, &at);
+	case NFT_MSG_NEWRULE:
+		return decode_rule(rs, nfg->nfgen_family, &at);
+	case NFT_MSG_NEWSET:
+		return decode_set(rs, nfg->nfgen_family, &at);
+	case NFT_MSG_NEWSETELEM:
+		return decode_setelems(rs, nfg->nfgen_family, &at);
+	case NFT_MSG_NEWOBJ:
+		return decode_obj(rs, nfg->nfgen_family, &at);
+	case NFT_MSG_NEWFLOWTABLE:
+		return decode_flowtable(rs, nfg->nfgen_family, &at);
+	default:
+		return -EINVAL;
+	}
+}
