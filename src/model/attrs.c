@@ -49,7 +49,7 @@ static const struct attr_desc dynset_attrs[] = {
 	A(NFTA_DYNSET_SET_NAME, "set", STR),     A(NFTA_DYNSET_SET_ID, "set_id", U32),
 	A(NFTA_DYNSET_OP, "op", U32),            A(NFTA_DYNSET_SREG_KEY, "sreg_key", U32),
 	A(NFTA_DYNSET_SREG_DATA, "sreg_data", U32), A(NFTA_DYNSET_TIMEOUT, "timeout", U64),
-	A(NFTA_DYNSET_EXPR, "expr", EXPR),       A(NFTA_DYNSET_FLAGS, "flags", U32),
+	A(NFTA_DYNSET_EXPR, "expression", EXPR),       A(NFTA_DYNSET_FLAGS, "flags", U32),
 	A(NFTA_DYNSET_EXPRESSIONS, "exprs", EXPRS),
 };
 static const struct attr_desc payload_attrs[] = {
@@ -243,7 +243,7 @@ static const struct attr_desc ct_timeout_attrs[] = {
 };
 static const struct attr_desc ct_expect_attrs[] = {
 	A(NFTA_CT_EXPECT_L3PROTO, "l3proto", U16), A(NFTA_CT_EXPECT_L4PROTO, "l4proto", U8),
-	A(NFTA_CT_EXPECT_DPORT, "dport", U16),     A(NFTA_CT_EXPECT_TIMEOUT, "timeout", U32),
+	A(NFTA_CT_EXPECT_DPORT, "dport", U16),     A(NFTA_CT_EXPECT_TIMEOUT, "timeout", U32_HOST),
 	A(NFTA_CT_EXPECT_SIZE, "size", U8),
 };
 static const struct attr_desc tunnel_obj_attrs[] = {

@@ -6,6 +6,7 @@
  * default output flags).
  */
 #include <netdb.h>
+#include <net/if.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -290,6 +291,15 @@ void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8
 		else
 			strbuf_addf(out, "0x%04llx", (unsigned long long)v);
 		return;
+	case DT_IFINDEX: {
+		char name[IF_NAMESIZE];
+
+		if (v && if_indextoname((unsigned)v, name)) {
+			strbuf_addf(out, "\"%s\"", name);
+			return;
+		}
+		break;
+	}
 	case DT_CT_LABEL:
 	case DT_CLASSID:
 		break;

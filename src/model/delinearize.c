@@ -216,6 +216,14 @@ static void kill_dependency(struct dl *d, uint32_t base)
 		return;
 	d->stmts[d->dep[b]].dead = true;
 	d->dep[b] = -1;
+	/* icmp and icmpv6 imply their network protocol: its match goes too. */
+	if (b == 2 && (d->ctx[2] == PROTO_ICMP || d->ctx[2] == PROTO_ICMP6 || d->ctx[2] == PROTO_IGMP) &&
+	    d->dep[1] >= 0) {
+		const struct stmt *s = &d->stmts[d->dep[1]];
+
+		if (s->kind == ST_REL && s->left->kind == HX_META)
+			kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
+	}
 }
 
 static void payload_used(struct dl *d, const struct hx *e)
@@ -520,7 +528,9 @@ static void note_dependency(struct dl *d, struct stmt *s)
 		}
 	} else if (l->kind == HX_META && l->key.key == NFT_META_NFPROTO) {
 		p = v == NFPROTO_IPV4 ? PROTO_IP : v == NFPROTO_IPV6 ? PROTO_IP6 : PROTO_NONE;
-		if (p != PROTO_NONE && d->rc->table->family == NFPROTO_INET) {
+		if (p != PROTO_NONE && (d->rc->table->family == NFPROTO_INET ||
+					(d->rc->table->family == NFPROTO_IPV4 && p == PROTO_IP) ||
+					(d->rc->table->family == NFPROTO_IPV6 && p == PROTO_IP6))) {
 			d->ctx[1] = p;
 			d->dep[1] = (int)(s - d->stmts);
 		}
@@ -1098,6 +1108,33 @@ static void ex_loader(struct dl *d, const struct expr *e, enum hx_kind kind, uin
 	reg_set(d, (uint32_t)expr_num(e, dreg_attr, 0), x);
 }
 
+/* nft compiles "x a-b" as "x >= a" plus "x <= b"; put them back together. */
+static void merge_ranges(struct dl *d)
+{
+	for (unsigned i = 0; i + 1 < d->n; i++) {
+		struct stmt *a = &d->stmts[i], *b = &d->stmts[i + 1];
+		struct strbuf la = STRBUF_INIT, lb = STRBUF_INIT;
+		struct hx *r;
+
+		if (a->kind != ST_REL || b->kind != ST_REL || a->dead || b->dead ||
+		    strcmp(a->op, ">=") || strcmp(b->op, "<=") || a->right->kind != HX_VALUE ||
+		    b->right->kind != HX_VALUE)
+			continue;
+		hx_print(d->rc, &la, a->left);
+		hx_print(d->rc, &lb, b->left);
+		if (!strcmp(la.buf, lb.buf)) {
+			r = hx_new(d->rc, HX_RANGE);
+			r->bin.left = a->right;
+			r->bin.right = b->right;
+			a->right = r;
+			a->op = "";
+			b->dead = true;
+		}
+		strbuf_release(&la);
+		strbuf_release(&lb);
+	}
+}
+
 void rule_render_stmts(struct render_ctx *rc, const struct expr_list *exprs, struct strbuf *out)
 {
 	struct dl *d = arena_alloc(rc->arena, sizeof(*d));
@@ -1172,6 +1209,7 @@ void rule_render_stmts(struct render_ctx *rc, const struct expr_list *exprs, str
 			stmt_render(d, e, text_stmt(d));
 	}
 
+	merge_ranges(d);
 	for (unsigned i = 0; i < d->n; i++) {
 		struct stmt *s = &d->stmts[i];
 

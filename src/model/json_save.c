@@ -164,9 +164,13 @@ static void write_verdict(struct jw *w, const char *key, const struct verdict *v
 
 static void write_exprs(struct jw *w, const char *key, const struct expr_list *l);
 
-static void write_expr_body(struct jw *w, const struct expr *e)
+static const struct expr_desc *expr_desc_of(const struct expr *e)
 {
-	const struct expr_desc *d = e->known ? expr_desc_find(e->name) : NULL;
+	return e->known ? expr_desc_find(e->name) : NULL;
+}
+
+static void write_expr_body(struct jw *w, const struct expr *e, const struct expr_desc *d)
+{
 
 	for (uint16_t i = 0; i < e->nattrs; i++) {
 		const struct attr *a = &e->attrs[i];
@@ -202,7 +206,7 @@ static void write_expr_body(struct jw *w, const struct expr *e)
 			jw_key(w, key);
 			jw_open(w, '{');
 			jw_kstr(w, "expr", a->exprs->v[0].name);
-			write_expr_body(w, &a->exprs->v[0]);
+			write_expr_body(w, &a->exprs->v[0], expr_desc_of(&a->exprs->v[0]));
 			jw_close(w, '}');
 			break;
 		case ATTR_EXPRS:
@@ -223,7 +227,7 @@ static void write_exprs(struct jw *w, const char *key, const struct expr_list *l
 		jw_sep(w);
 		jw_open(w, '{');
 		jw_kstr(w, "expr", l->v[i].name);
-		write_expr_body(w, &l->v[i]);
+		write_expr_body(w, &l->v[i], expr_desc_of(&l->v[i]));
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -357,7 +361,7 @@ static void write_obj(struct jw *w, const struct obj *o)
 	jw_khex(w, "udata", o->udata, o->udata_len);
 	jw_key(w, "body");
 	jw_open(w, '{');
-	write_expr_body(w, &o->body);
+	write_expr_body(w, &o->body, obj_desc_find(o->type));
 	jw_close(w, '}');
 	jw_close(w, '}');
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The layout of `nft list ruleset` (nftables rule.c: table_print, chain_print, ...). */
+#include <stdlib.h>
 #include <string.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
@@ -63,16 +64,27 @@ static void indent(struct strbuf *out, int n)
 		strbuf_addch(out, '\t');
 }
 
-static void devices_print(struct strbuf *out, char **devs, uint32_t n, bool quote)
+static int str_cmp(const void *a, const void *b)
 {
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void devices_print(struct strbuf *out, char **devs, uint32_t n)
+{
+	char **sorted;
+
 	if (n == 1) {
-		strbuf_addf(out, quote ? " device \"%s\"" : " device %s", devs[0]);
+		strbuf_addf(out, " device \"%s\"", devs[0]);
 		return;
 	}
+	sorted = xmalloc(n * sizeof(*sorted));
+	memcpy(sorted, devs, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), str_cmp);
 	strbuf_addstr(out, " devices = { ");
 	for (uint32_t i = 0; i < n; i++)
-		strbuf_addf(out, quote ? "%s\"%s\"" : "%s%s", i ? ", " : "", devs[i]);
+		strbuf_addf(out, "%s%s", i ? ", " : "", sorted[i]);
 	strbuf_addstr(out, " }");
+	free(sorted);
 }
 
 const struct chain *render_find_chain(struct render_ctx *rc, const char *name)
@@ -126,7 +138,7 @@ static void chain_print(struct render_ctx *rc, const struct chain *c, struct str
 
 		strbuf_addf(out, "\t\ttype %s hook %s", c->type ? c->type : "filter", h ? h : "?");
 		if (c->ndevices)
-			devices_print(out, c->devices, c->ndevices, true);
+			devices_print(out, c->devices, c->ndevices);
 		strbuf_addstr(out, " priority ");
 		prio_print(out, family, c->hooknum, c->priority);
 		strbuf_addch(out, ';');

@@ -199,6 +199,12 @@ struct hx *dl_reg_get(struct dl *d, uint32_t reg, uint32_t len);
 struct render_ctx *dl_ctx(struct dl *d);
 /* Render a statement expression (counter, nat, log, ...) into @out (render_stmt.c). */
 void stmt_render(struct dl *d, const struct expr *e, struct strbuf *out);
+/*
+ * Render a statement that needs no registers (counter, limit, quota, log,
+ * ...); other expressions render raw. @bare_counter prints "counter" alone.
+ */
+void stmt_render_plain(struct render_ctx *rc, const struct expr *e, struct strbuf *out,
+		       bool bare_counter);
 /* Print fib/rt/socket/osf/numgen/hash/xfrm/exthdr expressions. */
 void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx *e);
 /* Name an exthdr expression's field and type from its offset and length. */

@@ -72,14 +72,59 @@ struct hx *set_type_hx(struct render_ctx *rc, const struct set *s, bool data)
 
 struct sorted {
 	const struct elem *e;
-	const struct set *s;
+	uint8_t norm[64]; /* key as a big-endian number, for sorting */
+	uint32_t nlen;
+	bool catchall;
 };
+
+/*
+ * nft sorts elements by their value as a number (mergesort.c): a
+ * big-endian value compares as its bytes, a host-order one reversed, and
+ * a concatenation as its unpadded field bytes imported host-endian.
+ */
+static void sort_key(struct sorted *v, const struct hx *key)
+{
+	const struct elem *e = v->e;
+	uint8_t tmp[64];
+	uint32_t n = 0;
+
+	v->catchall = e->flags & NFT_SET_ELEM_CATCHALL;
+	if (key->kind == HX_CONCAT) {
+		uint32_t off = 0;
+
+		for (uint32_t i = 0; i < key->concat.n; i++) {
+			uint32_t fl = (key->concat.items[i]->len + 7) / 8;
+
+			for (uint32_t j = 0; j < fl && off + j < e->key_len && n < sizeof(tmp); j++)
+				tmp[n++] = e->key[off + j];
+			off += (fl + 3) / 4 * 4;
+		}
+		memcpy(v->norm, tmp, n);
+	} else {
+		n = e->key_len < sizeof(tmp) ? e->key_len : sizeof(tmp);
+		for (uint32_t i = 0; i < n; i++)
+			v->norm[i] = key->byteorder == BO_HOST ? e->key[n - 1 - i] : e->key[i];
+	}
+	v->nlen = n;
+}
+
+static int value_cmp(const void *a, const void *b)
+{
+	const struct sorted *x = a, *y = b;
+
+	if (x->catchall != y->catchall)
+		return x->catchall ? 1 : -1;
+	if (x->nlen != y->nlen)
+		return x->nlen < y->nlen ? -1 : 1;
+	return memcmp(x->norm, y->norm, x->nlen);
+}
 
 static int elem_cmp(const void *a, const void *b)
 {
-	const struct elem *x = ((const struct sorted *)a)->e, *y = ((const struct sorted *)b)->e;
-	uint32_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
-	int c = memcmp(x->key, y->key, n);
+	const struct sorted *sx = a, *sy = b;
+	const struct elem *x = sx->e, *y = sy->e;
+	uint32_t n = sx->nlen < sy->nlen ? sx->nlen : sy->nlen;
+	int c = memcmp(sx->norm, sy->norm, n);
 
 	if (c)
 		return c;
@@ -118,12 +163,7 @@ static void print_elem_extras(struct render_ctx *rc, struct strbuf *out, const s
 		const struct expr *x = &e->exprs.v[i];
 
 		strbuf_addch(out, ' ');
-		if (expr_is(x, "counter"))
-			strbuf_addf(out, "counter packets %llu bytes %llu",
-				    (unsigned long long)expr_num(x, NFTA_COUNTER_PACKETS, 0),
-				    (unsigned long long)expr_num(x, NFTA_COUNTER_BYTES, 0));
-		else
-			expr_render_raw(rc, x, out);
+		stmt_render_plain(rc, x, out, false);
 	}
 }
 
@@ -250,10 +290,12 @@ void set_print_elements(struct render_ctx *rc, struct strbuf *out, const struct 
 			const char *indent)
 {
 	struct sorted *v = xcalloc(s->nelems ? s->nelems : 1, sizeof(*v));
-	bool interval = (s->flags & NFT_SET_INTERVAL) && !s->nfields;
+	bool interval = (s->flags & NFT_SET_INTERVAL) && s->nfields <= 1;
+	bool pipapo = (s->flags & NFT_SET_INTERVAL) && s->nfields > 1;
 	const char *d = "";
 	unsigned count = 0;
 	uint32_t n = s->nelems;
+	const struct hx *be_key;
 
 	(void)sep;
 	(void)indent;
@@ -261,11 +303,24 @@ void set_print_elements(struct render_ctx *rc, struct strbuf *out, const struct 
 		key = set_type_hx(rc, s, false);
 	if (!data && (s->has_data_type))
 		data = set_type_hx(rc, s, true);
-	/* nft lists non-interval sets in the reverse of the kernel's dump order. */
-	for (uint32_t i = 0; i < n; i++)
-		v[i] = (struct sorted){ &s->elems[interval ? i : n - 1 - i], s };
+	if (key->kind != HX_CONCAT && key->byteorder == BO_HOST) {
+		struct hx *k = hx_new(rc, key->kind);
+
+		*k = *key;
+		k->byteorder = BO_BIG;
+		be_key = k;
+	} else {
+		be_key = key;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		v[i].e = &s->elems[i];
+		sort_key(&v[i], key);
+	}
+	/* Concatenated intervals keep the kernel's (insertion) order. */
 	if (interval)
 		qsort(v, n, sizeof(*v), elem_cmp);
+	else if (!pipapo)
+		qsort(v, n, sizeof(*v), value_cmp);
 	strbuf_addstr(out, "{ ");
 	for (uint32_t i = 0; i < n; i++) {
 		const struct elem *e = v[i].e;
@@ -279,14 +334,16 @@ void set_print_elements(struct render_ctx *rc, struct strbuf *out, const struct 
 
 			if (e->flags & NFT_SET_ELEM_INTERVAL_END)
 				continue;
+			kl = v[i].nlen;
 			if (i + 1 < n && (v[i + 1].e->flags & NFT_SET_ELEM_INTERVAL_END)) {
-				memcpy(hi, v[i + 1].e->key, kl);
+				memcpy(hi, v[i + 1].norm, kl);
 				key_minus_one(hi, kl);
 			} else {
 				memset(hi, 0xff, kl);
 			}
 			strbuf_addstr(out, d);
-			print_range(rc, out, e->key, hi, kl, key);
+			/* Bounds are big-endian numbers here, whatever the key's order. */
+			print_range(rc, out, v[i].norm, hi, kl, be_key);
 		} else if (e->key_end || key->kind == HX_CONCAT) {
 			strbuf_addstr(out, d);
 			print_concat_range(rc, out, e, key);

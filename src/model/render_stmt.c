@@ -206,7 +206,7 @@ static void proto_range(struct dl *d, const struct expr *e, uint16_t min, uint16
 {
 	uint32_t rmin = (uint32_t)expr_num(e, min, 0), rmax = (uint32_t)expr_num(e, max, 0);
 
-	if (!expr_has(e, min))
+	if (!expr_has(e, min) || !dl_reg_get(d, rmin, 2))
 		return;
 	strbuf_addch(t, ':');
 	reg_print(d, t, rmin, DT_INET_SERVICE, 2);
@@ -232,10 +232,12 @@ static void st_nat(struct dl *d, const struct expr *e, struct strbuf *t)
 	bool port = expr_has(e, NFTA_NAT_REG_PROTO_MIN);
 	struct hx *amin = addr ? dl_reg_get(d, (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MIN, 0), alen) : NULL;
 	bool brackets = family == NFPROTO_IPV6 && port && amin && amin->kind == HX_VALUE;
+	/* A map giving address and port together: nft names the family, no port. */
+	bool concat = amin && amin->kind == HX_MAP && amin->len > alen * 8;
 
 	strbuf_addstr(t, expr_num(e, NFTA_NAT_TYPE, 0) == NFT_NAT_SNAT ? "snat" : "dnat");
 	if (addr || port) {
-		if (rc->table->family == NFPROTO_INET)
+		if (rc->table->family == NFPROTO_INET || concat)
 			strbuf_addstr(t, family == NFPROTO_IPV6 ? " ip6" : " ip");
 		if (flags & NF_NAT_RANGE_NETMAP)
 			strbuf_addstr(t, " prefix");
@@ -247,7 +249,7 @@ static void st_nat(struct dl *d, const struct expr *e, struct strbuf *t)
 
 		if (brackets)
 			strbuf_addch(t, '[');
-		if (amin && amin->kind == HX_MAP && amin->len > alen * 8 && !port) {
+		if (concat) {
 			/* address and port from one map: "ip daddr . tcp dport map { ... }" */
 			hx_print(rc, t, amin);
 		} else {
@@ -264,7 +266,8 @@ static void st_nat(struct dl *d, const struct expr *e, struct strbuf *t)
 		if (brackets)
 			strbuf_addch(t, ']');
 	}
-	proto_range(d, e, NFTA_NAT_REG_PROTO_MIN, NFTA_NAT_REG_PROTO_MAX, t);
+	if (!concat)
+		proto_range(d, e, NFTA_NAT_REG_PROTO_MIN, NFTA_NAT_REG_PROTO_MAX, t);
 	nat_flags(t, flags & ~NF_NAT_RANGE_NETMAP);
 }
 
@@ -379,8 +382,25 @@ static void stmt_list_print(struct dl *d, const struct expr_list *l, struct strb
 	for (uint32_t i = 0; i < l->n; i++) {
 		if (i)
 			strbuf_addch(t, ' ');
-		stmt_render(d, &l->v[i], t);
+		stmt_render_plain(dl_ctx(d), &l->v[i], t, true);
 	}
+}
+
+void stmt_render_plain(struct render_ctx *rc, const struct expr *e, struct strbuf *out,
+		       bool bare_counter)
+{
+	if (expr_is(e, "counter") && bare_counter)
+		strbuf_addstr(out, "counter");
+	else if (expr_is(e, "counter"))
+		st_counter(e, out);
+	else if (expr_is(e, "limit"))
+		st_limit(e, out);
+	else if (expr_is(e, "quota"))
+		st_quota(e, out);
+	else if (expr_is(e, "log"))
+		st_log(e, out);
+	else
+		expr_render_raw(rc, e, out);
 }
 
 static void st_queue(struct dl *d, const struct expr *e, struct strbuf *t)
