@@ -292,16 +292,23 @@ void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8
 			strbuf_addf(out, "0x%04llx", (unsigned long long)v);
 		return;
 	case DT_IFINDEX: {
-		char name[IF_NAMESIZE];
+		char ifname[IF_NAMESIZE];
 
-		if (v && if_indextoname((unsigned)v, name)) {
-			strbuf_addf(out, "\"%s\"", name);
+		if (v && if_indextoname((unsigned)v, ifname)) {
+			strbuf_addf(out, "\"%s\"", ifname);
 			return;
 		}
 		break;
 	}
-	case DT_CT_LABEL:
 	case DT_CLASSID:
+		if (v == 0xffffffff)
+			strbuf_addstr(out, "root");
+		else if (v == 0)
+			strbuf_addstr(out, "none");
+		else
+			strbuf_addf(out, "%x:%x", (unsigned)(v >> 16), (unsigned)(v & 0xffff));
+		return;
+	case DT_CT_LABEL:
 		break;
 	default:
 		if (dtype_is_bitmask(dt) && v && !sym_lookup(dt, v)) {

@@ -140,6 +140,11 @@ struct render_ctx *dl_ctx(struct dl *d)
 	return d->rc;
 }
 
+enum proto_id dl_nh_proto(struct dl *d)
+{
+	return d->ctx[1];
+}
+
 /* ---- payload ---- */
 
 static int base_index(uint32_t base)
@@ -726,11 +731,23 @@ static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *r
 		return;
 	}
 	if (dtype_is_bitmask(x->dtype) && !op[0] &&
-	    value_uint(right->value.bytes, right->value.nbytes, BO_HOST) == 0) {
-		/* "tcp flags & (syn|ack) == 0" spelled "! syn,ack" in 1.0.6 */
-		struct hx *b = bin;
+	    value_uint(right->value.bytes, right->value.nbytes, BO_HOST) != 0) {
+		/* nft 1.0.6 lists "flags & mask == value" as "flags value / mask". */
+		struct hx *sym = hx_new(d->rc, HX_SYMBOL);
+		struct strbuf t = STRBUF_INIT;
+		struct hx *v = hx_value(d->rc, right->value.bytes, right->value.nbytes);
 
-		add_rel(d, b, "==", right);
+		v->dtype = x->dtype;
+		v->byteorder = x->byteorder;
+		hx_print(d->rc, &t, v);
+		strbuf_addstr(&t, " / ");
+		v = hx_value(d->rc, mask->value.bytes, mask->value.nbytes);
+		v->dtype = x->dtype;
+		v->byteorder = x->byteorder;
+		hx_print(d->rc, &t, v);
+		sym->symbol = arena_strdup(d->rc->arena, t.buf);
+		strbuf_release(&t);
+		add_rel(d, x, "", sym);
 		return;
 	}
 	payload_used(d, x);
@@ -912,7 +929,7 @@ static void ex_bitwise(struct dl *d, const struct expr *e)
 				bool is_or = true;
 
 				for (uint32_t i = 0; i < xor->len && i < mask->len; i++)
-					is_or &= (uint8_t)(0xff ^ mask->bytes[i]) == xor->bytes[i];
+					is_or &= (mask->bytes[i] ^ xor->bytes[i]) == 0xff;
 				if (is_or) {
 					b->bin.op = OP_OR;
 					res = x;
@@ -931,12 +948,21 @@ static void ex_bitwise(struct dl *d, const struct expr *e)
 
 static void ex_byteorder(struct dl *d, const struct expr *e)
 {
-	struct hx *x = reg_get(d, (uint32_t)expr_num(e, NFTA_BYTEORDER_SREG, 0), 0);
+	struct hx *x = reg_get(d, (uint32_t)expr_num(e, NFTA_BYTEORDER_SREG, 0), 0), *y;
 
-	/* nft inserts these for host-order values in big-endian contexts; transparent. */
-	if (x)
-		reg_set(d, (uint32_t)expr_num(e, NFTA_BYTEORDER_DREG, 0), x);
+	/*
+	 * nft converts host-order values to big endian before ranges and
+	 * interval lookups: the same expression, compared big-endian.
+	 */
+	if (!x)
+		return;
+	y = hx_new(d->rc, x->kind);
+	*y = *x;
+	y->byteorder = expr_num(e, NFTA_BYTEORDER_OP, 0) == NFT_BYTEORDER_HTON ? BO_BIG : BO_HOST;
+	reg_set(d, (uint32_t)expr_num(e, NFTA_BYTEORDER_DREG, 0), y);
 }
+
+static bool mangle_field(struct dl *d, struct hx **l, struct hx **v);
 
 static void ex_payload(struct dl *d, const struct expr *e)
 {
@@ -947,7 +973,11 @@ static void ex_payload(struct dl *d, const struct expr *e)
 	if (expr_has(e, NFTA_PAYLOAD_SREG)) {
 		struct hx *l = payload_hx(d, base, off, len);
 		struct hx *v = reg_get(d, (uint32_t)expr_num(e, NFTA_PAYLOAD_SREG, 0), len / 8);
-		struct strbuf *t = text_stmt(d);
+		struct strbuf *t;
+
+		if (v && mangle_field(d, &l, &v))
+			payload_used(d, l);
+		t = text_stmt(d);
 
 		payload_used(d, l);
 		hx_print(d->rc, t, l);
@@ -957,6 +987,58 @@ static void ex_payload(struct dl *d, const struct expr *e)
 		return;
 	}
 	reg_set(d, (uint32_t)expr_num(e, NFTA_PAYLOAD_DREG, 0), payload_hx(d, base, off, len));
+}
+
+/*
+ * Setting a field narrower than the bytes written compiles to
+ * "write (load & ~fieldmask) ^ value": find the field from the mask and
+ * shift the value back (nftables stmt_payload_postprocess()).
+ */
+static bool mangle_field(struct dl *d, struct hx **l, struct hx **v)
+{
+	struct hx *x = *v, *and, *val;
+	uint32_t n, first = 0, cnt = 0;
+	const struct proto_field *f;
+	bool seen = false;
+	uint8_t buf[16];
+	enum proto_id p;
+	uint32_t shift;
+
+	if (x->kind != HX_BINOP || x->bin.op != OP_XOR || x->bin.left->kind != HX_BINOP ||
+	    x->bin.left->bin.op != OP_AND || x->bin.right->kind != HX_VALUE)
+		return false;
+	and = x->bin.left;
+	if (and->bin.left->kind != HX_PAYLOAD || and->bin.right->kind != HX_VALUE)
+		return false;
+	n = and->bin.right->value.nbytes;
+	if (n > 8 || n != x->bin.right->value.nbytes)
+		return false;
+	for (uint32_t i = 0; i < n * 8; i++) {
+		bool zero = !(and->bin.right->value.bytes[i / 8] >> (7 - i % 8) & 1);
+
+		if (zero && !seen) {
+			first = i;
+			seen = true;
+		}
+		if (zero)
+			cnt++;
+	}
+	p = payload_proto(d, (*l)->payload.base, (*l)->payload.offset + first);
+	f = field_at(p, (*l)->payload.offset + first, cnt);
+	if (!seen || !f)
+		return false;
+	shift = n * 8 - first - cnt;
+	{
+		uint64_t w = value_uint(x->bin.right->value.bytes, n, BO_BIG) >> shift;
+		uint32_t nb = (cnt + 7) / 8;
+
+		for (uint32_t i = 0; i < nb; i++)
+			buf[nb - 1 - i] = (uint8_t)(w >> (8 * i));
+		val = hx_value(d->rc, buf, nb);
+	}
+	*l = payload_hx(d, (*l)->payload.base, f->offset, f->len);
+	*v = val;
+	return true;
 }
 
 static void ex_meta(struct dl *d, const struct expr *e)
@@ -1045,9 +1127,7 @@ static void ex_loader(struct dl *d, const struct expr *e, enum hx_kind kind, uin
 		x->byteorder = BO_HOST;
 		x->len = x->key.key == NFT_SOCKET_TRANSPARENT || x->key.key == NFT_SOCKET_WILDCARD ? 8 : 32;
 		x->dtype = x->key.key == NFT_SOCKET_MARK ? DT_MARK
-			   : x->key.key == NFT_SOCKET_TRANSPARENT || x->key.key == NFT_SOCKET_WILDCARD
-				   ? DT_BOOLEAN
-				   : DT_INTEGER;
+								 : DT_INTEGER;
 		if (x->key.key == NFT_SOCKET_CGROUPV2)
 			x->len = 64;
 		break;

@@ -122,8 +122,8 @@ int hex_decode(const char *s, uint8_t *out)
 static int fail(struct loader *l, const char *key, const char *what)
 {
 	if (!l->err->len)
-		strbuf_addf(l->err, "%s: at %s%s%s: %s", l->file, l->path[0] ? l->path : "/",
-			    key ? "/" : "", key ? key : "", what);
+		strbuf_addf(l->err, "%s: at %s%s%s%s: %s", l->file, l->path, key ? "/" : "",
+			    key ? key : "", l->path[0] || key ? "" : "/", what);
 	return -EINVAL;
 }
 

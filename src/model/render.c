@@ -155,8 +155,6 @@ static void set_flags_print(struct strbuf *out, const struct set *s)
 	uint32_t flags = s->flags;
 	const char *d = "";
 
-	if (s->timeout)
-		flags &= ~NFT_SET_TIMEOUT;
 	if (!(flags & (NFT_SET_CONSTANT | NFT_SET_INTERVAL | NFT_SET_TIMEOUT | NFT_SET_EVAL)))
 		return;
 	strbuf_addstr(out, "\t\tflags ");
@@ -400,7 +398,7 @@ static void table_print(struct render_ctx *rc, const struct table *t, struct str
 		strbuf_addf(out, " # handle %llu", (unsigned long long)t->handle);
 	strbuf_addch(out, '\n');
 	if (t->flags & NFT_TABLE_F_DORMANT)
-		strbuf_addstr(out, "\tflags dormant\n");
+		strbuf_addstr(out, "\tflags dormant\n\n");
 	if (t->comment) {
 		strbuf_addstr(out, "\tcomment ");
 		quoted_print(out, t->comment);

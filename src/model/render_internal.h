@@ -197,6 +197,8 @@ struct dl;
 /* Register contents covering @len bytes (a concatenation if need be), or NULL. */
 struct hx *dl_reg_get(struct dl *d, uint32_t reg, uint32_t len);
 struct render_ctx *dl_ctx(struct dl *d);
+/* Network protocol established so far in the rule (PROTO_IP, PROTO_IP6, ...). */
+enum proto_id dl_nh_proto(struct dl *d);
 /* Render a statement expression (counter, nat, log, ...) into @out (render_stmt.c). */
 void stmt_render(struct dl *d, const struct expr *e, struct strbuf *out);
 /*

@@ -134,8 +134,9 @@ static void st_quota(const struct expr *e, struct strbuf *t)
 	}
 }
 
-static void st_reject(struct render_ctx *rc, const struct expr *e, struct strbuf *t)
+static void st_reject(struct dl *d, const struct expr *e, struct strbuf *t)
 {
+	struct render_ctx *rc = dl_ctx(d);
 	uint32_t type = (uint32_t)expr_num(e, NFTA_REJECT_TYPE, 0);
 	uint8_t code = (uint8_t)expr_num(e, NFTA_REJECT_ICMP_CODE, 0);
 	uint32_t fam = rc->table->family;
@@ -149,19 +150,22 @@ static void st_reject(struct render_ctx *rc, const struct expr *e, struct strbuf
 	case NFT_REJECT_ICMPX_UNREACH:
 		if (code == NFT_REJECT_ICMPX_PORT_UNREACH)
 			break;
-		strbuf_addstr(t, " with icmpx type ");
+		strbuf_addstr(t, " with icmpx ");
 		value_print(t, DT_ICMPX_CODE, BO_BIG, &b, 1, 0);
 		break;
 	case NFT_REJECT_ICMP_UNREACH:
+		/* In inet, bridge and netdev the rule's network protocol decides. */
+		if (fam != NFPROTO_IPV4 && fam != NFPROTO_IPV6)
+			fam = dl_nh_proto(d) == PROTO_IP6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 		if (fam == NFPROTO_IPV6) {
 			if (code == 4)
 				break;
-			strbuf_addstr(t, " with icmpv6 type ");
+			strbuf_addstr(t, " with icmpv6 ");
 			value_print(t, DT_ICMPV6_CODE, BO_BIG, &b, 1, 0);
 		} else {
-			if (code == 3 && fam == NFPROTO_IPV4)
+			if (code == 3)
 				break;
-			strbuf_addstr(t, " with icmp type ");
+			strbuf_addstr(t, " with icmp ");
 			value_print(t, DT_ICMP_CODE, BO_BIG, &b, 1, 0);
 		}
 		break;
@@ -448,7 +452,15 @@ static void st_exthdr_set(struct dl *d, const struct expr *e, struct strbuf *t)
 	}
 	render_key_expr(dl_ctx(d), t, &x);
 	strbuf_addstr(t, " set ");
-	reg_print(d, t, (uint32_t)expr_num(e, NFTA_EXTHDR_SREG, 0), DT_INTEGER, x.len / 8);
+	{
+		/* Header fields are big endian, unlike meta integers. */
+		struct hx like = { .kind = HX_VALUE, .dtype = DT_INTEGER, .byteorder = BO_BIG,
+				   .len = x.len };
+		struct hx *v = dl_reg_get(d, (uint32_t)expr_num(e, NFTA_EXTHDR_SREG, 0), x.len / 8);
+
+		if (v)
+			hx_print_as(dl_ctx(d), t, v, &like);
+	}
 }
 
 static void st_synproxy(const struct expr *e, struct strbuf *t)
@@ -479,7 +491,7 @@ void stmt_render(struct dl *d, const struct expr *e, struct strbuf *t)
 	} else if (expr_is(e, "quota")) {
 		st_quota(e, t);
 	} else if (expr_is(e, "reject")) {
-		st_reject(rc, e, t);
+		st_reject(d, e, t);
 	} else if (expr_is(e, "nat")) {
 		st_nat(d, e, t);
 	} else if (expr_is(e, "masq")) {
@@ -614,6 +626,8 @@ static const struct {
 
 void exthdr_resolve(struct hx *e)
 {
+	if (e->exthdr.op == NFT_EXTHDR_OP_TCPOPT && (e->exthdr.flags & NFT_EXTHDR_F_PRESENT))
+		return;
 	if (e->exthdr.op == NFT_EXTHDR_OP_TCPOPT) {
 		for (size_t i = 0; i < ARRAY_SIZE(tcpopts); i++)
 			if (tcpopts[i].type == e->exthdr.type &&
@@ -622,6 +636,15 @@ void exthdr_resolve(struct hx *e)
 				return;
 			}
 	}
+}
+
+static const char *tcpopt_name(uint8_t type)
+{
+	static const char *const names[] = { [0] = "eol", [1] = "nop", [2] = "maxseg",
+					     [3] = "window", [4] = "sack-perm", [5] = "sack",
+					     [8] = "timestamp", [30] = "mptcp" };
+
+	return type < ARRAY_SIZE(names) ? names[type] : NULL;
 }
 
 static const char *ip6_exthdr_name(uint8_t type)
@@ -732,10 +755,10 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 		if (e->exthdr.op == NFT_EXTHDR_OP_TCPOPT) {
 			if (e->exthdr.flags >> 31)
 				strbuf_addf(out, "tcp option %s", tcpopts[(e->exthdr.flags >> 16) & 0x7fff].name);
+			else if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT && tcpopt_name(e->exthdr.type))
+				strbuf_addf(out, "tcp option %s", tcpopt_name(e->exthdr.type));
 			else
 				strbuf_addf(out, "tcp option @%u,%u,%u", e->exthdr.type, e->exthdr.offset, e->len);
-			if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT && !(e->exthdr.flags >> 31))
-				strbuf_addstr(out, " exists");
 		} else if (e->exthdr.op == NFT_EXTHDR_OP_IPV6 && ip6_exthdr_name(e->exthdr.type)) {
 			strbuf_addf(out, "exthdr %s", ip6_exthdr_name(e->exthdr.type));
 			if (!(e->exthdr.flags & NFT_EXTHDR_F_PRESENT))

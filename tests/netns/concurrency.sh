@@ -1,0 +1,52 @@
+#!/bin/bash
+# A snapshot taken while another process commits rules in a loop is always
+# internally consistent: its rules are exactly those of the generation it
+# reports. Writer transaction K replaces the chain with 1000 rules that all
+# carry the comment "txn-K", and moves the generation to G0 + K; so a
+# snapshot at generation G must hold 1000 rules, all "txn-(G - G0)".
+set -u
+fw=$1
+unshare -n true 2>/dev/null || { echo "SKIP: cannot create a network namespace"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export work fw
+unshare -n bash -c '
+	set -u
+	nft add table inet t && nft add chain inet t c || exit 2
+	g0=$("$fw" snapshot --stats -o "$work/s0.json" 2>&1 >/dev/null | sed -n "s/^generation \([0-9]*\):.*/\1/p")
+	(
+		k=1
+		while [ ! -e "$work/stop" ]; do
+			{
+				echo "flush chain inet t c"
+				for i in $(seq 1 1000); do
+					echo "add rule inet t c tcp dport $i counter accept comment \"txn-$k\""
+				done
+			} > "$work/txn"
+			nft -f "$work/txn" || exit 1
+			k=$((k + 1))
+		done
+	) &
+	writer=$!
+	sleep 0.2
+	bad=0 n=0 retried=0
+	for i in $(seq 1 60); do
+		"$fw" snapshot --stats -o "$work/s.json" 2> "$work/stats" || { echo "snapshot failed"; cat "$work/stats"; bad=1; break; }
+		g=$(sed -n "s/^generation \([0-9]*\):.*/\1/p" "$work/stats")
+		a=$(sed -n "s/.*rules, \([0-9]*\) attempt.*/\1/p" "$work/stats")
+		[ "$a" -gt 1 ] && retried=$((retried + 1))
+		k=$((g - g0))
+		"$fw" show --snapshot "$work/s.json" > "$work/show"
+		total=$(grep -c "comment \"txn-" "$work/show")
+		want=$(grep -c "comment \"txn-$k\"" "$work/show")
+		if [ "$k" -gt 0 ] && { [ "$total" -ne 1000 ] || [ "$want" -ne 1000 ]; }; then
+			echo "INCONSISTENT: generation $g (txn $k): $total rules, $want of txn $k"
+			bad=1
+		fi
+		n=$((n + 1)); echo "$k" >> "$work/ks"
+	done
+	touch "$work/stop"
+	wait $writer
+	echo "concurrency: $n snapshots under a committing writer, all consistent: $([ $bad -eq 0 ] && echo yes || echo NO); $retried needed a retry; $(sort -u "$work/ks" | wc -l) distinct generations seen"
+	exit $bad
+'

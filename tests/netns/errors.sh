@@ -1,0 +1,38 @@
+#!/bin/bash
+# Errors are clear, located, exit 2, and leave nothing half-written.
+set -u
+fw=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+check() { # name expected-exit pattern command...
+	local name=$1 want=$2 pat=$3
+	shift 3
+	"$@" >"$work/out" 2>"$work/err"
+	local rc=$?
+	if [ $rc -ne "$want" ] || ! grep -q -- "$pat" "$work/err"; then
+		echo "FAIL $name: exit $rc (want $want), stderr: $(cat "$work/err")"
+		fail=1
+	else
+		echo "ok $name"
+	fi
+}
+printf '{"fwaudit_snapshot": 1,\n "tables": [}' >"$work/bad.json"
+check "json syntax error names FILE:LINE:COL" 2 "^$work/bad.json:2:13: " "$fw" show --snapshot "$work/bad.json"
+echo '{"fwaudit_snapshot": 1, "tables": [{"family": "ip"}]}' >"$work/bad2.json"
+check "json shape error names the value" 2 "at /tables/0/name: missing string" "$fw" show --snapshot "$work/bad2.json"
+check "missing file" 2 "No such file" "$fw" show --snapshot "$work/none.json"
+check "unknown command" 2 "no such command" "$fw" frobnicate
+check "bad format" 2 "text or json" "$fw" show --format xml
+check "bad netns" 2 "cannot open network namespace" "$fw" show --netns fwaudit-no-such-ns
+check "netns name with slash" 2 "not a path" "$fw" show --netns ../x
+# Without CAP_NET_ADMIN: the capability is named, exit 2.
+if command -v setpriv >/dev/null && unshare -n true 2>/dev/null; then
+	check "no CAP_NET_ADMIN" 2 "CAP_NET_ADMIN" unshare -n setpriv --inh-caps=-all --bounding-set=-net_admin "$fw" show
+fi
+# A failed snapshot writes nothing: the old output file stays as it was.
+echo keep >"$work/out.json"
+check "snapshot of a bad input keeps the old file" 2 "bad.json" "$fw" snapshot --snapshot "$work/bad.json" -o "$work/out.json"
+[ "$(cat "$work/out.json")" = keep ] || { echo "FAIL: output file was touched"; fail=1; }
+[ -z "$(ls "$work" | grep tmp)" ] || { echo "FAIL: temporary files left"; fail=1; }
+exit $fail
