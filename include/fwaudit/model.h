@@ -22,13 +22,13 @@ struct strbuf;
 enum attr_kind {
 	ATTR_BIN = 0, /* raw bytes: unknown attribute, or opaque blob */
 	ATTR_U8,
-	ATTR_U16,     /* network byte order on the wire, host order here */
+	ATTR_U16, /* network byte order on the wire, host order here */
 	ATTR_U32,
 	ATTR_U64,
 	ATTR_STR,
-	ATTR_DATA,    /* NFTA_DATA_VALUE bytes or NFTA_DATA_VERDICT */
-	ATTR_EXPR,    /* one nested expression */
-	ATTR_EXPRS,   /* a list of nested expressions */
+	ATTR_DATA,     /* NFTA_DATA_VALUE bytes or NFTA_DATA_VERDICT */
+	ATTR_EXPR,     /* one nested expression */
+	ATTR_EXPRS,    /* a list of nested expressions */
 	ATTR_U32_HOST, /* host byte order u32 (compat match/target revision) */
 };
 
@@ -89,8 +89,8 @@ struct chain;
 struct rule {
 	struct chain *chain;
 	uint64_t handle;
-	char *comment;      /* from userdata, or NULL */
-	uint8_t *udata;     /* raw userdata, kept for round trips */
+	char *comment;	/* from userdata, or NULL */
+	uint8_t *udata; /* raw userdata, kept for round trips */
 	uint32_t udata_len;
 	struct expr_list exprs;
 };
@@ -99,13 +99,13 @@ struct chain {
 	struct table *table;
 	char *name;
 	uint64_t handle;
-	bool base;          /* has a hook */
+	bool base; /* has a hook */
 	bool has_policy;
 	uint32_t hooknum;
 	int32_t priority;
-	uint32_t policy;    /* NF_ACCEPT / NF_DROP */
-	uint32_t flags;     /* NFT_CHAIN_* */
-	char *type;         /* "filter", "nat", "route" */
+	uint32_t policy; /* NF_ACCEPT / NF_DROP */
+	uint32_t flags;	 /* NFT_CHAIN_* */
+	char *type;	 /* "filter", "nat", "route" */
 	char **devices;
 	uint32_t ndevices;
 	char *comment;
@@ -121,7 +121,7 @@ struct chain {
  * @data: map data bytes, or NULL; @verdict for verdict maps, or NULL
  */
 struct elem {
-	uint32_t flags;     /* NFT_SET_ELEM_INTERVAL_END, NFT_SET_ELEM_CATCHALL */
+	uint32_t flags; /* NFT_SET_ELEM_INTERVAL_END, NFT_SET_ELEM_CATCHALL */
 	uint32_t key_len, key_end_len, data_len;
 	uint8_t *key, *key_end, *data;
 	struct verdict *verdict;
@@ -136,7 +136,7 @@ struct set {
 	struct table *table;
 	char *name;
 	uint64_t handle;
-	uint32_t flags;     /* NFT_SET_* */
+	uint32_t flags; /* NFT_SET_* */
 	uint32_t key_type, key_len;
 	uint32_t data_type, data_len;
 	uint32_t obj_type;
@@ -145,7 +145,7 @@ struct set {
 	uint32_t desc_size;
 	uint32_t field_len[16]; /* concatenation field lengths */
 	uint32_t nfields;
-	uint64_t timeout;   /* ms */
+	uint64_t timeout;     /* ms */
 	uint32_t gc_interval; /* ms */
 	uint8_t *udata;
 	uint32_t udata_len;
@@ -157,12 +157,12 @@ struct set {
 struct obj {
 	struct table *table;
 	char *name;
-	uint32_t type;      /* NFT_OBJECT_* */
+	uint32_t type; /* NFT_OBJECT_* */
 	uint64_t handle;
 	uint8_t *udata;
 	uint32_t udata_len;
 	char *comment;
-	struct expr body;   /* NFTA_OBJ_DATA, decoded like an expression */
+	struct expr body; /* NFTA_OBJ_DATA, decoded like an expression */
 };
 
 struct flowtable {
@@ -177,7 +177,7 @@ struct flowtable {
 };
 
 struct table {
-	uint32_t family;    /* NFPROTO_* */
+	uint32_t family; /* NFPROTO_* */
 	char *name;
 	uint64_t handle;
 	uint32_t flags;
@@ -301,14 +301,14 @@ void ruleset_to_json(const struct ruleset *rs, struct strbuf *out);
  * ruleset_free()). On error returns -EINVAL and writes "FILE:LINE:COL: what"
  * into @err (caller releases it).
  */
-int ruleset_from_json(const char *text, size_t len, const char *filename,
-		      struct ruleset **out, struct strbuf *err);
+int ruleset_from_json(const char *text, size_t len, const char *filename, struct ruleset **out,
+		      struct strbuf *err);
 
 /* ---- nft-syntax rendering (render*.c) ---- */
 
 struct render_opts {
-	bool numeric;     /* reserved: print numbers instead of names */
-	bool handles;     /* print "# handle N" like nft -a */
+	bool numeric; /* reserved: print numbers instead of names */
+	bool handles; /* print "# handle N" like nft -a */
 };
 
 /* Render the whole ruleset like `nft list ruleset` into @out. */

@@ -75,7 +75,8 @@ int cmd_snapshot(int argc, char **argv)
 		}
 		if (want_stats)
 			fprintf(stderr, "generation %u: %zu rules, %u attempt(s), %lu messages\n",
-				rs->generation, ruleset_count_rules(rs), stats.attempts, stats.messages);
+				rs->generation, ruleset_count_rules(rs), stats.attempts,
+				stats.messages);
 	}
 	ruleset_to_json(rs, &out);
 	ruleset_free(rs);

@@ -11,17 +11,23 @@
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
 
-#define A(t, n, k) { t, n, ATTR_##k }
-#define DESC(name, table) { name, table, ARRAY_SIZE(table) }
+#define A(t, n, k)                                                                                 \
+	{                                                                                          \
+		t, n, ATTR_##k                                                                     \
+	}
+#define DESC(name, table)                                                                          \
+	{                                                                                          \
+		name, table, ARRAY_SIZE(table)                                                     \
+	}
 
 static const struct attr_desc immediate_attrs[] = {
 	A(NFTA_IMMEDIATE_DREG, "dreg", U32),
 	A(NFTA_IMMEDIATE_DATA, "data", DATA),
 };
 static const struct attr_desc bitwise_attrs[] = {
-	A(NFTA_BITWISE_SREG, "sreg", U32),     A(NFTA_BITWISE_DREG, "dreg", U32),
-	A(NFTA_BITWISE_LEN, "len", U32),       A(NFTA_BITWISE_MASK, "mask", DATA),
-	A(NFTA_BITWISE_XOR, "xor", DATA),      A(NFTA_BITWISE_OP, "op", U32),
+	A(NFTA_BITWISE_SREG, "sreg", U32),  A(NFTA_BITWISE_DREG, "dreg", U32),
+	A(NFTA_BITWISE_LEN, "len", U32),    A(NFTA_BITWISE_MASK, "mask", DATA),
+	A(NFTA_BITWISE_XOR, "xor", DATA),   A(NFTA_BITWISE_OP, "op", U32),
 	A(NFTA_BITWISE_DATA, "data", DATA),
 };
 static const struct attr_desc byteorder_attrs[] = {
@@ -41,21 +47,28 @@ static const struct attr_desc range_attrs[] = {
 	A(NFTA_RANGE_TO_DATA, "to", DATA),
 };
 static const struct attr_desc lookup_attrs[] = {
-	A(NFTA_LOOKUP_SET, "set", STR),       A(NFTA_LOOKUP_SREG, "sreg", U32),
-	A(NFTA_LOOKUP_DREG, "dreg", U32),     A(NFTA_LOOKUP_SET_ID, "set_id", U32),
+	A(NFTA_LOOKUP_SET, "set", STR),	    A(NFTA_LOOKUP_SREG, "sreg", U32),
+	A(NFTA_LOOKUP_DREG, "dreg", U32),   A(NFTA_LOOKUP_SET_ID, "set_id", U32),
 	A(NFTA_LOOKUP_FLAGS, "flags", U32),
 };
 static const struct attr_desc dynset_attrs[] = {
-	A(NFTA_DYNSET_SET_NAME, "set", STR),     A(NFTA_DYNSET_SET_ID, "set_id", U32),
-	A(NFTA_DYNSET_OP, "op", U32),            A(NFTA_DYNSET_SREG_KEY, "sreg_key", U32),
-	A(NFTA_DYNSET_SREG_DATA, "sreg_data", U32), A(NFTA_DYNSET_TIMEOUT, "timeout", U64),
-	A(NFTA_DYNSET_EXPR, "expression", EXPR),       A(NFTA_DYNSET_FLAGS, "flags", U32),
+	A(NFTA_DYNSET_SET_NAME, "set", STR),
+	A(NFTA_DYNSET_SET_ID, "set_id", U32),
+	A(NFTA_DYNSET_OP, "op", U32),
+	A(NFTA_DYNSET_SREG_KEY, "sreg_key", U32),
+	A(NFTA_DYNSET_SREG_DATA, "sreg_data", U32),
+	A(NFTA_DYNSET_TIMEOUT, "timeout", U64),
+	A(NFTA_DYNSET_EXPR, "expression", EXPR),
+	A(NFTA_DYNSET_FLAGS, "flags", U32),
 	A(NFTA_DYNSET_EXPRESSIONS, "exprs", EXPRS),
 };
 static const struct attr_desc payload_attrs[] = {
-	A(NFTA_PAYLOAD_DREG, "dreg", U32),         A(NFTA_PAYLOAD_BASE, "base", U32),
-	A(NFTA_PAYLOAD_OFFSET, "offset", U32),     A(NFTA_PAYLOAD_LEN, "len", U32),
-	A(NFTA_PAYLOAD_SREG, "sreg", U32),         A(NFTA_PAYLOAD_CSUM_TYPE, "csum_type", U32),
+	A(NFTA_PAYLOAD_DREG, "dreg", U32),
+	A(NFTA_PAYLOAD_BASE, "base", U32),
+	A(NFTA_PAYLOAD_OFFSET, "offset", U32),
+	A(NFTA_PAYLOAD_LEN, "len", U32),
+	A(NFTA_PAYLOAD_SREG, "sreg", U32),
+	A(NFTA_PAYLOAD_CSUM_TYPE, "csum_type", U32),
 	A(NFTA_PAYLOAD_CSUM_OFFSET, "csum_offset", U32),
 	A(NFTA_PAYLOAD_CSUM_FLAGS, "csum_flags", U32),
 };
@@ -66,10 +79,10 @@ static const struct attr_desc exthdr_attrs[] = {
 	A(NFTA_EXTHDR_SREG, "sreg", U32),
 };
 static const struct attr_desc hash_attrs[] = {
-	A(NFTA_HASH_SREG, "sreg", U32),       A(NFTA_HASH_DREG, "dreg", U32),
-	A(NFTA_HASH_LEN, "len", U32),         A(NFTA_HASH_MODULUS, "modulus", U32),
-	A(NFTA_HASH_SEED, "seed", U32),       A(NFTA_HASH_OFFSET, "offset", U32),
-	A(NFTA_HASH_TYPE, "type", U32),       A(NFTA_HASH_SET_NAME, "set", STR),
+	A(NFTA_HASH_SREG, "sreg", U32),	    A(NFTA_HASH_DREG, "dreg", U32),
+	A(NFTA_HASH_LEN, "len", U32),	    A(NFTA_HASH_MODULUS, "modulus", U32),
+	A(NFTA_HASH_SEED, "seed", U32),	    A(NFTA_HASH_OFFSET, "offset", U32),
+	A(NFTA_HASH_TYPE, "type", U32),	    A(NFTA_HASH_SET_NAME, "set", STR),
 	A(NFTA_HASH_SET_ID, "set_id", U32),
 };
 static const struct attr_desc meta_attrs[] = {
@@ -87,8 +100,10 @@ static const struct attr_desc socket_attrs[] = {
 	A(NFTA_SOCKET_LEVEL, "level", U32),
 };
 static const struct attr_desc ct_attrs[] = {
-	A(NFTA_CT_DREG, "dreg", U32),     A(NFTA_CT_KEY, "key", U32),
-	A(NFTA_CT_DIRECTION, "dir", U8),  A(NFTA_CT_SREG, "sreg", U32),
+	A(NFTA_CT_DREG, "dreg", U32),
+	A(NFTA_CT_KEY, "key", U32),
+	A(NFTA_CT_DIRECTION, "dir", U8),
+	A(NFTA_CT_SREG, "sreg", U32),
 };
 static const struct attr_desc flow_offload_attrs[] = {
 	A(NFTA_FLOW_TABLE_NAME, "flowtable", STR),
@@ -111,13 +126,15 @@ static const struct attr_desc last_attrs[] = {
 	A(NFTA_LAST_MSECS, "msecs", U64),
 };
 static const struct attr_desc log_attrs[] = {
-	A(NFTA_LOG_GROUP, "group", U16),      A(NFTA_LOG_PREFIX, "prefix", STR),
-	A(NFTA_LOG_SNAPLEN, "snaplen", U32),  A(NFTA_LOG_QTHRESHOLD, "qthreshold", U16),
-	A(NFTA_LOG_LEVEL, "level", U32),      A(NFTA_LOG_FLAGS, "flags", U32),
+	A(NFTA_LOG_GROUP, "group", U16),     A(NFTA_LOG_PREFIX, "prefix", STR),
+	A(NFTA_LOG_SNAPLEN, "snaplen", U32), A(NFTA_LOG_QTHRESHOLD, "qthreshold", U16),
+	A(NFTA_LOG_LEVEL, "level", U32),     A(NFTA_LOG_FLAGS, "flags", U32),
 };
 static const struct attr_desc queue_attrs[] = {
-	A(NFTA_QUEUE_NUM, "num", U16),     A(NFTA_QUEUE_TOTAL, "total", U16),
-	A(NFTA_QUEUE_FLAGS, "flags", U16), A(NFTA_QUEUE_SREG_QNUM, "sreg_qnum", U32),
+	A(NFTA_QUEUE_NUM, "num", U16),
+	A(NFTA_QUEUE_TOTAL, "total", U16),
+	A(NFTA_QUEUE_FLAGS, "flags", U16),
+	A(NFTA_QUEUE_SREG_QNUM, "sreg_qnum", U32),
 };
 static const struct attr_desc quota_attrs[] = {
 	A(NFTA_QUOTA_BYTES, "bytes", U64),
@@ -132,10 +149,13 @@ static const struct attr_desc reject_attrs[] = {
 	A(NFTA_REJECT_ICMP_CODE, "icmp_code", U8),
 };
 static const struct attr_desc nat_attrs[] = {
-	A(NFTA_NAT_TYPE, "type", U32),                 A(NFTA_NAT_FAMILY, "family", U32),
-	A(NFTA_NAT_REG_ADDR_MIN, "reg_addr_min", U32), A(NFTA_NAT_REG_ADDR_MAX, "reg_addr_max", U32),
+	A(NFTA_NAT_TYPE, "type", U32),
+	A(NFTA_NAT_FAMILY, "family", U32),
+	A(NFTA_NAT_REG_ADDR_MIN, "reg_addr_min", U32),
+	A(NFTA_NAT_REG_ADDR_MAX, "reg_addr_max", U32),
 	A(NFTA_NAT_REG_PROTO_MIN, "reg_proto_min", U32),
-	A(NFTA_NAT_REG_PROTO_MAX, "reg_proto_max", U32), A(NFTA_NAT_FLAGS, "flags", U32),
+	A(NFTA_NAT_REG_PROTO_MAX, "reg_proto_max", U32),
+	A(NFTA_NAT_FLAGS, "flags", U32),
 };
 static const struct attr_desc tproxy_attrs[] = {
 	A(NFTA_TPROXY_FAMILY, "family", U32),
@@ -162,7 +182,7 @@ static const struct attr_desc fwd_attrs[] = {
 	A(NFTA_FWD_NFPROTO, "nfproto", U32),
 };
 static const struct attr_desc objref_attrs[] = {
-	A(NFTA_OBJREF_IMM_TYPE, "type", U32),     A(NFTA_OBJREF_IMM_NAME, "name", STR),
+	A(NFTA_OBJREF_IMM_TYPE, "type", U32),	  A(NFTA_OBJREF_IMM_NAME, "name", STR),
 	A(NFTA_OBJREF_SET_SREG, "set_sreg", U32), A(NFTA_OBJREF_SET_NAME, "set", STR),
 	A(NFTA_OBJREF_SET_ID, "set_id", U32),
 };
@@ -182,13 +202,15 @@ static const struct attr_desc synproxy_attrs[] = {
 	A(NFTA_SYNPROXY_FLAGS, "flags", U32),
 };
 static const struct attr_desc xfrm_attrs[] = {
-	A(NFTA_XFRM_DREG, "dreg", U32), A(NFTA_XFRM_KEY, "key", U32),
-	A(NFTA_XFRM_DIR, "dir", U8),    A(NFTA_XFRM_SPNUM, "spnum", U32),
+	A(NFTA_XFRM_DREG, "dreg", U32),
+	A(NFTA_XFRM_KEY, "key", U32),
+	A(NFTA_XFRM_DIR, "dir", U8),
+	A(NFTA_XFRM_SPNUM, "spnum", U32),
 };
 static const struct attr_desc numgen_attrs[] = {
-	A(NFTA_NG_DREG, "dreg", U32),     A(NFTA_NG_MODULUS, "modulus", U32),
-	A(NFTA_NG_TYPE, "type", U32),     A(NFTA_NG_OFFSET, "offset", U32),
-	A(NFTA_NG_SET_NAME, "set", STR),  A(NFTA_NG_SET_ID, "set_id", U32),
+	A(NFTA_NG_DREG, "dreg", U32),	 A(NFTA_NG_MODULUS, "modulus", U32),
+	A(NFTA_NG_TYPE, "type", U32),	 A(NFTA_NG_OFFSET, "offset", U32),
+	A(NFTA_NG_SET_NAME, "set", STR), A(NFTA_NG_SET_ID, "set_id", U32),
 };
 static const struct attr_desc compat_match_attrs[] = {
 	A(NFTA_MATCH_NAME, "name", STR),
@@ -208,26 +230,46 @@ static const struct attr_desc tunnel_attrs[] = {
 static const struct attr_desc notrack_attrs[] = { { 0, NULL, 0 } };
 
 static const struct expr_desc expr_descs[] = {
-	DESC("bitwise", bitwise_attrs),   DESC("byteorder", byteorder_attrs),
-	DESC("cmp", cmp_attrs),           DESC("connlimit", connlimit_attrs),
-	DESC("counter", counter_attrs),   DESC("ct", ct_attrs),
-	DESC("dup", dup_attrs),           DESC("dynset", dynset_attrs),
-	DESC("exthdr", exthdr_attrs),     DESC("fib", fib_attrs),
-	DESC("flow_offload", flow_offload_attrs), DESC("fwd", fwd_attrs),
-	DESC("hash", hash_attrs),         DESC("immediate", immediate_attrs),
-	DESC("last", last_attrs),         DESC("limit", limit_attrs),
-	DESC("log", log_attrs),           DESC("lookup", lookup_attrs),
-	DESC("masq", masq_attrs),         DESC("match", compat_match_attrs),
-	DESC("meta", meta_attrs),         DESC("nat", nat_attrs),
-	{ "notrack", notrack_attrs, 0 },  DESC("numgen", numgen_attrs),
-	DESC("objref", objref_attrs),     DESC("osf", osf_attrs),
-	DESC("payload", payload_attrs),   DESC("queue", queue_attrs),
-	DESC("quota", quota_attrs),       DESC("range", range_attrs),
-	DESC("redir", redir_attrs),       DESC("reject", reject_attrs),
-	DESC("rt", rt_attrs),             DESC("secmark", secmark_attrs),
-	DESC("socket", socket_attrs),     DESC("synproxy", synproxy_attrs),
-	DESC("target", compat_target_attrs), DESC("tproxy", tproxy_attrs),
-	DESC("tunnel", tunnel_attrs),     DESC("xfrm", xfrm_attrs),
+	DESC("bitwise", bitwise_attrs),
+	DESC("byteorder", byteorder_attrs),
+	DESC("cmp", cmp_attrs),
+	DESC("connlimit", connlimit_attrs),
+	DESC("counter", counter_attrs),
+	DESC("ct", ct_attrs),
+	DESC("dup", dup_attrs),
+	DESC("dynset", dynset_attrs),
+	DESC("exthdr", exthdr_attrs),
+	DESC("fib", fib_attrs),
+	DESC("flow_offload", flow_offload_attrs),
+	DESC("fwd", fwd_attrs),
+	DESC("hash", hash_attrs),
+	DESC("immediate", immediate_attrs),
+	DESC("last", last_attrs),
+	DESC("limit", limit_attrs),
+	DESC("log", log_attrs),
+	DESC("lookup", lookup_attrs),
+	DESC("masq", masq_attrs),
+	DESC("match", compat_match_attrs),
+	DESC("meta", meta_attrs),
+	DESC("nat", nat_attrs),
+	{ "notrack", notrack_attrs, 0 },
+	DESC("numgen", numgen_attrs),
+	DESC("objref", objref_attrs),
+	DESC("osf", osf_attrs),
+	DESC("payload", payload_attrs),
+	DESC("queue", queue_attrs),
+	DESC("quota", quota_attrs),
+	DESC("range", range_attrs),
+	DESC("redir", redir_attrs),
+	DESC("reject", reject_attrs),
+	DESC("rt", rt_attrs),
+	DESC("secmark", secmark_attrs),
+	DESC("socket", socket_attrs),
+	DESC("synproxy", synproxy_attrs),
+	DESC("target", compat_target_attrs),
+	DESC("tproxy", tproxy_attrs),
+	DESC("tunnel", tunnel_attrs),
+	DESC("xfrm", xfrm_attrs),
 };
 
 /* Object bodies (NFTA_OBJ_DATA). */
@@ -243,13 +285,13 @@ static const struct attr_desc ct_timeout_attrs[] = {
 };
 static const struct attr_desc ct_expect_attrs[] = {
 	A(NFTA_CT_EXPECT_L3PROTO, "l3proto", U16), A(NFTA_CT_EXPECT_L4PROTO, "l4proto", U8),
-	A(NFTA_CT_EXPECT_DPORT, "dport", U16),     A(NFTA_CT_EXPECT_TIMEOUT, "timeout", U32_HOST),
+	A(NFTA_CT_EXPECT_DPORT, "dport", U16),	   A(NFTA_CT_EXPECT_TIMEOUT, "timeout", U32_HOST),
 	A(NFTA_CT_EXPECT_SIZE, "size", U8),
 };
 static const struct attr_desc tunnel_obj_attrs[] = {
-	A(NFTA_TUNNEL_KEY_ID, "id", U32),       A(NFTA_TUNNEL_KEY_IP, "ip", BIN),
-	A(NFTA_TUNNEL_KEY_IP6, "ip6", BIN),     A(NFTA_TUNNEL_KEY_FLAGS, "flags", U32),
-	A(NFTA_TUNNEL_KEY_TOS, "tos", U8),      A(NFTA_TUNNEL_KEY_TTL, "ttl", U8),
+	A(NFTA_TUNNEL_KEY_ID, "id", U32),	A(NFTA_TUNNEL_KEY_IP, "ip", BIN),
+	A(NFTA_TUNNEL_KEY_IP6, "ip6", BIN),	A(NFTA_TUNNEL_KEY_FLAGS, "flags", U32),
+	A(NFTA_TUNNEL_KEY_TOS, "tos", U8),	A(NFTA_TUNNEL_KEY_TTL, "ttl", U8),
 	A(NFTA_TUNNEL_KEY_SPORT, "sport", U16), A(NFTA_TUNNEL_KEY_DPORT, "dport", U16),
 	A(NFTA_TUNNEL_KEY_OPTS, "opts", BIN),
 };

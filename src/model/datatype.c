@@ -26,13 +26,12 @@ static const struct sym *const sym_tables[DT_MAX] = {
 			      { 0x8100, "8021q" }, { 0x88a8, "8021ad" }),
 	[DT_ARPOP] = SYMS({ 1, "request" }, { 2, "reply" }, { 3, "rrequest" }, { 4, "rreply" },
 			  { 8, "inrequest" }, { 9, "inreply" }, { 10, "nak" }),
-	[DT_ICMP_TYPE] = SYMS({ 0, "echo-reply" }, { 3, "destination-unreachable" },
-			      { 4, "source-quench" }, { 5, "redirect" }, { 8, "echo-request" },
-			      { 9, "router-advertisement" }, { 10, "router-solicitation" },
-			      { 11, "time-exceeded" }, { 12, "parameter-problem" },
-			      { 13, "timestamp-request" }, { 14, "timestamp-reply" },
-			      { 15, "info-request" }, { 16, "info-reply" },
-			      { 17, "address-mask-request" }, { 18, "address-mask-reply" }),
+	[DT_ICMP_TYPE] = SYMS(
+		{ 0, "echo-reply" }, { 3, "destination-unreachable" }, { 4, "source-quench" },
+		{ 5, "redirect" }, { 8, "echo-request" }, { 9, "router-advertisement" },
+		{ 10, "router-solicitation" }, { 11, "time-exceeded" }, { 12, "parameter-problem" },
+		{ 13, "timestamp-request" }, { 14, "timestamp-reply" }, { 15, "info-request" },
+		{ 16, "info-reply" }, { 17, "address-mask-request" }, { 18, "address-mask-reply" }),
 	[DT_ICMP6_TYPE] = SYMS({ 1, "destination-unreachable" }, { 2, "packet-too-big" },
 			       { 3, "time-exceeded" }, { 4, "parameter-problem" },
 			       { 128, "echo-request" }, { 129, "echo-reply" },
@@ -42,27 +41,26 @@ static const struct sym *const sym_tables[DT_MAX] = {
 			       { 136, "nd-neighbor-advert" }, { 137, "nd-redirect" },
 			       { 138, "router-renumbering" }, { 141, "ind-neighbor-solicit" },
 			       { 142, "ind-neighbor-advert" }, { 143, "mld2-listener-report" }),
-	[DT_ICMP_CODE] = SYMS({ 0, "net-unreachable" }, { 1, "host-unreachable" },
-			      { 2, "prot-unreachable" }, { 3, "port-unreachable" },
-			      { 4, "frag-needed" }, { 9, "net-prohibited" },
-			      { 10, "host-prohibited" }, { 13, "admin-prohibited" }),
-	[DT_ICMPV6_CODE] = SYMS({ 0, "no-route" }, { 1, "admin-prohibited" },
-				{ 3, "addr-unreachable" }, { 4, "port-unreachable" },
-				{ 5, "policy-fail" }, { 6, "reject-route" }),
+	[DT_ICMP_CODE] =
+		SYMS({ 0, "net-unreachable" }, { 1, "host-unreachable" }, { 2, "prot-unreachable" },
+		     { 3, "port-unreachable" }, { 4, "frag-needed" }, { 9, "net-prohibited" },
+		     { 10, "host-prohibited" }, { 13, "admin-prohibited" }),
+	[DT_ICMPV6_CODE] =
+		SYMS({ 0, "no-route" }, { 1, "admin-prohibited" }, { 3, "addr-unreachable" },
+		     { 4, "port-unreachable" }, { 5, "policy-fail" }, { 6, "reject-route" }),
 	[DT_ICMPX_CODE] = SYMS({ 0, "no-route" }, { 1, "port-unreachable" },
 			       { 2, "host-unreachable" }, { 3, "admin-prohibited" }),
 	[DT_TCP_FLAG] = SYMS({ 0x01, "fin" }, { 0x02, "syn" }, { 0x04, "rst" }, { 0x08, "psh" },
 			     { 0x10, "ack" }, { 0x20, "urg" }, { 0x40, "ecn" }, { 0x80, "cwr" }),
-	[DT_CT_STATE] = SYMS({ 1, "invalid" }, { 2, "established" }, { 4, "related" },
-			     { 8, "new" }, { 64, "untracked" }),
+	[DT_CT_STATE] = SYMS({ 1, "invalid" }, { 2, "established" }, { 4, "related" }, { 8, "new" },
+			     { 64, "untracked" }),
 	[DT_CT_DIR] = SYMS({ 0, "original" }, { 1, "reply" }),
 	[DT_CT_STATUS] = SYMS({ 1, "expected" }, { 2, "seen-reply" }, { 4, "assured" },
-			      { 8, "confirmed" }, { 16, "snat" }, { 32, "dnat" },
-			      { 512, "dying" }),
-	[DT_CT_EVENTBIT] = SYMS({ 1, "new" }, { 2, "related" }, { 4, "destroy" }, { 8, "reply" },
-				{ 16, "assured" }, { 32, "protoinfo" }, { 64, "helper" },
-				{ 128, "mark" }, { 256, "seqadj" }, { 512, "secmark" },
-				{ 1024, "label" }),
+			      { 8, "confirmed" }, { 16, "snat" }, { 32, "dnat" }, { 512, "dying" }),
+	[DT_CT_EVENTBIT] =
+		SYMS({ 1, "new" }, { 2, "related" }, { 4, "destroy" }, { 8, "reply" },
+		     { 16, "assured" }, { 32, "protoinfo" }, { 64, "helper" }, { 128, "mark" },
+		     { 256, "seqadj" }, { 512, "secmark" }, { 1024, "label" }),
 	[DT_PKTTYPE] = SYMS({ 0, "host" }, { 1, "broadcast" }, { 2, "multicast" }, { 3, "other" }),
 	[DT_ARPHRD] = SYMS({ 1, "ether" }, { 512, "ppp" }, { 768, "ipip" }, { 769, "ipip6" },
 			   { 772, "loopback" }, { 776, "sit" }, { 778, "ipgre" }),
@@ -74,23 +72,22 @@ static const struct sym *const sym_tables[DT_MAX] = {
 			 { 0x1e, "af33" }, { 0x22, "af41" }, { 0x24, "af42" }, { 0x26, "af43" },
 			 { 0x2c, "va" }, { 0x2e, "ef" }),
 	[DT_ECN] = SYMS({ 0, "not-ect" }, { 1, "ect1" }, { 2, "ect0" }, { 3, "ce" }),
-	[DT_FIB_ADDR] = SYMS({ 0, "unspec" }, { 1, "unicast" }, { 2, "local" },
-			     { 3, "broadcast" }, { 4, "anycast" }, { 5, "multicast" },
-			     { 6, "blackhole" }, { 7, "unreachable" }, { 8, "prohibit" }),
+	[DT_FIB_ADDR] = SYMS({ 0, "unspec" }, { 1, "unicast" }, { 2, "local" }, { 3, "broadcast" },
+			     { 4, "anycast" }, { 5, "multicast" }, { 6, "blackhole" },
+			     { 7, "unreachable" }, { 8, "prohibit" }),
 	[DT_IGMP_TYPE] = SYMS({ 0x11, "membership-query" }, { 0x12, "membership-report-v1" },
 			      { 0x16, "membership-report-v2" }, { 0x22, "membership-report-v3" },
 			      { 0x17, "leave-group" }),
 	[DT_DCCP_PKTTYPE] = SYMS({ 0, "request" }, { 1, "response" }, { 2, "data" }, { 3, "ack" },
 				 { 4, "dataack" }, { 5, "closereq" }, { 6, "close" },
 				 { 7, "reset" }, { 8, "sync" }, { 9, "syncack" }),
-	[DT_MH_TYPE] = SYMS({ 0, "binding-refresh-request" }, { 1, "home-test-init" },
-			    { 2, "careof-test-init" }, { 3, "home-test" }, { 4, "careof-test" },
-			    { 5, "binding-update" }, { 6, "binding-acknowledgement" },
-			    { 7, "binding-error" }, { 8, "fast-binding-update" },
-			    { 9, "fast-binding-acknowledgement" },
-			    { 10, "fast-binding-advertisement" },
-			    { 11, "experimental-mobility-header" },
-			    { 12, "home-agent-switch-message" }),
+	[DT_MH_TYPE] =
+		SYMS({ 0, "binding-refresh-request" }, { 1, "home-test-init" },
+		     { 2, "careof-test-init" }, { 3, "home-test" }, { 4, "careof-test" },
+		     { 5, "binding-update" }, { 6, "binding-acknowledgement" },
+		     { 7, "binding-error" }, { 8, "fast-binding-update" },
+		     { 9, "fast-binding-acknowledgement" }, { 10, "fast-binding-advertisement" },
+		     { 11, "experimental-mobility-header" }, { 12, "home-agent-switch-message" }),
 	[DT_DEVGROUP] = SYMS({ 0, "default" }),
 	[DT_TIME_DAY] = SYMS({ 0, "Sunday" }, { 1, "Monday" }, { 2, "Tuesday" }, { 3, "Wednesday" },
 			     { 4, "Thursday" }, { 5, "Friday" }, { 6, "Saturday" }),
@@ -166,8 +163,7 @@ uint32_t dtype_bits(uint32_t dt)
 
 bool dtype_is_bitmask(uint32_t dt)
 {
-	return dt == DT_CT_STATE || dt == DT_CT_STATUS || dt == DT_TCP_FLAG ||
-	       dt == DT_CT_EVENTBIT;
+	return dt == DT_CT_STATE || dt == DT_CT_STATUS || dt == DT_TCP_FLAG || dt == DT_CT_EVENTBIT;
 }
 
 uint64_t value_uint(const uint8_t *p, uint32_t len, enum byteorder bo)
@@ -229,8 +225,8 @@ static void string_print(struct strbuf *out, const uint8_t *p, uint32_t len)
 	strbuf_addch(out, '"');
 }
 
-void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8_t *p,
-		 uint32_t len, uint32_t bits)
+void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8_t *p, uint32_t len,
+		 uint32_t bits)
 {
 	char buf[INET6_ADDRSTRLEN];
 	const char *name;
@@ -347,12 +343,15 @@ void time_print(struct strbuf *out, uint64_t ms)
 	static const struct {
 		uint64_t ms;
 		char unit;
-	} units[] = { { 86400000ULL, 'd' }, { 3600000ULL, 'h' }, { 60000ULL, 'm' }, { 1000ULL, 's' } };
+	} units[] = {
+		{ 86400000ULL, 'd' }, { 3600000ULL, 'h' }, { 60000ULL, 'm' }, { 1000ULL, 's' }
+	};
 	bool any = false;
 
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
 		if (ms >= units[i].ms) {
-			strbuf_addf(out, "%llu%c", (unsigned long long)(ms / units[i].ms), units[i].unit);
+			strbuf_addf(out, "%llu%c", (unsigned long long)(ms / units[i].ms),
+				    units[i].unit);
 			ms %= units[i].ms;
 			any = true;
 		}

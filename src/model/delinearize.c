@@ -16,7 +16,7 @@
 #define NREGS 20
 
 enum stmt_kind {
-	ST_REL,  /* left op right */
+	ST_REL,	 /* left op right */
 	ST_TEXT, /* already rendered */
 };
 
@@ -36,9 +36,9 @@ struct dl {
 	struct hx *regs[NREGS];
 	struct stmt stmts[MAX_STMTS];
 	unsigned n;
-	enum proto_id ctx[3];  /* LL, NH, TH */
-	int dep[3];            /* statement that set the context, or -1 */
-	bool vlan;             /* ether type 8021q seen */
+	enum proto_id ctx[3]; /* LL, NH, TH */
+	int dep[3];	      /* statement that set the context, or -1 */
+	bool vlan;	      /* ether type 8021q seen */
 };
 
 struct hx *hx_new(struct render_ctx *rc, enum hx_kind kind)
@@ -54,7 +54,10 @@ struct hx *hx_value(struct render_ctx *rc, const uint8_t *p, uint32_t nbytes)
 {
 	struct hx *e = hx_new(rc, HX_VALUE);
 
-	e->value.bytes = arena_memdup(rc->arena, p, nbytes ? nbytes : 1);
+	/* A value may be empty (an element without a key): keep one zero byte. */
+	e->value.bytes = arena_alloc(rc->arena, nbytes ? nbytes : 1);
+	if (p && nbytes)
+		memcpy(e->value.bytes, p, nbytes);
 	e->value.nbytes = nbytes;
 	e->len = nbytes * 8;
 	return e;
@@ -95,7 +98,8 @@ static struct hx *reg_get(struct dl *d, uint32_t reg, uint32_t len)
 
 	if (s < 0 || s >= NREGS || !d->regs[s])
 		return NULL;
-	if (!len || hx_bytes(d->regs[s]) >= len || (len + 3) / 4 * 4 == (hx_bytes(d->regs[s]) + 3) / 4 * 4)
+	if (!len || hx_bytes(d->regs[s]) >= len ||
+	    (len + 3) / 4 * 4 == (hx_bytes(d->regs[s]) + 3) / 4 * 4)
 		return d->regs[s];
 	while (got < len && s < NREGS && d->regs[s] && n < ARRAY_SIZE(items)) {
 		items[n++] = d->regs[s];
@@ -222,7 +226,8 @@ static void kill_dependency(struct dl *d, uint32_t base)
 	d->stmts[d->dep[b]].dead = true;
 	d->dep[b] = -1;
 	/* icmp and icmpv6 imply their network protocol: its match goes too. */
-	if (b == 2 && (d->ctx[2] == PROTO_ICMP || d->ctx[2] == PROTO_ICMP6 || d->ctx[2] == PROTO_IGMP) &&
+	if (b == 2 &&
+	    (d->ctx[2] == PROTO_ICMP || d->ctx[2] == PROTO_ICMP6 || d->ctx[2] == PROTO_IGMP) &&
 	    d->dep[1] >= 0) {
 		const struct stmt *s = &d->stmts[d->dep[1]];
 
@@ -358,7 +363,8 @@ static void payload_print(struct strbuf *out, const struct hx *e)
 	static const char *const bases[] = { "ll", "nh", "th", "ih" };
 
 	if (e->payload.field) {
-		strbuf_addf(out, "%s %s", proto_get(e->payload.proto)->name, e->payload.field->name);
+		strbuf_addf(out, "%s %s", proto_get(e->payload.proto)->name,
+			    e->payload.field->name);
 		return;
 	}
 	strbuf_addf(out, "@%s,%u,%u", e->payload.base < 4 ? bases[e->payload.base] : "?",
@@ -607,7 +613,8 @@ static bool payload_expand(struct dl *d, struct hx *left, const char *op, struct
 		return false;
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t boff = (parts[i].f->offset - left->payload.offset) / 8;
-		struct hx *l = payload_hx(d, left->payload.base, parts[i].f->offset, parts[i].f->len);
+		struct hx *l =
+			payload_hx(d, left->payload.base, parts[i].f->offset, parts[i].f->len);
 
 		add_rel(d, l, "", hx_value(d->rc, right->value.bytes + boff, parts[i].f->len / 8));
 	}
@@ -622,12 +629,13 @@ static bool payload_prefix(struct dl *d, struct hx *left, const char *op, struct
 	struct hx *full, *val, *pre;
 	uint8_t buf[16];
 
-	if (left->payload.field || !f || f->len <= left->len || f->len > 128 || right->kind != HX_VALUE ||
-	    (op[0] && strcmp(op, "!=")))
+	if (left->payload.field || !f || f->len <= left->len || f->len > 128 ||
+	    right->kind != HX_VALUE || (op[0] && strcmp(op, "!=")))
 		return false;
 	full = payload_hx(d, left->payload.base, f->offset, f->len);
 	memset(buf, 0, sizeof(buf));
-	memcpy(buf, right->value.bytes, right->value.nbytes < f->len / 8 ? right->value.nbytes : f->len / 8);
+	memcpy(buf, right->value.bytes,
+	       right->value.nbytes < f->len / 8 ? right->value.nbytes : f->len / 8);
 	val = hx_value(d->rc, buf, f->len / 8);
 	pre = hx_new(d->rc, HX_PREFIX);
 	pre->prefix.base = val;
@@ -684,12 +692,14 @@ static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *r
 				cnt++;
 		}
 		if (seen && contiguous) {
-			enum proto_id p = payload_proto(d, x->payload.base, x->payload.offset + first);
+			enum proto_id p =
+				payload_proto(d, x->payload.base, x->payload.offset + first);
 			const struct proto_field *f = field_at(p, x->payload.offset + first, cnt);
 
 			if (f) {
 				struct hx *l = payload_hx(d, x->payload.base, f->offset, f->len);
-				uint64_t v = value_uint(right->value.bytes, right->value.nbytes, BO_BIG);
+				uint64_t v =
+					value_uint(right->value.bytes, right->value.nbytes, BO_BIG);
 				uint8_t buf[8];
 				uint32_t shift = n * 8 - first - cnt, nb = (cnt + 7) / 8;
 
@@ -701,7 +711,8 @@ static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *r
 			}
 			if (first == 0 && x->len == n * 8) {
 				/* The mask covers a prefix of the loaded bytes. */
-				const struct proto_field *ff = field_at(p, x->payload.offset, x->len);
+				const struct proto_field *ff =
+					field_at(p, x->payload.offset, x->len);
 
 				if (ff && (ff->dtype == DT_IPADDR || ff->dtype == DT_IP6ADDR)) {
 					struct hx *pre = hx_new(d->rc, HX_PREFIX);
@@ -821,7 +832,8 @@ static void ex_range(struct dl *d, const struct expr *e)
 	const struct attr *to = expr_attr(e, NFTA_RANGE_TO_DATA);
 	struct hx *left, *r;
 
-	if (!from || !to || attr_is_verdict(from) || attr_is_verdict(to) || from->kind != ATTR_DATA || to->kind != ATTR_DATA)
+	if (!from || !to || attr_is_verdict(from) || attr_is_verdict(to) ||
+	    from->kind != ATTR_DATA || to->kind != ATTR_DATA)
 		return;
 	left = reg_get(d, (uint32_t)expr_num(e, NFTA_RANGE_SREG, 0), from->len);
 	if (!left)
@@ -902,7 +914,7 @@ static void ex_bitwise(struct dl *d, const struct expr *e)
 		res->bin.right->dtype = DT_INTEGER;
 	} else {
 		const struct attr *mask = expr_attr(e, NFTA_BITWISE_MASK);
-		const struct attr *xor = expr_attr(e, NFTA_BITWISE_XOR);
+		const struct attr * xor = expr_attr(e, NFTA_BITWISE_XOR);
 		bool all_ones = true, xor_zero = true;
 
 		if (!mask || !xor || mask->kind != ATTR_DATA || xor->kind != ATTR_DATA)
@@ -928,7 +940,7 @@ static void ex_bitwise(struct dl *d, const struct expr *e)
 			if (!all_ones) {
 				bool is_or = true;
 
-				for (uint32_t i = 0; i < xor->len && i < mask->len; i++)
+				for (uint32_t i = 0; i < xor->len &&i < mask->len; i++)
 					is_or &= (mask->bytes[i] ^ xor->bytes[i]) == 0xff;
 				if (is_or) {
 					b->bin.op = OP_OR;
@@ -1050,13 +1062,14 @@ static void ex_meta(struct dl *d, const struct expr *e)
 		struct hx *v = reg_get(d, (uint32_t)expr_num(e, NFTA_META_SREG, 0), hx_bytes(l));
 		struct strbuf *t = text_stmt(d);
 
-		if (key == NFT_META_NFTRACE || key == NFT_META_PKTTYPE || key == NFT_META_PRIORITY ||
-		    key == NFT_META_MARK || key == NFT_META_SECMARK)
+		if (key == NFT_META_NFTRACE || key == NFT_META_PKTTYPE ||
+		    key == NFT_META_PRIORITY || key == NFT_META_MARK || key == NFT_META_SECMARK)
 			strbuf_addf(t, "meta %s set ", meta_keys[key].name);
 		else
-			strbuf_addf(t, "meta %s set ", key < ARRAY_SIZE(meta_keys) && meta_keys[key].name
-							       ? meta_keys[key].name
-							       : "unknown");
+			strbuf_addf(t, "meta %s set ",
+				    key < ARRAY_SIZE(meta_keys) && meta_keys[key].name
+					    ? meta_keys[key].name
+					    : "unknown");
 		if (v)
 			hx_print_as(d->rc, t, v, l);
 		return;
@@ -1067,7 +1080,8 @@ static void ex_meta(struct dl *d, const struct expr *e)
 static void ex_ct(struct dl *d, const struct expr *e)
 {
 	uint32_t key = (uint32_t)expr_num(e, NFTA_CT_KEY, 0);
-	int32_t dir = expr_has(e, NFTA_CT_DIRECTION) ? (int32_t)expr_num(e, NFTA_CT_DIRECTION, 0) : -1;
+	int32_t dir =
+		expr_has(e, NFTA_CT_DIRECTION) ? (int32_t)expr_num(e, NFTA_CT_DIRECTION, 0) : -1;
 
 	if (expr_has(e, NFTA_CT_SREG)) {
 		struct hx *l = ct_hx(d, key, dir, 4);
@@ -1093,7 +1107,7 @@ static void ex_loader(struct dl *d, const struct expr *e, enum hx_kind kind, uin
 	switch (kind) {
 	case HX_FIB:
 		x->key.flags = (uint32_t)expr_num(e, NFTA_FIB_FLAGS, 0);
-		x->dtype = x->key.key == NFT_FIB_RESULT_ADDRTYPE ? DT_FIB_ADDR
+		x->dtype = x->key.key == NFT_FIB_RESULT_ADDRTYPE  ? DT_FIB_ADDR
 			   : x->key.key == NFT_FIB_RESULT_OIFNAME ? DT_IFNAME
 								  : DT_IFINDEX;
 		x->len = x->key.key == NFT_FIB_RESULT_OIFNAME ? 128 : 32;
@@ -1107,11 +1121,11 @@ static void ex_loader(struct dl *d, const struct expr *e, enum hx_kind kind, uin
 		x->key.key = (uint32_t)expr_num(e, NFTA_RT_KEY, 0);
 		x->byteorder = BO_HOST;
 		x->len = 32;
-		x->dtype = x->key.key == NFT_RT_CLASSID ? DT_REALM
+		x->dtype = x->key.key == NFT_RT_CLASSID	   ? DT_REALM
 			   : x->key.key == NFT_RT_NEXTHOP4 ? DT_IPADDR
 			   : x->key.key == NFT_RT_NEXTHOP6 ? DT_IP6ADDR
-			   : x->key.key == NFT_RT_TCPMSS ? DT_INTEGER
-							 : DT_BOOLEAN;
+			   : x->key.key == NFT_RT_TCPMSS   ? DT_INTEGER
+							   : DT_BOOLEAN;
 		if (x->key.key == NFT_RT_NEXTHOP6)
 			x->len = 128;
 		if (x->key.key == NFT_RT_NEXTHOP4 || x->key.key == NFT_RT_NEXTHOP6)
@@ -1125,9 +1139,10 @@ static void ex_loader(struct dl *d, const struct expr *e, enum hx_kind kind, uin
 		x->key.key = (uint32_t)expr_num(e, NFTA_SOCKET_KEY, 0);
 		x->key.level = (uint32_t)expr_num(e, NFTA_SOCKET_LEVEL, 0);
 		x->byteorder = BO_HOST;
-		x->len = x->key.key == NFT_SOCKET_TRANSPARENT || x->key.key == NFT_SOCKET_WILDCARD ? 8 : 32;
-		x->dtype = x->key.key == NFT_SOCKET_MARK ? DT_MARK
-								 : DT_INTEGER;
+		x->len = x->key.key == NFT_SOCKET_TRANSPARENT || x->key.key == NFT_SOCKET_WILDCARD
+				 ? 8
+				 : 32;
+		x->dtype = x->key.key == NFT_SOCKET_MARK ? DT_MARK : DT_INTEGER;
 		if (x->key.key == NFT_SOCKET_CGROUPV2)
 			x->len = 64;
 		break;
@@ -1143,11 +1158,13 @@ static void ex_loader(struct dl *d, const struct expr *e, enum hx_kind kind, uin
 		x->key.level = (uint32_t)expr_num(e, NFTA_XFRM_SPNUM, 0);
 		x->len = 32;
 		x->byteorder = BO_BIG;
-		x->dtype = x->key.key == NFT_XFRM_KEY_DADDR_IP4 || x->key.key == NFT_XFRM_KEY_SADDR_IP4
-				   ? DT_IPADDR
-			   : x->key.key == NFT_XFRM_KEY_DADDR_IP6 || x->key.key == NFT_XFRM_KEY_SADDR_IP6
-				   ? DT_IP6ADDR
-				   : DT_INTEGER;
+		x->dtype =
+			x->key.key == NFT_XFRM_KEY_DADDR_IP4 || x->key.key == NFT_XFRM_KEY_SADDR_IP4
+				? DT_IPADDR
+			: x->key.key == NFT_XFRM_KEY_DADDR_IP6 ||
+					x->key.key == NFT_XFRM_KEY_SADDR_IP6
+				? DT_IP6ADDR
+				: DT_INTEGER;
 		if (x->dtype == DT_IP6ADDR)
 			x->len = 128;
 		if (x->key.key == NFT_XFRM_KEY_REQID)

@@ -25,9 +25,9 @@ static const struct {
 	int32_t code;
 	const char *name;
 } verdicts[] = {
-	{ NF_ACCEPT, "accept" }, { NF_DROP, "drop" },     { NF_QUEUE, "queue" },
-	{ NFT_CONTINUE, "continue" }, { NFT_BREAK, "break" }, { NFT_JUMP, "jump" },
-	{ NFT_GOTO, "goto" },    { NFT_RETURN, "return" },
+	{ NF_ACCEPT, "accept" },      { NF_DROP, "drop" },	{ NF_QUEUE, "queue" },
+	{ NFT_CONTINUE, "continue" }, { NFT_BREAK, "break" },	{ NFT_JUMP, "jump" },
+	{ NFT_GOTO, "goto" },	      { NFT_RETURN, "return" },
 };
 
 const char *verdict_code_name(int32_t code)
@@ -48,8 +48,8 @@ bool verdict_code_parse(const char *name, int32_t *code)
 	return false;
 }
 
-static const char *const inet_hooks[] = { "prerouting", "input", "forward", "output",
-					  "postrouting", "ingress" };
+static const char *const inet_hooks[] = { "prerouting", "input",       "forward",
+					  "output",	"postrouting", "ingress" };
 static const char *const arp_hooks[] = { "input", "output", "forward" };
 static const char *const netdev_hooks[] = { "ingress", "egress" };
 
@@ -215,7 +215,8 @@ static int get_strings(struct loader *l, json_t *o, const char *key, char ***out
 	if (!json_is_array(v))
 		return fail(l, key, "expected an array of strings");
 	*out = arena_alloc(l->rs->arena, (json_array_size(v) + 1) * sizeof(char *));
-	json_array_foreach(v, i, s) {
+	json_array_foreach(v, i, s)
+	{
 		if (!json_is_string(s))
 			return fail(l, key, "expected an array of strings");
 		(*out)[(*n)++] = arena_strdup(l->rs->arena, json_string_value(s));
@@ -255,7 +256,8 @@ static int load_body(struct loader *l, json_t *o, const struct expr_desc *d, str
 	uint16_t n = 0;
 
 	e->attrs = arena_alloc(l->rs->arena, (json_object_size(o) + 1) * sizeof(struct attr));
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		const struct attr_desc *ad;
 		struct attr *a;
 		unsigned num;
@@ -336,7 +338,8 @@ static int load_exprs(struct loader *l, json_t *arr, const char *key, struct exp
 		return fail(l, NULL, "expected an array of expressions");
 	}
 	out->v = arena_alloc(l->rs->arena, (json_array_size(arr) + 1) * sizeof(struct expr));
-	json_array_foreach(arr, i, o) {
+	json_array_foreach(arr, i, o)
+	{
 		size_t o2 = path_push(l, NULL, (long)i);
 		struct expr *e = &out->v[i];
 		json_t *name = json_object_get(o, "expr");
@@ -375,8 +378,7 @@ static char *comment_of(struct loader *l, const uint8_t *udata, uint32_t len, ui
 	return arena_strndup(l->rs->arena, (const char *)v, strnlen((const char *)v, vlen));
 }
 
-static int load_hook(struct loader *l, json_t *o, uint32_t family, uint32_t *hooknum,
-		     int32_t *prio)
+static int load_hook(struct loader *l, json_t *o, uint32_t family, uint32_t *hooknum, int32_t *prio)
 {
 	json_t *h = json_object_get(o, "hook"), *p = json_object_get(o, "priority");
 
@@ -431,7 +433,8 @@ static int load_chain(struct loader *l, struct table *t, json_t *o)
 	rules = json_object_get(o, "rules");
 	if (!json_is_array(rules))
 		return fail(l, "rules", "missing array");
-	json_array_foreach(rules, i, r) {
+	json_array_foreach(rules, i, r)
+	{
 		size_t old = strlen(l->path);
 		struct rule *rule = chain_add_rule(l->rs, c);
 
@@ -500,7 +503,8 @@ static int load_set(struct loader *l, struct table *t, json_t *o)
 	if (v) {
 		if (!json_is_array(v) || json_array_size(v) > ARRAY_SIZE(s->field_len))
 			return fail(l, "field_len", "expected an array of at most 16 numbers");
-		json_array_foreach(v, i, x) {
+		json_array_foreach(v, i, x)
+		{
 			if (!json_is_integer(x))
 				return fail(l, "field_len", "expected numbers");
 			s->field_len[s->nfields++] = (uint32_t)json_integer_value(x);
@@ -512,7 +516,8 @@ static int load_set(struct loader *l, struct table *t, json_t *o)
 	v = json_object_get(o, "elements");
 	if (!json_is_array(v))
 		return fail(l, "elements", "missing array");
-	json_array_foreach(v, i, x) {
+	json_array_foreach(v, i, x)
+	{
 		size_t old = strlen(l->path);
 
 		snprintf(l->path + old, sizeof(l->path) - old, "/elements/%zu", i);
@@ -580,7 +585,8 @@ static int load_list(struct loader *l, struct table *t, json_t *o, const char *k
 		return 0;
 	if (!json_is_array(arr))
 		return fail(l, key, "expected an array");
-	json_array_foreach(arr, i, x) {
+	json_array_foreach(arr, i, x)
+	{
 		size_t old = strlen(l->path);
 
 		snprintf(l->path + old, sizeof(l->path) - old, "/%s/%zu", key, i);
@@ -610,15 +616,16 @@ static int load_table(struct loader *l, json_t *o)
 	    get_hex(l, o, "udata", &t->udata, &t->udata_len) < 0)
 		return -EINVAL;
 	t->comment = comment_of(l, udata_or_null(t->udata, t->udata_len), t->udata_len, 0);
-	if (load_list(l, t, o, "objects", load_obj) < 0 || load_list(l, t, o, "sets", load_set) < 0 ||
+	if (load_list(l, t, o, "objects", load_obj) < 0 ||
+	    load_list(l, t, o, "sets", load_set) < 0 ||
 	    load_list(l, t, o, "flowtables", load_flowtable) < 0 ||
 	    load_list(l, t, o, "chains", load_chain) < 0)
 		return -EINVAL;
 	return 0;
 }
 
-int ruleset_from_json(const char *text, size_t len, const char *filename,
-		      struct ruleset **out, struct strbuf *err)
+int ruleset_from_json(const char *text, size_t len, const char *filename, struct ruleset **out,
+		      struct strbuf *err)
 {
 	struct loader l = { NULL, filename, err, "" };
 	json_error_t jerr;
@@ -658,7 +665,8 @@ int ruleset_from_json(const char *text, size_t len, const char *filename,
 		ret = fail(&l, "tables", "missing array");
 		goto out;
 	}
-	json_array_foreach(tables, i, t) {
+	json_array_foreach(tables, i, t)
+	{
 		snprintf(l.path, sizeof(l.path), "/tables/%zu", i);
 		if (!json_is_object(t)) {
 			ret = fail(&l, NULL, "expected an object");

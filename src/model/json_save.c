@@ -378,15 +378,15 @@ static void write_flowtable(struct jw *w, const struct flowtable *f)
 	jw_close(w, '}');
 }
 
-#define WRITE_LIST(w, key, vec, n, fn)                \
-	do {                                          \
-		jw_key(w, key);                       \
-		jw_open(w, '[');                      \
-		for (uint32_t i_ = 0; i_ < (n); i_++) { \
-			jw_sep(w);                    \
-			fn(w, (vec)[i_]);             \
-		}                                     \
-		jw_close(w, ']');                     \
+#define WRITE_LIST(w, key, vec, n, fn)                                                             \
+	do {                                                                                       \
+		jw_key(w, key);                                                                    \
+		jw_open(w, '[');                                                                   \
+		for (uint32_t i_ = 0; i_ < (n); i_++) {                                            \
+			jw_sep(w);                                                                 \
+			fn(w, (vec)[i_]);                                                          \
+		}                                                                                  \
+		jw_close(w, ']');                                                                  \
 	} while (0)
 
 static void write_table(struct jw *w, const struct table *t)

@@ -5,11 +5,16 @@
 #include "fwaudit/util.h"
 #include "render_internal.h"
 
-#define F(n, off, len, dt) { n, off, len, DT_##dt, BO_BIG }
-#define PROTO(n, base, next, ...)                                                        \
-	{ n, NFT_PAYLOAD_##base##_HEADER,                                                \
-	  ARRAY_SIZE(((const struct proto_field[]){ __VA_ARGS__ })),                    \
-	  (const struct proto_field[]){ __VA_ARGS__ }, next }
+#define F(n, off, len, dt)                                                                         \
+	{                                                                                          \
+		n, off, len, DT_##dt, BO_BIG                                                       \
+	}
+#define PROTO(n, base, next, ...)                                                                  \
+	{                                                                                          \
+		n, NFT_PAYLOAD_##base##_HEADER,                                                    \
+			ARRAY_SIZE(((const struct proto_field[]){ __VA_ARGS__ })),                 \
+			(const struct proto_field[]){ __VA_ARGS__ }, next                          \
+	}
 
 static const struct proto_desc protos[PROTO_MAX] = {
 	[PROTO_ETH] = PROTO("ether", LL, 2, F("daddr", 0, 48, ETHERADDR),
@@ -21,12 +26,12 @@ static const struct proto_desc protos[PROTO_MAX] = {
 			    F("plen", 40, 8, INTEGER), F("operation", 48, 16, ARPOP),
 			    F("saddr ether", 64, 48, ETHERADDR), F("saddr ip", 112, 32, IPADDR),
 			    F("daddr ether", 144, 48, ETHERADDR), F("daddr ip", 192, 32, IPADDR)),
-	[PROTO_IP] = PROTO("ip", NETWORK, 9, F("version", 0, 4, INTEGER),
-			   F("hdrlength", 4, 4, INTEGER), F("dscp", 8, 6, DSCP), F("ecn", 14, 2, ECN),
-			   F("length", 16, 16, INTEGER), F("id", 32, 16, INTEGER),
-			   F("frag-off", 48, 16, INTEGER), F("ttl", 64, 8, INTEGER),
-			   F("protocol", 72, 8, INET_PROTOCOL), F("checksum", 80, 16, INTEGER),
-			   F("saddr", 96, 32, IPADDR), F("daddr", 128, 32, IPADDR)),
+	[PROTO_IP] = PROTO(
+		"ip", NETWORK, 9, F("version", 0, 4, INTEGER), F("hdrlength", 4, 4, INTEGER),
+		F("dscp", 8, 6, DSCP), F("ecn", 14, 2, ECN), F("length", 16, 16, INTEGER),
+		F("id", 32, 16, INTEGER), F("frag-off", 48, 16, INTEGER), F("ttl", 64, 8, INTEGER),
+		F("protocol", 72, 8, INET_PROTOCOL), F("checksum", 80, 16, INTEGER),
+		F("saddr", 96, 32, IPADDR), F("daddr", 128, 32, IPADDR)),
 	[PROTO_IP6] = PROTO("ip6", NETWORK, 6, F("version", 0, 4, INTEGER), F("dscp", 4, 6, DSCP),
 			    F("ecn", 10, 2, ECN), F("flowlabel", 12, 20, INTEGER),
 			    F("length", 32, 16, INTEGER), F("nexthdr", 48, 8, INET_PROTOCOL),
@@ -36,14 +41,14 @@ static const struct proto_desc protos[PROTO_MAX] = {
 			     F("code", 8, 8, ICMP_CODE), F("checksum", 16, 16, INTEGER),
 			     F("id", 32, 16, INTEGER), F("sequence", 48, 16, INTEGER),
 			     F("gateway", 32, 32, IPADDR), F("mtu", 48, 16, INTEGER)),
-	[PROTO_IGMP] = PROTO("igmp", TRANSPORT, -1, F("type", 0, 8, IGMP_TYPE),
-			     F("mrt", 8, 8, INTEGER), F("checksum", 16, 16, INTEGER),
-			     F("group", 32, 32, IPADDR)),
+	[PROTO_IGMP] =
+		PROTO("igmp", TRANSPORT, -1, F("type", 0, 8, IGMP_TYPE), F("mrt", 8, 8, INTEGER),
+		      F("checksum", 16, 16, INTEGER), F("group", 32, 32, IPADDR)),
 	[PROTO_ICMP6] = PROTO("icmpv6", TRANSPORT, -1, F("type", 0, 8, ICMP6_TYPE),
 			      F("code", 8, 8, ICMPV6_CODE), F("checksum", 16, 16, INTEGER),
-			      F("parameter-problem", 32, 32, INTEGER),
-			      F("mtu", 32, 32, INTEGER), F("id", 32, 16, INTEGER),
-			      F("sequence", 48, 16, INTEGER), F("max-delay", 32, 16, INTEGER)),
+			      F("parameter-problem", 32, 32, INTEGER), F("mtu", 32, 32, INTEGER),
+			      F("id", 32, 16, INTEGER), F("sequence", 48, 16, INTEGER),
+			      F("max-delay", 32, 16, INTEGER)),
 	[PROTO_TCP] = PROTO("tcp", TRANSPORT, -1, F("sport", 0, 16, INET_SERVICE),
 			    F("dport", 16, 16, INET_SERVICE), F("sequence", 32, 32, INTEGER),
 			    F("ackseq", 64, 32, INTEGER), F("doff", 96, 4, INTEGER),

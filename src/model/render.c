@@ -14,7 +14,7 @@ static const struct {
 	int prio;
 	const char *name;
 } std_prios[] = { { -300, "raw" }, { -150, "mangle" }, { -100, "dstnat" },
-		  { 0, "filter" },   { 50, "security" }, { 100, "srcnat" } },
+		  { 0, "filter" }, { 50, "security" }, { 100, "srcnat" } },
   bridge_prios[] = { { -300, "dstnat" }, { -200, "filter" }, { 100, "out" }, { 300, "srcnat" } };
 
 static bool prio_fits(uint32_t family, uint32_t hook, const char *name)
@@ -52,7 +52,8 @@ static void prio_print(struct strbuf *out, uint32_t family, uint32_t hook, int p
 		if (off == 0)
 			strbuf_addstr(out, name);
 		else
-			strbuf_addf(out, "%s %c %d", name, off > 0 ? '+' : '-', off > 0 ? off : -off);
+			strbuf_addf(out, "%s %c %d", name, off > 0 ? '+' : '-',
+				    off > 0 ? off : -off);
 		return;
 	}
 	strbuf_addf(out, "%d", prio);
@@ -290,14 +291,16 @@ static void obj_print(struct render_ctx *rc, const struct obj *o, struct strbuf 
 				i++;
 			}
 			strbuf_addf(&tmp, "%s%llu %s",
-				    expr_num(b, NFTA_QUOTA_FLAGS, 0) & NFT_QUOTA_F_INV ? "over " : "",
+				    expr_num(b, NFTA_QUOTA_FLAGS, 0) & NFT_QUOTA_F_INV ? "over "
+										       : "",
 				    (unsigned long long)bytes, units[i]);
 			if (used) {
 				while (j < 2 && used % 1024 == 0) {
 					used /= 1024;
 					j++;
 				}
-				strbuf_addf(&tmp, " used %llu %s", (unsigned long long)used, units[j]);
+				strbuf_addf(&tmp, " used %llu %s", (unsigned long long)used,
+					    units[j]);
 			}
 		}
 		strbuf_add(out, tmp.buf, tmp.len);
@@ -308,7 +311,10 @@ static void obj_print(struct render_ctx *rc, const struct obj *o, struct strbuf 
 		static const struct {
 			uint64_t s;
 			const char *n;
-		} units[] = { { 1, "second" }, { 60, "minute" }, { 3600, "hour" }, { 86400, "day" },
+		} units[] = { { 1, "second" },
+			      { 60, "minute" },
+			      { 3600, "hour" },
+			      { 86400, "day" },
 			      { 604800, "week" } };
 		uint64_t unit = expr_num(b, NFTA_LIMIT_UNIT, 1);
 		const char *un = "second";
@@ -353,7 +359,8 @@ static void obj_print(struct render_ctx *rc, const struct obj *o, struct strbuf 
 			if (flags & NF_SYNPROXY_OPT_TIMESTAMP)
 				strbuf_addstr(out, "timestamp");
 			if (flags & NF_SYNPROXY_OPT_SACK_PERM)
-				strbuf_addstr(out, flags & NF_SYNPROXY_OPT_TIMESTAMP ? " sack-perm" : "sack-perm");
+				strbuf_addstr(out, flags & NF_SYNPROXY_OPT_TIMESTAMP ? " sack-perm"
+										     : "sack-perm");
 		}
 		break;
 	}

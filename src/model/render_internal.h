@@ -20,14 +20,54 @@ struct strbuf;
 
 /* nftables' datatype numbers, as stored in set key/data types. */
 enum dtype {
-	DT_INVALID, DT_VERDICT, DT_NFPROTO, DT_BITMASK, DT_INTEGER, DT_STRING, DT_LLADDR,
-	DT_IPADDR, DT_IP6ADDR, DT_ETHERADDR, DT_ETHERTYPE, DT_ARPOP, DT_INET_PROTOCOL,
-	DT_INET_SERVICE, DT_ICMP_TYPE, DT_TCP_FLAG, DT_DCCP_PKTTYPE, DT_MH_TYPE, DT_TIME,
-	DT_MARK, DT_IFINDEX, DT_ARPHRD, DT_REALM, DT_CLASSID, DT_UID, DT_GID, DT_CT_STATE,
-	DT_CT_DIR, DT_CT_STATUS, DT_ICMP6_TYPE, DT_CT_LABEL, DT_PKTTYPE, DT_ICMP_CODE,
-	DT_ICMPV6_CODE, DT_ICMPX_CODE, DT_DEVGROUP, DT_DSCP, DT_ECN, DT_FIB_ADDR, DT_BOOLEAN,
-	DT_CT_EVENTBIT, DT_IFNAME, DT_IGMP_TYPE, DT_TIME_DATE, DT_TIME_HOUR, DT_TIME_DAY,
-	DT_CGROUPV2, DT_MAX,
+	DT_INVALID,
+	DT_VERDICT,
+	DT_NFPROTO,
+	DT_BITMASK,
+	DT_INTEGER,
+	DT_STRING,
+	DT_LLADDR,
+	DT_IPADDR,
+	DT_IP6ADDR,
+	DT_ETHERADDR,
+	DT_ETHERTYPE,
+	DT_ARPOP,
+	DT_INET_PROTOCOL,
+	DT_INET_SERVICE,
+	DT_ICMP_TYPE,
+	DT_TCP_FLAG,
+	DT_DCCP_PKTTYPE,
+	DT_MH_TYPE,
+	DT_TIME,
+	DT_MARK,
+	DT_IFINDEX,
+	DT_ARPHRD,
+	DT_REALM,
+	DT_CLASSID,
+	DT_UID,
+	DT_GID,
+	DT_CT_STATE,
+	DT_CT_DIR,
+	DT_CT_STATUS,
+	DT_ICMP6_TYPE,
+	DT_CT_LABEL,
+	DT_PKTTYPE,
+	DT_ICMP_CODE,
+	DT_ICMPV6_CODE,
+	DT_ICMPX_CODE,
+	DT_DEVGROUP,
+	DT_DSCP,
+	DT_ECN,
+	DT_FIB_ADDR,
+	DT_BOOLEAN,
+	DT_CT_EVENTBIT,
+	DT_IFNAME,
+	DT_IGMP_TYPE,
+	DT_TIME_DATE,
+	DT_TIME_HOUR,
+	DT_TIME_DAY,
+	DT_CGROUPV2,
+	DT_MAX,
 	/* Not in nftables' numbering: raw payloads print as hex. */
 	DT_XINTEGER = 100,
 };
@@ -52,8 +92,8 @@ bool dtype_is_bitmask(uint32_t dt);
  * Print a value of @dt: @len bytes at @p, in @bo, meaning @bits bits
  * (0 = all). Appends to @out.
  */
-void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8_t *p,
-		 uint32_t len, uint32_t bits);
+void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8_t *p, uint32_t len,
+		 uint32_t bits);
 /* Unsigned integer of up to 8 bytes. */
 uint64_t value_uint(const uint8_t *p, uint32_t len, enum byteorder bo);
 
@@ -62,14 +102,14 @@ uint64_t value_uint(const uint8_t *p, uint32_t len, enum byteorder bo);
 struct proto_field {
 	const char *name;
 	uint16_t offset; /* bits */
-	uint16_t len;    /* bits */
+	uint16_t len;	 /* bits */
 	uint8_t dtype;
 	uint8_t byteorder;
 };
 
 struct proto_desc {
 	const char *name;
-	uint8_t base;     /* NFT_PAYLOAD_*_HEADER */
+	uint8_t base; /* NFT_PAYLOAD_*_HEADER */
 	uint8_t nfields;
 	const struct proto_field *fields;
 	/* Field carrying the next protocol, or -1. */
@@ -77,9 +117,25 @@ struct proto_desc {
 };
 
 enum proto_id {
-	PROTO_NONE, PROTO_ETH, PROTO_VLAN, PROTO_ARP, PROTO_IP, PROTO_IP6, PROTO_ICMP,
-	PROTO_IGMP, PROTO_ICMP6, PROTO_TCP, PROTO_UDP, PROTO_UDPLITE, PROTO_SCTP, PROTO_DCCP,
-	PROTO_AH, PROTO_ESP, PROTO_COMP, PROTO_TH, PROTO_MAX
+	PROTO_NONE,
+	PROTO_ETH,
+	PROTO_VLAN,
+	PROTO_ARP,
+	PROTO_IP,
+	PROTO_IP6,
+	PROTO_ICMP,
+	PROTO_IGMP,
+	PROTO_ICMP6,
+	PROTO_TCP,
+	PROTO_UDP,
+	PROTO_UDPLITE,
+	PROTO_SCTP,
+	PROTO_DCCP,
+	PROTO_AH,
+	PROTO_ESP,
+	PROTO_COMP,
+	PROTO_TH,
+	PROTO_MAX
 };
 
 const struct proto_desc *proto_get(enum proto_id id);
@@ -91,13 +147,35 @@ enum proto_id proto_by_ethertype(uint16_t t);
 /* ---- high-level expressions (delinearize.c) ---- */
 
 enum hx_kind {
-	HX_VALUE, HX_PAYLOAD, HX_META, HX_CT, HX_EXTHDR, HX_RT, HX_SOCKET, HX_FIB, HX_OSF,
-	HX_NUMGEN, HX_HASH, HX_XFRM, HX_CONCAT, HX_BINOP, HX_SET, HX_MAP, HX_RANGE,
-	HX_PREFIX, HX_VERDICT, HX_SYMBOL, HX_RAW,
+	HX_VALUE,
+	HX_PAYLOAD,
+	HX_META,
+	HX_CT,
+	HX_EXTHDR,
+	HX_RT,
+	HX_SOCKET,
+	HX_FIB,
+	HX_OSF,
+	HX_NUMGEN,
+	HX_HASH,
+	HX_XFRM,
+	HX_CONCAT,
+	HX_BINOP,
+	HX_SET,
+	HX_MAP,
+	HX_RANGE,
+	HX_PREFIX,
+	HX_VERDICT,
+	HX_SYMBOL,
+	HX_RAW,
 };
 
 enum hx_op {
-	OP_AND, OP_OR, OP_XOR, OP_LSHIFT, OP_RSHIFT,
+	OP_AND,
+	OP_OR,
+	OP_XOR,
+	OP_LSHIFT,
+	OP_RSHIFT,
 };
 
 /**
@@ -117,14 +195,14 @@ struct hx {
 		} value;
 		struct { /* HX_PAYLOAD */
 			uint8_t base;
-			uint32_t offset; /* bits */
+			uint32_t offset;     /* bits */
 			enum proto_id proto; /* PROTO_NONE: raw */
 			const struct proto_field *field;
 		} payload;
 		struct { /* HX_META, HX_RT, HX_SOCKET, HX_FIB, HX_XFRM, HX_OSF */
 			uint32_t key;
 			uint32_t flags;
-			int32_t dir;  /* ct direction or -1 */
+			int32_t dir; /* ct direction or -1 */
 			uint32_t level;
 		} key;
 		struct { /* HX_CT */
@@ -162,7 +240,7 @@ struct hx {
 			uint32_t plen;
 		} prefix;
 		struct verdict verdict; /* HX_VERDICT */
-		const char *symbol;     /* HX_SYMBOL: printed as is */
+		const char *symbol;	/* HX_SYMBOL: printed as is */
 	};
 };
 

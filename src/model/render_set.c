@@ -15,9 +15,9 @@
 static enum byteorder set_key_byteorder(const struct set *s, uint32_t dt, bool data)
 {
 	uint8_t len;
-	const uint8_t *v = udata_find(s->udata, s->udata_len,
-				      data ? NFTNL_UDATA_SET_DATABYTEORDER : NFTNL_UDATA_SET_KEYBYTEORDER,
-				      &len);
+	const uint8_t *v = udata_find(
+		s->udata, s->udata_len,
+		data ? NFTNL_UDATA_SET_DATABYTEORDER : NFTNL_UDATA_SET_KEYBYTEORDER, &len);
 
 	if (v && len == 4) {
 		uint32_t bo;
@@ -129,7 +129,8 @@ static int elem_cmp(const void *a, const void *b)
 	if (c)
 		return c;
 	/* An interval end sorts before a start at the same key. */
-	return (int)(y->flags & NFT_SET_ELEM_INTERVAL_END) - (int)(x->flags & NFT_SET_ELEM_INTERVAL_END);
+	return (int)(y->flags & NFT_SET_ELEM_INTERVAL_END) -
+	       (int)(x->flags & NFT_SET_ELEM_INTERVAL_END);
 }
 
 static void key_minus_one(uint8_t *k, uint32_t n)
@@ -187,9 +188,9 @@ static void print_data(struct render_ctx *rc, struct strbuf *out, const struct s
 static bool is_prefixable(const struct hx *key)
 {
 	return key->kind == HX_VALUE || key->kind == HX_PAYLOAD || key->kind == HX_META ||
-	       key->kind == HX_CT ?
-		       key->dtype == DT_IPADDR || key->dtype == DT_IP6ADDR :
-		       false;
+			       key->kind == HX_CT
+		       ? key->dtype == DT_IPADDR || key->dtype == DT_IP6ADDR
+		       : false;
 }
 
 /* A start..end pair of one field: "a", "a/len" or "a-b". */
@@ -368,7 +369,8 @@ void set_print_inline(struct render_ctx *rc, struct strbuf *out, const struct se
 	/* Element types come from the set; the key expression refines them. */
 	if (key && key->kind != HX_CONCAT && k->kind != HX_CONCAT && key->kind != HX_VALUE)
 		k = (struct hx *)key;
-	else if (key && key->kind == HX_CONCAT && k->kind == HX_CONCAT && key->concat.n == k->concat.n)
+	else if (key && key->kind == HX_CONCAT && k->kind == HX_CONCAT &&
+		 key->concat.n == k->concat.n)
 		k = (struct hx *)key;
 	set_print_elements(rc, out, s, k, data, ", ", "");
 }

@@ -10,8 +10,8 @@
 #include "fwaudit/util.h"
 #include "render_internal.h"
 
-static const char *const log_levels[] = { "emerg", "alert", "crit", "err", "warn",
-					  "notice", "info", "debug", "audit" };
+static const char *const log_levels[] = { "emerg",  "alert", "crit",  "err",  "warn",
+					  "notice", "info",  "debug", "audit" };
 
 static void st_counter(const struct expr *e, struct strbuf *t)
 {
@@ -33,12 +33,14 @@ static void st_log(const struct expr *e, struct strbuf *t)
 	if (expr_has(e, NFTA_LOG_GROUP))
 		strbuf_addf(t, " group %llu", (unsigned long long)expr_num(e, NFTA_LOG_GROUP, 0));
 	if (expr_has(e, NFTA_LOG_SNAPLEN))
-		strbuf_addf(t, " snaplen %llu", (unsigned long long)expr_num(e, NFTA_LOG_SNAPLEN, 0));
+		strbuf_addf(t, " snaplen %llu",
+			    (unsigned long long)expr_num(e, NFTA_LOG_SNAPLEN, 0));
 	if (expr_has(e, NFTA_LOG_QTHRESHOLD))
 		strbuf_addf(t, " queue-threshold %llu",
 			    (unsigned long long)expr_num(e, NFTA_LOG_QTHRESHOLD, 0));
 	if (expr_has(e, NFTA_LOG_LEVEL) && level != 4)
-		strbuf_addf(t, " level %s", level < ARRAY_SIZE(log_levels) ? log_levels[level] : "?");
+		strbuf_addf(t, " level %s",
+			    level < ARRAY_SIZE(log_levels) ? log_levels[level] : "?");
 	if ((flags & NF_LOG_MASK) == NF_LOG_MASK) {
 		strbuf_addstr(t, " flags all");
 	} else if (flags) {
@@ -126,7 +128,8 @@ static void st_quota(const struct expr *e, struct strbuf *t)
 	uint64_t used = expr_num(e, NFTA_QUOTA_CONSUMED, 0);
 	const char *u = byte_unit(&bytes);
 
-	strbuf_addf(t, "quota %s%llu %s", expr_num(e, NFTA_QUOTA_FLAGS, 0) & NFT_QUOTA_F_INV ? "over " : "",
+	strbuf_addf(t, "quota %s%llu %s",
+		    expr_num(e, NFTA_QUOTA_FLAGS, 0) & NFT_QUOTA_F_INV ? "over " : "",
 		    (unsigned long long)bytes, u);
 	if (used) {
 		u = byte_unit(&used);
@@ -192,8 +195,9 @@ static void nat_flags(struct strbuf *t, uint32_t flags)
 static void reg_print(struct dl *d, struct strbuf *t, uint32_t reg, uint32_t dt, uint32_t bytes)
 {
 	struct hx *v = dl_reg_get(d, reg, bytes);
-	struct hx like = { .kind = HX_VALUE, .dtype = dt, .byteorder = dtype_byteorder(dt),
-			   .len = bytes * 8 };
+	struct hx like = {
+		.kind = HX_VALUE, .dtype = dt, .byteorder = dtype_byteorder(dt), .len = bytes * 8
+	};
 
 	if (!v) {
 		strbuf_addstr(t, "?");
@@ -234,7 +238,8 @@ static void st_nat(struct dl *d, const struct expr *e, struct strbuf *t)
 	uint32_t alen = family == NFPROTO_IPV6 ? 16 : 4;
 	bool addr = expr_has(e, NFTA_NAT_REG_ADDR_MIN);
 	bool port = expr_has(e, NFTA_NAT_REG_PROTO_MIN);
-	struct hx *amin = addr ? dl_reg_get(d, (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MIN, 0), alen) : NULL;
+	struct hx *amin =
+		addr ? dl_reg_get(d, (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MIN, 0), alen) : NULL;
 	bool brackets = family == NFPROTO_IPV6 && port && amin && amin->kind == HX_VALUE;
 	/* A map giving address and port together: nft names the family, no port. */
 	bool concat = amin && amin->kind == HX_MAP && amin->len > alen * 8;
@@ -249,7 +254,8 @@ static void st_nat(struct dl *d, const struct expr *e, struct strbuf *t)
 	}
 	if (addr) {
 		uint32_t rmax = (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MAX, 0);
-		struct hx *amax = expr_has(e, NFTA_NAT_REG_ADDR_MAX) ? dl_reg_get(d, rmax, alen) : NULL;
+		struct hx *amax =
+			expr_has(e, NFTA_NAT_REG_ADDR_MAX) ? dl_reg_get(d, rmax, alen) : NULL;
 
 		if (brackets)
 			strbuf_addch(t, '[');
@@ -317,7 +323,8 @@ static void st_objref(struct dl *d, const struct expr *e, struct strbuf *t)
 	struct render_ctx *rc = dl_ctx(d);
 
 	if (expr_str(e, NFTA_OBJREF_IMM_NAME)) {
-		strbuf_addf(t, "%s ", objref_prefix((uint32_t)expr_num(e, NFTA_OBJREF_IMM_TYPE, 0)));
+		strbuf_addf(t, "%s ",
+			    objref_prefix((uint32_t)expr_num(e, NFTA_OBJREF_IMM_TYPE, 0)));
 		quoted_print(t, expr_str(e, NFTA_OBJREF_IMM_NAME));
 		return;
 	}
@@ -369,10 +376,14 @@ static void st_dynset(struct dl *d, const struct expr *e, struct strbuf *t)
 		}
 	}
 	if (expr_has(e, NFTA_DYNSET_SREG_DATA)) {
-		struct hx like = { .kind = HX_VALUE, .dtype = s->data_type,
-				   .byteorder = s->data_type == DT_MARK ? BO_HOST : dtype_byteorder(s->data_type),
+		struct hx like = { .kind = HX_VALUE,
+				   .dtype = s->data_type,
+				   .byteorder = s->data_type == DT_MARK
+							? BO_HOST
+							: dtype_byteorder(s->data_type),
 				   .len = s->data_len * 8 };
-		struct hx *v = dl_reg_get(d, (uint32_t)expr_num(e, NFTA_DYNSET_SREG_DATA, 0), s->data_len);
+		struct hx *v =
+			dl_reg_get(d, (uint32_t)expr_num(e, NFTA_DYNSET_SREG_DATA, 0), s->data_len);
 
 		strbuf_addstr(t, " : ");
 		if (v)
@@ -454,8 +465,9 @@ static void st_exthdr_set(struct dl *d, const struct expr *e, struct strbuf *t)
 	strbuf_addstr(t, " set ");
 	{
 		/* Header fields are big endian, unlike meta integers. */
-		struct hx like = { .kind = HX_VALUE, .dtype = DT_INTEGER, .byteorder = BO_BIG,
-				   .len = x.len };
+		struct hx like = {
+			.kind = HX_VALUE, .dtype = DT_INTEGER, .byteorder = BO_BIG, .len = x.len
+		};
 		struct hx *v = dl_reg_get(d, (uint32_t)expr_num(e, NFTA_EXTHDR_SREG, 0), x.len / 8);
 
 		if (v)
@@ -471,7 +483,8 @@ static void st_synproxy(const struct expr *e, struct strbuf *t)
 	if (flags & NF_SYNPROXY_OPT_MSS)
 		strbuf_addf(t, " mss %llu", (unsigned long long)expr_num(e, NFTA_SYNPROXY_MSS, 0));
 	if (flags & NF_SYNPROXY_OPT_WSCALE)
-		strbuf_addf(t, " wscale %llu", (unsigned long long)expr_num(e, NFTA_SYNPROXY_WSCALE, 0));
+		strbuf_addf(t, " wscale %llu",
+			    (unsigned long long)expr_num(e, NFTA_SYNPROXY_WSCALE, 0));
 	if (flags & NF_SYNPROXY_OPT_TIMESTAMP)
 		strbuf_addstr(t, " timestamp");
 	if (flags & NF_SYNPROXY_OPT_SACK_PERM)
@@ -512,7 +525,8 @@ void stmt_render(struct dl *d, const struct expr *e, struct strbuf *t)
 		st_synproxy(e, t);
 	} else if (expr_is(e, "connlimit")) {
 		strbuf_addf(t, "ct count %s%llu",
-			    expr_num(e, NFTA_CONNLIMIT_FLAGS, 0) & NFT_CONNLIMIT_F_INV ? "over " : "",
+			    expr_num(e, NFTA_CONNLIMIT_FLAGS, 0) & NFT_CONNLIMIT_F_INV ? "over "
+										       : "",
 			    (unsigned long long)expr_num(e, NFTA_CONNLIMIT_COUNT, 0));
 	} else if (expr_is(e, "last")) {
 		strbuf_addstr(t, "last");
@@ -536,7 +550,8 @@ void stmt_render(struct dl *d, const struct expr *e, struct strbuf *t)
 		strbuf_addstr(t, " to ");
 		if (expr_has(e, aattr)) {
 			reg_print(d, t, (uint32_t)expr_num(e, aattr, 0),
-				  fam == NFPROTO_IPV6 ? DT_IP6ADDR : DT_IPADDR, fam == NFPROTO_IPV6 ? 16 : 4);
+				  fam == NFPROTO_IPV6 ? DT_IP6ADDR : DT_IPADDR,
+				  fam == NFPROTO_IPV6 ? 16 : 4);
 			if (expr_has(e, dattr))
 				strbuf_addstr(t, " device ");
 		}
@@ -553,13 +568,15 @@ void stmt_render(struct dl *d, const struct expr *e, struct strbuf *t)
 			if (fam == NFPROTO_IPV6)
 				strbuf_addch(t, '[');
 			reg_print(d, t, (uint32_t)expr_num(e, NFTA_TPROXY_REG_ADDR, 0),
-				  fam == NFPROTO_IPV6 ? DT_IP6ADDR : DT_IPADDR, fam == NFPROTO_IPV6 ? 16 : 4);
+				  fam == NFPROTO_IPV6 ? DT_IP6ADDR : DT_IPADDR,
+				  fam == NFPROTO_IPV6 ? 16 : 4);
 			if (fam == NFPROTO_IPV6)
 				strbuf_addch(t, ']');
 		}
 		if (expr_has(e, NFTA_TPROXY_REG_PORT)) {
 			strbuf_addch(t, ':');
-			reg_print(d, t, (uint32_t)expr_num(e, NFTA_TPROXY_REG_PORT, 0), DT_INET_SERVICE, 2);
+			reg_print(d, t, (uint32_t)expr_num(e, NFTA_TPROXY_REG_PORT, 0),
+				  DT_INET_SERVICE, 2);
 		}
 	} else if (expr_is(e, "match") || expr_is(e, "target")) {
 		strbuf_addf(t, "xt %s \"%s\"", e->name, expr_str(e, 1) ?: "?");
@@ -589,7 +606,8 @@ void expr_render_raw(struct render_ctx *rc, const struct expr *e, struct strbuf 
 			break;
 		case ATTR_DATA:
 			if (attr_is_verdict(a)) {
-				strbuf_addstr(out, verdict_code_name(a->verdict->code) ?: "verdict");
+				strbuf_addstr(out,
+					      verdict_code_name(a->verdict->code) ?: "verdict");
 				break;
 			}
 			/* fall through */
@@ -612,16 +630,19 @@ static const char *const fib_results[] = { "", "oif", "oifname", "type" };
 static const struct {
 	uint8_t type;
 	uint8_t offset; /* bits/8 */
-	uint8_t len;    /* bytes */
+	uint8_t len;	/* bytes */
 	const char *name;
 } tcpopts[] = {
-	{ 2, 2, 2, "maxseg size" }, { 3, 2, 1, "window count" }, { 4, 0, 0, "sack-perm" },
-	{ 5, 2, 4, "sack left" },   { 5, 6, 4, "sack right" },   { 8, 2, 4, "timestamp tsval" },
-	{ 8, 6, 4, "timestamp tsecr" }, { 30, 0, 0, "mptcp" },    { 2, 1, 1, "maxseg length" },
-	{ 3, 1, 1, "window length" }, { 5, 1, 1, "sack length" }, { 8, 1, 1, "timestamp length" },
-	{ 0, 0, 1, "eol kind" },     { 1, 0, 1, "nop kind" },     { 2, 0, 1, "maxseg kind" },
-	{ 3, 0, 1, "window kind" },  { 4, 0, 1, "sack-perm kind" }, { 5, 0, 1, "sack kind" },
-	{ 8, 0, 1, "timestamp kind" }, { 4, 1, 1, "sack-perm length" },
+	{ 2, 2, 2, "maxseg size" },	{ 3, 2, 1, "window count" },
+	{ 4, 0, 0, "sack-perm" },	{ 5, 2, 4, "sack left" },
+	{ 5, 6, 4, "sack right" },	{ 8, 2, 4, "timestamp tsval" },
+	{ 8, 6, 4, "timestamp tsecr" }, { 30, 0, 0, "mptcp" },
+	{ 2, 1, 1, "maxseg length" },	{ 3, 1, 1, "window length" },
+	{ 5, 1, 1, "sack length" },	{ 8, 1, 1, "timestamp length" },
+	{ 0, 0, 1, "eol kind" },	{ 1, 0, 1, "nop kind" },
+	{ 2, 0, 1, "maxseg kind" },	{ 3, 0, 1, "window kind" },
+	{ 4, 0, 1, "sack-perm kind" },	{ 5, 0, 1, "sack kind" },
+	{ 8, 0, 1, "timestamp kind" },	{ 4, 1, 1, "sack-perm length" },
 };
 
 void exthdr_resolve(struct hx *e)
@@ -631,7 +652,8 @@ void exthdr_resolve(struct hx *e)
 	if (e->exthdr.op == NFT_EXTHDR_OP_TCPOPT) {
 		for (size_t i = 0; i < ARRAY_SIZE(tcpopts); i++)
 			if (tcpopts[i].type == e->exthdr.type &&
-			    tcpopts[i].offset * 8u == e->exthdr.offset && tcpopts[i].len * 8u == e->len) {
+			    tcpopts[i].offset * 8u == e->exthdr.offset &&
+			    tcpopts[i].len * 8u == e->len) {
 				e->exthdr.flags |= (uint32_t)i << 16 | 1u << 31;
 				return;
 			}
@@ -640,9 +662,10 @@ void exthdr_resolve(struct hx *e)
 
 static const char *tcpopt_name(uint8_t type)
 {
-	static const char *const names[] = { [0] = "eol", [1] = "nop", [2] = "maxseg",
-					     [3] = "window", [4] = "sack-perm", [5] = "sack",
-					     [8] = "timestamp", [30] = "mptcp" };
+	static const char *const names[] = {
+		[0] = "eol",	   [1] = "nop",	 [2] = "maxseg",    [3] = "window",
+		[4] = "sack-perm", [5] = "sack", [8] = "timestamp", [30] = "mptcp"
+	};
 
 	return type < ARRAY_SIZE(names) ? names[type] : NULL;
 }
@@ -692,7 +715,8 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 		break;
 	}
 	case HX_RT: {
-		static const char *const keys[] = { "classid", "nexthop", "nexthop", "mtu", "ipsec" };
+		static const char *const keys[] = { "classid", "nexthop", "nexthop", "mtu",
+						    "ipsec" };
 
 		strbuf_addstr(out, "rt ");
 		if (e->key.key == NFT_RT_NEXTHOP4 && rc->table->family == NFPROTO_INET)
@@ -705,7 +729,8 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 	case HX_SOCKET: {
 		static const char *const keys[] = { "transparent", "mark", "wildcard", "cgroupv2" };
 
-		strbuf_addf(out, "socket %s", e->key.key < ARRAY_SIZE(keys) ? keys[e->key.key] : "?");
+		strbuf_addf(out, "socket %s",
+			    e->key.key < ARRAY_SIZE(keys) ? keys[e->key.key] : "?");
 		if (e->key.key == NFT_SOCKET_CGROUPV2)
 			strbuf_addf(out, " level %u", e->key.level);
 		break;
@@ -719,8 +744,8 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 		strbuf_addstr(out, e->key.flags & NFT_OSF_F_VERSION ? "version" : "name");
 		break;
 	case HX_NUMGEN:
-		strbuf_addf(out, "numgen %s mod %u", e->gen.type == NFT_NG_RANDOM ? "random" : "inc",
-			    e->gen.modulus);
+		strbuf_addf(out, "numgen %s mod %u",
+			    e->gen.type == NFT_NG_RANDOM ? "random" : "inc", e->gen.modulus);
 		if (e->gen.offset)
 			strbuf_addf(out, " offset %u", e->gen.offset);
 		break;
@@ -739,7 +764,8 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 			strbuf_addf(out, " offset %u", e->gen.offset);
 		break;
 	case HX_XFRM: {
-		static const char *const keys[] = { "", "daddr", "saddr", "daddr", "saddr", "reqid", "spi" };
+		static const char *const keys[] = { "",	     "daddr", "saddr", "daddr",
+						    "saddr", "reqid", "spi" };
 
 		strbuf_addf(out, "ipsec %s", e->key.dir == 0 ? "in" : "out");
 		if (e->key.level)
@@ -754,17 +780,21 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 	case HX_EXTHDR:
 		if (e->exthdr.op == NFT_EXTHDR_OP_TCPOPT) {
 			if (e->exthdr.flags >> 31)
-				strbuf_addf(out, "tcp option %s", tcpopts[(e->exthdr.flags >> 16) & 0x7fff].name);
-			else if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT && tcpopt_name(e->exthdr.type))
+				strbuf_addf(out, "tcp option %s",
+					    tcpopts[(e->exthdr.flags >> 16) & 0x7fff].name);
+			else if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT &&
+				 tcpopt_name(e->exthdr.type))
 				strbuf_addf(out, "tcp option %s", tcpopt_name(e->exthdr.type));
 			else
-				strbuf_addf(out, "tcp option @%u,%u,%u", e->exthdr.type, e->exthdr.offset, e->len);
+				strbuf_addf(out, "tcp option @%u,%u,%u", e->exthdr.type,
+					    e->exthdr.offset, e->len);
 		} else if (e->exthdr.op == NFT_EXTHDR_OP_IPV6 && ip6_exthdr_name(e->exthdr.type)) {
 			strbuf_addf(out, "exthdr %s", ip6_exthdr_name(e->exthdr.type));
 			if (!(e->exthdr.flags & NFT_EXTHDR_F_PRESENT))
 				strbuf_addf(out, " @%u,%u", e->exthdr.offset, e->len);
 		} else {
-			strbuf_addf(out, "exthdr @%u,%u,%u", e->exthdr.type, e->exthdr.offset, e->len);
+			strbuf_addf(out, "exthdr @%u,%u,%u", e->exthdr.type, e->exthdr.offset,
+				    e->len);
 		}
 		break;
 	default:

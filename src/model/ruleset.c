@@ -23,17 +23,17 @@ void ruleset_free(struct ruleset *rs)
 }
 
 /* Grow an arena-less pointer vector; vectors are malloc'd so they can grow. */
-#define VEC_PUSH(rs, vec, n, cap, item)                                              \
-	do {                                                                         \
-		if ((n) == (cap)) {                                                  \
-			uint32_t ncap = (cap) ? (cap) * 2 : 8;                       \
-			void *nv = arena_alloc((rs)->arena, ncap * sizeof(*(vec)));  \
-			if (n)                                                       \
-				memcpy(nv, (vec), (n) * sizeof(*(vec)));             \
-			(vec) = nv;                                                  \
-			(cap) = ncap;                                                \
-		}                                                                    \
-		(vec)[(n)++] = (item);                                               \
+#define VEC_PUSH(rs, vec, n, cap, item)                                                            \
+	do {                                                                                       \
+		if ((n) == (cap)) {                                                                \
+			uint32_t ncap = (cap) ? (cap)*2 : 8;                                       \
+			void *nv = arena_alloc((rs)->arena, ncap * sizeof(*(vec)));                \
+			if (n)                                                                     \
+				memcpy(nv, (vec), (n) * sizeof(*(vec)));                           \
+			(vec) = nv;                                                                \
+			(cap) = ncap;                                                              \
+		}                                                                                  \
+		(vec)[(n)++] = (item);                                                             \
 	} while (0)
 
 struct table *ruleset_add_table(struct ruleset *rs, uint32_t family, const char *name)
@@ -147,8 +147,8 @@ static const struct {
 	uint32_t family;
 	const char *name;
 } families[] = {
-	{ NFPROTO_IPV4, "ip" },     { NFPROTO_IPV6, "ip6" },       { NFPROTO_INET, "inet" },
-	{ NFPROTO_ARP, "arp" },     { NFPROTO_BRIDGE, "bridge" }, { NFPROTO_NETDEV, "netdev" },
+	{ NFPROTO_IPV4, "ip" }, { NFPROTO_IPV6, "ip6" },      { NFPROTO_INET, "inet" },
+	{ NFPROTO_ARP, "arp" }, { NFPROTO_BRIDGE, "bridge" }, { NFPROTO_NETDEV, "netdev" },
 };
 
 const char *family_name(uint32_t family)

@@ -139,7 +139,8 @@ static int decode_data(struct ruleset *rs, const struct nlattr *nest, struct att
 	if (!at.tb[NFTA_DATA_VALUE])
 		return -EINVAL;
 	dst->len = mnl_attr_get_payload_len(at.tb[NFTA_DATA_VALUE]);
-	dst->bytes = arena_memdup(rs->arena, mnl_attr_get_payload(at.tb[NFTA_DATA_VALUE]), dst->len);
+	dst->bytes =
+		arena_memdup(rs->arena, mnl_attr_get_payload(at.tb[NFTA_DATA_VALUE]), dst->len);
 	return 0;
 }
 
@@ -223,7 +224,8 @@ static int decode_body(struct ruleset *rs, const struct expr_desc *d, const stru
 	const struct nlattr *a;
 	uint16_t n = 0, i = 0;
 
-	for (a = start; attr_ok(a, end); a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len)))
+	for (a = start; attr_ok(a, end);
+	     a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len)))
 		n++;
 	e->attrs = n ? arena_alloc(rs->arena, n * sizeof(struct attr)) : NULL;
 	for (a = start; i < n; a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len))) {
@@ -264,7 +266,8 @@ static int decode_expr_list(struct ruleset *rs, const struct nlattr *nest, struc
 	const struct nlattr *a;
 	uint32_t n = 0, i = 0;
 
-	for (a = start; attr_ok(a, end); a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len)))
+	for (a = start; attr_ok(a, end);
+	     a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len)))
 		n++;
 	out->n = 0;
 	out->v = n ? arena_alloc(rs->arena, n * sizeof(struct expr)) : NULL;
@@ -285,7 +288,8 @@ static int decode_devices(struct ruleset *rs, const struct nlattr *nest, char **
 	const struct nlattr *a;
 	uint32_t cnt = 0;
 
-	for (a = start; attr_ok(a, end); a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len)))
+	for (a = start; attr_ok(a, end);
+	     a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len)))
 		cnt++;
 	*devs = arena_alloc(rs->arena, (cnt ? cnt : 1) * sizeof(char *));
 	*n = 0;
@@ -404,7 +408,8 @@ static int decode_rule(struct ruleset *rs, uint32_t family, struct attrs *at)
 	c = table_find_chain(t, mnl_attr_get_payload(ca));
 	if (!c)
 		return -ENOENT;
-	if (at->tb[NFTA_RULE_EXPRESSIONS] && decode_expr_list(rs, at->tb[NFTA_RULE_EXPRESSIONS], &exprs) < 0)
+	if (at->tb[NFTA_RULE_EXPRESSIONS] &&
+	    decode_expr_list(rs, at->tb[NFTA_RULE_EXPRESSIONS], &exprs) < 0)
 		return -EINVAL;
 	r = chain_add_rule(rs, c);
 	r->exprs = exprs;
@@ -445,11 +450,13 @@ static int decode_set(struct ruleset *rs, uint32_t family, struct attrs *at)
 		if (desc.tb[NFTA_SET_DESC_CONCAT]) {
 			const struct nlattr *f;
 
-			mnl_attr_for_each_nested(f, desc.tb[NFTA_SET_DESC_CONCAT]) {
+			mnl_attr_for_each_nested(f, desc.tb[NFTA_SET_DESC_CONCAT])
+			{
 				struct attrs fa;
 				uint32_t len;
 
-				if (attrs_nested(&fa, f) < 0 || !get_u32(&fa, NFTA_SET_FIELD_LEN, &len))
+				if (attrs_nested(&fa, f) < 0 ||
+				    !get_u32(&fa, NFTA_SET_FIELD_LEN, &len))
 					return -EINVAL;
 				if (s->nfields < ARRAY_SIZE(s->field_len))
 					s->field_len[s->nfields++] = len;
@@ -488,7 +495,8 @@ static int decode_elem(struct ruleset *rs, struct set *s, const struct nlattr *n
 	if (attrs_nested(&at, nest) < 0)
 		return -EINVAL;
 	get_u32(&at, NFTA_SET_ELEM_FLAGS, &e.flags);
-	if (at.tb[NFTA_SET_ELEM_KEY] && decode_key(rs, at.tb[NFTA_SET_ELEM_KEY], &e.key, &e.key_len) < 0)
+	if (at.tb[NFTA_SET_ELEM_KEY] &&
+	    decode_key(rs, at.tb[NFTA_SET_ELEM_KEY], &e.key, &e.key_len) < 0)
 		return -EINVAL;
 	if (at.tb[NFTA_SET_ELEM_KEY_END] &&
 	    decode_key(rs, at.tb[NFTA_SET_ELEM_KEY_END], &e.key_end, &e.key_end_len) < 0)
@@ -541,9 +549,12 @@ static int decode_setelems(struct ruleset *rs, uint32_t family, struct attrs *at
 	if (!at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])
 		return 0;
 	before = s->nelems;
-	mnl_attr_for_each_nested(e, at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
-		if (!attr_ok(e, (const char *)mnl_attr_get_payload(at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) +
-					mnl_attr_get_payload_len(at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])) ||
+	mnl_attr_for_each_nested(e, at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])
+	{
+		if (!attr_ok(e, (const char *)mnl_attr_get_payload(
+					at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) +
+					mnl_attr_get_payload_len(
+						at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])) ||
 		    decode_elem(rs, s, e) < 0) {
 			s->nelems = before;
 			return -EINVAL;
@@ -600,7 +611,8 @@ static int decode_flowtable(struct ruleset *rs, uint32_t family, struct attrs *a
 		get_u32(&hk, NFTA_FLOWTABLE_HOOK_PRIORITY, &p);
 		f->priority = (int32_t)p;
 		if (hk.tb[NFTA_FLOWTABLE_HOOK_DEVS] &&
-		    decode_devices(rs, hk.tb[NFTA_FLOWTABLE_HOOK_DEVS], &f->devices, &f->ndevices) < 0)
+		    decode_devices(rs, hk.tb[NFTA_FLOWTABLE_HOOK_DEVS], &f->devices, &f->ndevices) <
+			    0)
 			return -EINVAL;
 	}
 	return 0;

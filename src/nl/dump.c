@@ -108,8 +108,7 @@ static int send_request(struct dumper *d, struct nlmsghdr *nlh, const char *what
  * Read replies to the request @seq until NLMSG_DONE (dump) or the one reply
  * (non-dump). Each message goes to decode when the ruleset is set.
  */
-static int receive(struct dumper *d, uint32_t seq, bool dump, const char *what,
-		   uint32_t *gen_out)
+static int receive(struct dumper *d, uint32_t seq, bool dump, const char *what, uint32_t *gen_out)
 {
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(d->nl, d->buf, d->bufsz);
@@ -157,10 +156,11 @@ static int receive(struct dumper *d, uint32_t seq, bool dump, const char *what,
 				struct nlattr *a;
 				uint32_t gen = 0;
 
-				mnl_attr_for_each(a, nlh, sizeof(*nfg))
-					if (mnl_attr_get_type(a) == NFTA_GEN_ID &&
-					    mnl_attr_get_payload_len(a) >= 4)
-						gen = ntohl(mnl_attr_get_u32(a));
+				mnl_attr_for_each(
+					a, nlh,
+					sizeof(*nfg)) if (mnl_attr_get_type(a) == NFTA_GEN_ID &&
+							  mnl_attr_get_payload_len(a) >= 4) gen =
+					ntohl(mnl_attr_get_u32(a));
 				*gen_out = gen;
 				if (!dump)
 					return 0;
@@ -329,7 +329,8 @@ int nl_snapshot(struct ruleset **out, const struct nl_snapshot_opts *opts,
 		/* Back off: 1, 2, 4 ... ms, capped at 256 ms, so a busy writer lets us in. */
 		usleep(1000u << (attempt < 8 ? attempt : 8));
 	}
-	strbuf_addf(err, "the ruleset changed during each of %u dump attempts; no consistent snapshot",
+	strbuf_addf(err,
+		    "the ruleset changed during each of %u dump attempts; no consistent snapshot",
 		    max);
 	ret = -EAGAIN;
 out:

@@ -18,7 +18,8 @@ int nl_enter_netns(const char *name, const char *path, struct strbuf *err)
 		return 0;
 	if (name) {
 		if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
-			strbuf_addf(err, "--netns %s: a namespace name, not a path (use --netns-path)",
+			strbuf_addf(err,
+				    "--netns %s: a namespace name, not a path (use --netns-path)",
 				    name);
 			return -EINVAL;
 		}
@@ -33,7 +34,8 @@ int nl_enter_netns(const char *name, const char *path, struct strbuf *err)
 	if (setns(fd, CLONE_NEWNET) < 0) {
 		ret = -errno;
 		if (errno == EPERM)
-			strbuf_addf(err, "%s: entering a network namespace needs CAP_SYS_ADMIN", path);
+			strbuf_addf(err, "%s: entering a network namespace needs CAP_SYS_ADMIN",
+				    path);
 		else
 			strbuf_addf(err, "%s: not a network namespace: %s", path, strerror(errno));
 	}

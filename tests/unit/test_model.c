@@ -12,60 +12,59 @@
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
 
-static const char snapshot[] =
-	"{\n"
-	"\t\"fwaudit_snapshot\": 1,\n"
-	"\t\"generation\": 5,\n"
-	"\t\"taken_at\": 1700000000,\n"
-	"\t\"host\": \"h\",\n"
-	"\t\"tables\": [\n"
-	"\t\t{\n"
-	"\t\t\t\"family\": \"ip\",\n"
-	"\t\t\t\"name\": \"filter\",\n"
-	"\t\t\t\"handle\": 1,\n"
-	"\t\t\t\"objects\": [],\n"
-	"\t\t\t\"sets\": [],\n"
-	"\t\t\t\"flowtables\": [],\n"
-	"\t\t\t\"chains\": [\n"
-	"\t\t\t\t{\n"
-	"\t\t\t\t\t\"name\": \"input\",\n"
-	"\t\t\t\t\t\"handle\": 1,\n"
-	"\t\t\t\t\t\"type\": \"filter\",\n"
-	"\t\t\t\t\t\"hook\": \"input\",\n"
-	"\t\t\t\t\t\"priority\": 0,\n"
-	"\t\t\t\t\t\"policy\": \"accept\",\n"
-	"\t\t\t\t\t\"rules\": [\n"
-	"\t\t\t\t\t\t{\n"
-	"\t\t\t\t\t\t\t\"handle\": 2,\n"
-	"\t\t\t\t\t\t\t\"exprs\": [\n"
-	"\t\t\t\t\t\t\t\t{\n"
-	"\t\t\t\t\t\t\t\t\t\"expr\": \"payload\",\n"
-	"\t\t\t\t\t\t\t\t\t\"dreg\": 1,\n"
-	"\t\t\t\t\t\t\t\t\t\"base\": 1,\n"
-	"\t\t\t\t\t\t\t\t\t\"offset\": 12,\n"
-	"\t\t\t\t\t\t\t\t\t\"len\": 1\n"
-	"\t\t\t\t\t\t\t\t},\n"
-	"\t\t\t\t\t\t\t\t{\n"
-	"\t\t\t\t\t\t\t\t\t\"expr\": \"cmp\",\n"
-	"\t\t\t\t\t\t\t\t\t\"sreg\": 1,\n"
-	"\t\t\t\t\t\t\t\t\t\"op\": 0,\n"
-	"\t\t\t\t\t\t\t\t\t\"data\": \"0a\"\n"
-	"\t\t\t\t\t\t\t\t},\n"
-	"\t\t\t\t\t\t\t\t{\n"
-	"\t\t\t\t\t\t\t\t\t\"expr\": \"immediate\",\n"
-	"\t\t\t\t\t\t\t\t\t\"dreg\": 0,\n"
-	"\t\t\t\t\t\t\t\t\t\"data\": {\n"
-	"\t\t\t\t\t\t\t\t\t\t\"verdict\": \"drop\"\n"
-	"\t\t\t\t\t\t\t\t\t}\n"
-	"\t\t\t\t\t\t\t\t}\n"
-	"\t\t\t\t\t\t\t]\n"
-	"\t\t\t\t\t\t}\n"
-	"\t\t\t\t\t]\n"
-	"\t\t\t\t}\n"
-	"\t\t\t]\n"
-	"\t\t}\n"
-	"\t]\n"
-	"}\n";
+static const char snapshot[] = "{\n"
+			       "\t\"fwaudit_snapshot\": 1,\n"
+			       "\t\"generation\": 5,\n"
+			       "\t\"taken_at\": 1700000000,\n"
+			       "\t\"host\": \"h\",\n"
+			       "\t\"tables\": [\n"
+			       "\t\t{\n"
+			       "\t\t\t\"family\": \"ip\",\n"
+			       "\t\t\t\"name\": \"filter\",\n"
+			       "\t\t\t\"handle\": 1,\n"
+			       "\t\t\t\"objects\": [],\n"
+			       "\t\t\t\"sets\": [],\n"
+			       "\t\t\t\"flowtables\": [],\n"
+			       "\t\t\t\"chains\": [\n"
+			       "\t\t\t\t{\n"
+			       "\t\t\t\t\t\"name\": \"input\",\n"
+			       "\t\t\t\t\t\"handle\": 1,\n"
+			       "\t\t\t\t\t\"type\": \"filter\",\n"
+			       "\t\t\t\t\t\"hook\": \"input\",\n"
+			       "\t\t\t\t\t\"priority\": 0,\n"
+			       "\t\t\t\t\t\"policy\": \"accept\",\n"
+			       "\t\t\t\t\t\"rules\": [\n"
+			       "\t\t\t\t\t\t{\n"
+			       "\t\t\t\t\t\t\t\"handle\": 2,\n"
+			       "\t\t\t\t\t\t\t\"exprs\": [\n"
+			       "\t\t\t\t\t\t\t\t{\n"
+			       "\t\t\t\t\t\t\t\t\t\"expr\": \"payload\",\n"
+			       "\t\t\t\t\t\t\t\t\t\"dreg\": 1,\n"
+			       "\t\t\t\t\t\t\t\t\t\"base\": 1,\n"
+			       "\t\t\t\t\t\t\t\t\t\"offset\": 12,\n"
+			       "\t\t\t\t\t\t\t\t\t\"len\": 1\n"
+			       "\t\t\t\t\t\t\t\t},\n"
+			       "\t\t\t\t\t\t\t\t{\n"
+			       "\t\t\t\t\t\t\t\t\t\"expr\": \"cmp\",\n"
+			       "\t\t\t\t\t\t\t\t\t\"sreg\": 1,\n"
+			       "\t\t\t\t\t\t\t\t\t\"op\": 0,\n"
+			       "\t\t\t\t\t\t\t\t\t\"data\": \"0a\"\n"
+			       "\t\t\t\t\t\t\t\t},\n"
+			       "\t\t\t\t\t\t\t\t{\n"
+			       "\t\t\t\t\t\t\t\t\t\"expr\": \"immediate\",\n"
+			       "\t\t\t\t\t\t\t\t\t\"dreg\": 0,\n"
+			       "\t\t\t\t\t\t\t\t\t\"data\": {\n"
+			       "\t\t\t\t\t\t\t\t\t\t\"verdict\": \"drop\"\n"
+			       "\t\t\t\t\t\t\t\t\t}\n"
+			       "\t\t\t\t\t\t\t\t}\n"
+			       "\t\t\t\t\t\t\t]\n"
+			       "\t\t\t\t\t\t}\n"
+			       "\t\t\t\t\t]\n"
+			       "\t\t\t\t}\n"
+			       "\t\t\t]\n"
+			       "\t\t}\n"
+			       "\t]\n"
+			       "}\n";
 
 static void test_roundtrip_identical(void **state)
 {
@@ -89,12 +88,15 @@ static const struct {
 	const char *error;
 } bad[] = {
 	{ "{\"fwaudit_snapshot\": 1,\n \"tables\": [,]}", "bad.json:2:13: " },
-	{ "{\"fwaudit_snapshot\": 2, \"tables\": []}", "bad.json: at /fwaudit_snapshot: unsupported" },
+	{ "{\"fwaudit_snapshot\": 2, \"tables\": []}",
+	  "bad.json: at /fwaudit_snapshot: unsupported" },
 	{ "{\"tables\": []}", "bad.json: at /fwaudit_snapshot: not an fwaudit snapshot" },
 	{ "{\"fwaudit_snapshot\": 1, \"tables\": [{\"family\": \"ipx\", \"name\": \"t\"}]}",
 	  "bad.json: at /tables/0/family: expected ip, ip6" },
-	{ "{\"fwaudit_snapshot\": 1, \"tables\": [{\"family\": \"ip\", \"name\": \"t\", \"chains\": "
-	  "[{\"name\": \"c\", \"rules\": [{\"exprs\": [{\"expr\": \"cmp\", \"data\": \"0g\"}]}]}]}]}",
+	{ "{\"fwaudit_snapshot\": 1, \"tables\": [{\"family\": \"ip\", \"name\": \"t\", "
+	  "\"chains\": "
+	  "[{\"name\": \"c\", \"rules\": [{\"exprs\": [{\"expr\": \"cmp\", \"data\": "
+	  "\"0g\"}]}]}]}]}",
 	  "bad.json: at /tables/0/chains/0/rules/0/exprs/0/data: expected an even number of hex" },
 	{ "", "bad.json:1:0: " },
 };
@@ -106,9 +108,9 @@ static void test_errors_name_where(void **state)
 		struct strbuf err = STRBUF_INIT;
 		struct ruleset *rs = NULL;
 
-		assert_int_equal(ruleset_from_json(bad[i].text, strlen(bad[i].text), "bad.json", &rs,
-						   &err),
-				 -EINVAL);
+		assert_int_equal(
+			ruleset_from_json(bad[i].text, strlen(bad[i].text), "bad.json", &rs, &err),
+			-EINVAL);
 		assert_null(rs);
 		if (strncmp(err.buf, bad[i].error, strlen(bad[i].error)))
 			fail_msg("case %zu: got '%s', want prefix '%s'", i, err.buf, bad[i].error);
