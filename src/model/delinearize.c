@@ -149,6 +149,11 @@ enum proto_id dl_nh_proto(struct dl *d)
 	return d->ctx[1];
 }
 
+enum proto_id dl_th_proto(struct dl *d)
+{
+	return d->ctx[2];
+}
+
 /* ---- payload ---- */
 
 static int base_index(uint32_t base)
@@ -1312,10 +1317,7 @@ void rule_render_stmts(struct render_ctx *rc, const struct expr_list *exprs, str
 
 		if (s->dead)
 			continue;
-		if (s->kind == ST_TEXT && !s->text.len) {
-			strbuf_release(&s->text);
-			continue;
-		}
+
 		if (!first)
 			strbuf_addch(out, ' ');
 		first = false;

@@ -285,6 +285,14 @@ void stmt_render(struct dl *d, const struct expr *e, struct strbuf *out);
  */
 void stmt_render_plain(struct render_ctx *rc, const struct expr *e, struct strbuf *out,
 		       bool bare_counter);
+/*
+ * An iptables-nft compat match or target, translated as nft lists it where
+ * fwaudit knows the info layout; else 'xt match "NAME"'. @l4 is the
+ * transport protocol matched earlier in the rule. Returns true if translated.
+ */
+bool xt_render(struct render_ctx *rc, const struct expr *e, enum proto_id l4, struct strbuf *t);
+/* Transport protocol established so far in the rule. */
+enum proto_id dl_th_proto(struct dl *d);
 /* Print fib/rt/socket/osf/numgen/hash/xfrm/exthdr expressions. */
 void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx *e);
 /* Name an exthdr expression's field and type from its offset and length. */

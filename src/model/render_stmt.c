@@ -579,7 +579,7 @@ void stmt_render(struct dl *d, const struct expr *e, struct strbuf *t)
 				  DT_INET_SERVICE, 2);
 		}
 	} else if (expr_is(e, "match") || expr_is(e, "target")) {
-		strbuf_addf(t, "xt %s \"%s\"", e->name, expr_str(e, 1) ?: "?");
+		xt_render(rc, e, dl_th_proto(d), t);
 	} else {
 		expr_render_raw(rc, e, t);
 	}
