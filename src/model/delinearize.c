@@ -134,9 +134,16 @@ static struct strbuf *text_stmt(struct dl *d)
 	return &stmt_add(d, ST_TEXT)->text;
 }
 
+static void payload_used(struct dl *d, const struct hx *e);
+
+/* A statement reads a register: its payloads imply their protocols. */
 struct hx *dl_reg_get(struct dl *d, uint32_t reg, uint32_t len)
 {
-	return reg_get(d, reg, len);
+	struct hx *e = reg_get(d, reg, len);
+
+	if (e)
+		payload_used(d, e);
+	return e;
 }
 
 struct render_ctx *dl_ctx(struct dl *d)
@@ -243,6 +250,10 @@ static void kill_dependency(struct dl *d, uint32_t base)
 
 static void payload_used(struct dl *d, const struct hx *e)
 {
+	if (e->kind == HX_MAP) {
+		payload_used(d, e->bin.left);
+		return;
+	}
 	if (e->kind == HX_PAYLOAD && e->payload.proto != PROTO_NONE && e->payload.proto != PROTO_TH)
 		kill_dependency(d, e->payload.base);
 	else if (e->kind == HX_CONCAT)
@@ -330,7 +341,12 @@ static const struct {
 
 static struct hx *meta_hx(struct dl *d, uint32_t key)
 {
-	struct hx *e = hx_new(d->rc, HX_META);
+	return meta_key_hx(d->rc, key);
+}
+
+struct hx *meta_key_hx(struct render_ctx *rc, uint32_t key)
+{
+	struct hx *e = hx_new(rc, HX_META);
 
 	e->key.key = key;
 	if (key < ARRAY_SIZE(meta_keys) && meta_keys[key].name) {
@@ -345,7 +361,12 @@ static struct hx *meta_hx(struct dl *d, uint32_t key)
 
 static struct hx *ct_hx(struct dl *d, uint32_t key, int32_t dir, uint32_t len)
 {
-	struct hx *e = hx_new(d->rc, HX_CT);
+	return ct_key_hx(d->rc, key, dir, len);
+}
+
+struct hx *ct_key_hx(struct render_ctx *rc, uint32_t key, int32_t dir, uint32_t len)
+{
+	struct hx *e = hx_new(rc, HX_CT);
 
 	e->ct.key = key;
 	e->ct.dir = dir;
@@ -489,6 +510,17 @@ void hx_print_as(struct render_ctx *rc, struct strbuf *out, const struct hx *val
 			}
 			off += (n + 3) / 4 * 4;
 		}
+		return;
+	}
+	if (val->kind == HX_VALUE && like->shift && val->value.nbytes <= 8) {
+		uint64_t x = value_uint(val->value.bytes, val->value.nbytes, like->byteorder) >> like->shift;
+		uint8_t buf[8];
+		struct hx *v;
+
+		for (uint32_t i = 0; i < val->value.nbytes; i++)
+			buf[like->byteorder == BO_HOST ? i : val->value.nbytes - 1 - i] = (uint8_t)(x >> (8 * i));
+		v = retype(rc, hx_value(rc, buf, val->value.nbytes), like);
+		hx_print(rc, out, v);
 		return;
 	}
 	if (val->kind == HX_VALUE) {
@@ -854,16 +886,57 @@ static const struct set *find_set(struct dl *d, const char *name)
 	return name ? table_find_set(d->rc->table, name) : NULL;
 }
 
+/*
+ * "payload & mask" selecting exactly one header field is that field; set
+ * elements then hold the field's value shifted left by @shift bits.
+ */
+static struct hx *masked_field(struct dl *d, const struct hx *bin, uint32_t *shift)
+{
+	const struct hx *x = bin->bin.left, *mask = bin->bin.right;
+	uint32_t n = mask->value.nbytes, first = 0, cnt = 0;
+	const struct proto_field *f;
+	bool seen = false;
+
+	if (bin->kind != HX_BINOP || bin->bin.op != OP_AND || x->kind != HX_PAYLOAD ||
+	    x->payload.field || mask->kind != HX_VALUE || n > 8)
+		return NULL;
+	for (uint32_t i = 0; i < n * 8; i++) {
+		bool set = mask->value.bytes[i / 8] >> (7 - i % 8) & 1;
+
+		if (set && !seen) {
+			first = i;
+			seen = true;
+		}
+		if (set && i != first + cnt)
+			return NULL;
+		if (set)
+			cnt++;
+	}
+	f = seen ? field_at(payload_proto(d, x->payload.base, x->payload.offset + first),
+			    x->payload.offset + first, cnt)
+		 : NULL;
+	if (!f)
+		return NULL;
+	*shift = n * 8 - first - cnt;
+	return payload_hx(d, x->payload.base, f->offset, f->len);
+}
+
 static void ex_lookup(struct dl *d, const struct expr *e)
 {
 	const struct set *s = find_set(d, expr_str(e, NFTA_LOOKUP_SET));
-	struct hx *left, *sx;
+	struct hx *left, *sx, *field;
+	uint32_t shift = 0;
 
 	if (!s)
 		return;
 	left = reg_get(d, (uint32_t)expr_num(e, NFTA_LOOKUP_SREG, 0), s->key_len);
 	if (!left)
 		return;
+	if (left->kind == HX_BINOP && (field = masked_field(d, left, &shift))) {
+		field->shift = (uint8_t)shift;
+		field->len = s->key_len * 8;
+		left = field;
+	}
 	sx = hx_new(d->rc, HX_SET);
 	sx->set.set = s;
 	if (expr_has(e, NFTA_LOOKUP_DREG)) {

@@ -156,6 +156,10 @@ static void set_flags_print(struct strbuf *out, const struct set *s)
 	uint32_t flags = s->flags;
 	const char *d = "";
 
+	/* A default timeout implies the flag; nft then lists it only beside others. */
+	if (s->timeout && !(flags & (NFT_SET_CONSTANT | NFT_SET_INTERVAL | NFT_SET_EVAL)))
+		flags &= ~NFT_SET_TIMEOUT;
+
 	if (!(flags & (NFT_SET_CONSTANT | NFT_SET_INTERVAL | NFT_SET_TIMEOUT | NFT_SET_EVAL)))
 		return;
 	strbuf_addstr(out, "\t\tflags ");
@@ -192,19 +196,40 @@ static void set_print(struct render_ctx *rc, const struct set *s, struct strbuf 
 	bool map = s->has_data_type || (s->flags & NFT_SET_OBJECT);
 	uint8_t len;
 	const uint8_t *v;
+	struct hx *tkey = set_typeof_key(rc, s, false);
+	struct hx *tdata = s->has_data_type ? set_typeof_key(rc, s, true) : NULL;
 	struct hx *key = set_type_hx(rc, s, false);
 	struct hx *data = s->has_data_type ? set_type_hx(rc, s, true) : NULL;
+	bool typeof_ok = tkey && (!s->has_data_type || tdata || s->data_type == DT_VERDICT ||
+				  s->data_type == 0xffffff00);
 	const char *comment;
 
 	strbuf_addf(out, "\t%s %s {", map ? "map" : "set", s->name);
 	if (rc->opts && rc->opts->handles)
 		strbuf_addf(out, " # handle %llu", (unsigned long long)s->handle);
-	strbuf_addstr(out, "\n\t\ttype ");
-	type_print(out, key);
-	if (data) {
-		strbuf_addstr(out, " : ");
-		type_print(out, data);
-	} else if (s->flags & NFT_SET_OBJECT) {
+	if (typeof_ok) {
+		/* Declared with typeof: print the expressions, type elements by them. */
+		strbuf_addstr(out, "\n\t\ttypeof ");
+		hx_print(rc, out, tkey);
+		key = tkey;
+		if (s->has_data_type) {
+			strbuf_addstr(out, " : ");
+			if (tdata) {
+				hx_print(rc, out, tdata);
+				data = tdata;
+			} else {
+				type_print(out, data);
+			}
+		}
+	} else {
+		strbuf_addstr(out, "\n\t\ttype ");
+		type_print(out, key);
+		if (data) {
+			strbuf_addstr(out, " : ");
+			type_print(out, data);
+		}
+	}
+	if (!typeof_ok && !data && (s->flags & NFT_SET_OBJECT)) {
 		strbuf_addf(out, " : %s", obj_type_name(s->obj_type) ?: "?");
 	}
 	strbuf_addch(out, '\n');

@@ -187,6 +187,7 @@ struct hx {
 	enum hx_kind kind;
 	uint32_t dtype;
 	uint8_t byteorder;
+	uint8_t shift;  /* values of this field are stored shifted left by this */
 	uint32_t len;
 	union {
 		struct { /* HX_VALUE */
@@ -297,6 +298,9 @@ enum proto_id dl_th_proto(struct dl *d);
 void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx *e);
 /* Name an exthdr expression's field and type from its offset and length. */
 void exthdr_resolve(struct hx *e);
+/* Meta and ct expressions of @key, typed as nft types them (delinearize.c). */
+struct hx *meta_key_hx(struct render_ctx *rc, uint32_t key);
+struct hx *ct_key_hx(struct render_ctx *rc, uint32_t key, int32_t dir, uint32_t len);
 /* Render one rule's statements (delinearize.c). */
 void rule_render_stmts(struct render_ctx *rc, const struct expr_list *exprs, struct strbuf *out);
 /* Render a chain body (rules), used for chain bindings. */

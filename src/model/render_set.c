@@ -99,7 +99,8 @@ static void sort_key(struct sorted *v, const struct hx *key)
 				tmp[n++] = e->key[off + j];
 			off += (fl + 3) / 4 * 4;
 		}
-		memcpy(v->norm, tmp, n);
+		for (uint32_t i = 0; i < n; i++)
+			v->norm[i] = tmp[n - 1 - i];
 	} else {
 		n = e->key_len < sizeof(tmp) ? e->key_len : sizeof(tmp);
 		for (uint32_t i = 0; i < n; i++)
@@ -336,7 +337,16 @@ void set_print_elements(struct render_ctx *rc, struct strbuf *out, const struct 
 			if (e->flags & NFT_SET_ELEM_INTERVAL_END)
 				continue;
 			kl = v[i].nlen;
-			if (i + 1 < n && (v[i + 1].e->flags & NFT_SET_ELEM_INTERVAL_END)) {
+			/*
+			 * A range runs to just before the next element, start or
+			 * end: adjacent intervals share no end element.
+			 */
+			if (e->key_end) {
+				memcpy(hi, e->key_end, kl);
+				if (key->byteorder == BO_HOST)
+					for (uint32_t j = 0; j < kl; j++)
+						hi[j] = e->key_end[kl - 1 - j];
+			} else if (i + 1 < n) {
 				memcpy(hi, v[i + 1].norm, kl);
 				key_minus_one(hi, kl);
 			} else {
@@ -375,10 +385,189 @@ void set_print_inline(struct render_ctx *rc, struct strbuf *out, const struct se
 	set_print_elements(rc, out, s, k, data, ", ", "");
 }
 
+/*
+ * nft stores the "typeof" expressions of a set in its userdata as nested
+ * TLVs: the expression kind (nft's enum expr_types) and per kind a few
+ * attributes (payload: protocol and template index, meta: key, ...).
+ */
+enum {
+	NFT_EXPR_PAYLOAD = 7, NFT_EXPR_META = 9, NFT_EXPR_OSF = 11, NFT_EXPR_CT = 12,
+	NFT_EXPR_CONCAT = 13, NFT_EXPR_NUMGEN = 23, NFT_EXPR_XFRM = 27,
+};
+
+static bool udata_u32(const uint8_t *p, uint32_t len, uint8_t type, uint32_t *v)
+{
+	uint8_t n;
+	const uint8_t *x = udata_find(p, len, type, &n);
+
+	if (!x || n != 4)
+		return false;
+	memcpy(v, x, 4);
+	return true;
+}
+
+static enum proto_id typeof_proto(uint32_t desc)
+{
+	static const enum proto_id ids[] = {
+		[1] = PROTO_AH,	     [2] = PROTO_ESP,	[3] = PROTO_COMP, [4] = PROTO_ICMP,
+		[5] = PROTO_IGMP,    [6] = PROTO_UDP,	[7] = PROTO_UDPLITE, [8] = PROTO_TCP,
+		[9] = PROTO_DCCP,    [10] = PROTO_SCTP, [11] = PROTO_TH,  [12] = PROTO_IP,
+		[13] = PROTO_IP6,    [14] = PROTO_ICMP6, [16] = PROTO_VLAN, [17] = PROTO_ETH,
+	};
+
+	return desc < ARRAY_SIZE(ids) ? ids[desc] : PROTO_NONE;
+}
+
+static struct hx *typeof_expr(struct render_ctx *rc, const uint8_t *p, uint32_t len, int depth);
+
+static struct hx *typeof_payload(struct render_ctx *rc, const uint8_t *p, uint32_t len)
+{
+	uint32_t desc = 0, type = 0, base = 0, off = 0, bits = 0;
+	struct hx *e = hx_new(rc, HX_PAYLOAD);
+	const struct proto_desc *pd;
+	enum proto_id id;
+
+	udata_u32(p, len, 0, &desc);
+	udata_u32(p, len, 1, &type);
+	e->byteorder = BO_BIG;
+	if (desc == 0) {
+		static const uint8_t bases[] = { 0, NFT_PAYLOAD_LL_HEADER, NFT_PAYLOAD_NETWORK_HEADER,
+						 NFT_PAYLOAD_TRANSPORT_HEADER,
+						 NFT_PAYLOAD_INNER_HEADER };
+
+		if (!udata_u32(p, len, 2, &base) || !udata_u32(p, len, 3, &off) ||
+		    !udata_u32(p, len, 4, &bits) || base == 0 || base >= ARRAY_SIZE(bases))
+			return NULL;
+		e->payload.base = bases[base];
+		e->payload.offset = off;
+		e->len = bits;
+		e->dtype = DT_XINTEGER;
+		return e;
+	}
+	id = typeof_proto(desc);
+	pd = proto_get(id);
+	/* nft's vlan template has "dei" and its alias "cfi" before "id". */
+	if (id == PROTO_VLAN)
+		type = type == 1 ? 1 : type <= 3 ? 2 : type - 1;
+	if (!pd || type == 0 || type > pd->nfields)
+		return NULL;
+	e->payload.proto = id;
+	e->payload.field = &pd->fields[type - 1];
+	e->payload.base = pd->base;
+	e->payload.offset = e->payload.field->offset;
+	e->len = e->payload.field->len;
+	e->dtype = e->payload.field->dtype;
+	return e;
+}
+
+static struct hx *typeof_concat(struct render_ctx *rc, const uint8_t *p, uint32_t len, int depth)
+{
+	struct hx *items[16], *c;
+	uint32_t n = 0, bits = 0;
+
+	for (uint8_t i = 0; i < ARRAY_SIZE(items); i++) {
+		uint8_t nl, sl;
+		const uint8_t *nest = udata_find(p, len, i, &nl), *sub;
+		uint32_t etype;
+
+		if (!nest)
+			break;
+		sub = udata_find(nest, nl, 1, &sl);
+		if (!udata_u32(nest, nl, 0, &etype) || !sub)
+			return NULL;
+		{
+			/* Re-wrap as a TYPEOF_EXPR / TYPEOF_DATA pair. */
+			uint8_t buf[260];
+
+			buf[0] = 0;
+			buf[1] = 4;
+			memcpy(buf + 2, &etype, 4);
+			buf[6] = 1;
+			buf[7] = sl;
+			memcpy(buf + 8, sub, sl);
+			items[n] = typeof_expr(rc, buf, 8u + sl, depth + 1);
+		}
+		if (!items[n])
+			return NULL;
+		bits += (items[n]->len + 31) / 32 * 32;
+		n++;
+	}
+	if (n < 2)
+		return n ? items[0] : NULL;
+	c = hx_new(rc, HX_CONCAT);
+	c->concat.items = arena_memdup(rc->arena, items, n * sizeof(items[0]));
+	c->concat.n = n;
+	c->len = bits;
+	c->dtype = DT_INVALID;
+	return c;
+}
+
+static struct hx *typeof_expr(struct render_ctx *rc, const uint8_t *p, uint32_t len, int depth)
+{
+	uint8_t dl = 0;
+	const uint8_t *d = udata_find(p, len, 1, &dl);
+	uint32_t etype, key = 0, dir = 0;
+	struct hx *e;
+
+	if (depth > 2 || !udata_u32(p, len, 0, &etype))
+		return NULL;
+	if (!d)
+		d = (const uint8_t *)"", dl = 0;
+	switch (etype) {
+	case NFT_EXPR_PAYLOAD:
+		return typeof_payload(rc, d, dl);
+	case NFT_EXPR_CONCAT:
+		return typeof_concat(rc, d, dl, depth);
+	case NFT_EXPR_META:
+		if (!udata_u32(d, dl, 0, &key))
+			return NULL;
+		return meta_key_hx(rc, key);
+	case NFT_EXPR_CT:
+		if (!udata_u32(d, dl, 0, &key))
+			return NULL;
+		udata_u32(d, dl, 1, &dir);
+		return ct_key_hx(rc, key, (int32_t)dir, 4);
+	case NFT_EXPR_OSF:
+		e = hx_new(rc, HX_OSF);
+		udata_u32(d, dl, 0, &e->key.key);
+		udata_u32(d, dl, 1, &e->key.flags);
+		e->dtype = DT_STRING;
+		e->len = 128;
+		return e;
+	case NFT_EXPR_NUMGEN:
+		e = hx_new(rc, HX_NUMGEN);
+		if (!udata_u32(d, dl, 0, &e->gen.type) || !udata_u32(d, dl, 1, &e->gen.modulus))
+			return NULL;
+		udata_u32(d, dl, 2, &e->gen.offset);
+		e->len = 32;
+		e->byteorder = BO_HOST;
+		return e;
+	case NFT_EXPR_XFRM: {
+		uint32_t spnum = 0;
+
+		e = hx_new(rc, HX_XFRM);
+		if (!udata_u32(d, dl, 0, &e->key.key))
+			return NULL;
+		udata_u32(d, dl, 1, &dir);
+		udata_u32(d, dl, 2, &spnum);
+		e->key.dir = (int32_t)dir;
+		e->key.level = spnum;
+		e->len = 32;
+		e->dtype = DT_INTEGER;
+		e->byteorder = e->key.key == NFT_XFRM_KEY_REQID ? BO_HOST : BO_BIG;
+		return e;
+	}
+	default:
+		return NULL;
+	}
+}
+
 struct hx *set_typeof_key(struct render_ctx *rc, const struct set *s, bool data)
 {
-	(void)rc;
-	(void)s;
-	(void)data;
-	return NULL;
+	uint8_t len;
+	const uint8_t *p = udata_find(s->udata, s->udata_len,
+				      data ? NFTNL_UDATA_SET_DATA_TYPEOF : NFTNL_UDATA_SET_KEY_TYPEOF,
+				      &len);
+
+	return p ? typeof_expr(rc, p, len, 0) : NULL;
 }

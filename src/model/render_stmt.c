@@ -362,7 +362,15 @@ static void st_dynset(struct dl *d, const struct expr *e, struct strbuf *t)
 		return;
 	}
 	key = dl_reg_get(d, (uint32_t)expr_num(e, NFTA_DYNSET_SREG_KEY, 0), s->key_len);
-	strbuf_addf(t, "%s @%s { ", op < 3 ? ops[op] : "?", s->name);
+	if (s->flags & NFT_SET_ANONYMOUS) {
+		/* A set only this statement fills: nft's "meter". */
+		strbuf_addf(t, "meter %s", s->name);
+		if (s->has_desc_size && s->desc_size)
+			strbuf_addf(t, " size %u", s->desc_size);
+		strbuf_addstr(t, " { ");
+	} else {
+		strbuf_addf(t, "%s @%s { ", op < 3 ? ops[op] : "?", s->name);
+	}
 	if (key)
 		hx_print(rc, t, key);
 	if (expr_num(e, NFTA_DYNSET_TIMEOUT, 0)) {
