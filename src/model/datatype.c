@@ -225,6 +225,13 @@ static void string_print(struct strbuf *out, const uint8_t *p, uint32_t len)
 	strbuf_addch(out, '"');
 }
 
+static const char *flag_sep = ",";
+
+void value_print_flag_sep(const char *sep)
+{
+	flag_sep = sep;
+}
+
 void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8_t *p, uint32_t len,
 		 uint32_t bits)
 {
@@ -315,7 +322,7 @@ void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8
 					continue;
 				name = sym_lookup(dt, bit);
 				if (!first)
-					strbuf_addch(out, ',');
+					strbuf_addstr(out, flag_sep);
 				first = false;
 				if (name)
 					strbuf_addstr(out, name);

@@ -135,14 +135,17 @@ static struct strbuf *text_stmt(struct dl *d)
 }
 
 static void payload_used(struct dl *d, const struct hx *e);
+static struct hx *lift_masked(struct dl *d, struct hx *e);
 
 /* A statement reads a register: its payloads imply their protocols. */
 struct hx *dl_reg_get(struct dl *d, uint32_t reg, uint32_t len)
 {
 	struct hx *e = reg_get(d, reg, len);
 
-	if (e)
+	if (e) {
+		e = lift_masked(d, e);
 		payload_used(d, e);
+	}
 	return e;
 }
 
@@ -453,7 +456,10 @@ void hx_print(struct render_ctx *rc, struct strbuf *out, const struct hx *e)
 	case HX_MAP:
 		hx_print(rc, out, e->bin.left);
 		strbuf_addstr(out, " map ");
-		hx_print(rc, out, e->bin.right);
+		if (e->bin.right->kind == HX_SET && (e->bin.right->set.set->flags & NFT_SET_ANONYMOUS))
+			set_print_inline(rc, out, e->bin.right->set.set, e->bin.left, NULL);
+		else
+			hx_print(rc, out, e->bin.right);
 		break;
 	case HX_SET:
 		if (e->set.set->flags & NFT_SET_ANONYMOUS)
@@ -921,6 +927,30 @@ static struct hx *masked_field(struct dl *d, const struct hx *bin, uint32_t *shi
 	return payload_hx(d, x->payload.base, f->offset, f->len);
 }
 
+/* Concatenation items (and lone keys) that mask a header field are that field. */
+static struct hx *lift_masked(struct dl *d, struct hx *e)
+{
+	uint32_t shift = 0;
+	struct hx *f;
+
+	if (e->kind == HX_BINOP && (f = masked_field(d, e, &shift))) {
+		f->shift = (uint8_t)shift;
+		f->len = e->len;
+		return f;
+	}
+	if (e->kind == HX_CONCAT) {
+		struct hx *c = hx_new(d->rc, HX_CONCAT);
+
+		*c = *e;
+		c->concat.items = arena_memdup(d->rc->arena, e->concat.items,
+					       e->concat.n * sizeof(struct hx *));
+		for (uint32_t i = 0; i < c->concat.n; i++)
+			c->concat.items[i] = lift_masked(d, c->concat.items[i]);
+		return c;
+	}
+	return e;
+}
+
 static void ex_lookup(struct dl *d, const struct expr *e)
 {
 	const struct set *s = find_set(d, expr_str(e, NFTA_LOOKUP_SET));
@@ -936,6 +966,8 @@ static void ex_lookup(struct dl *d, const struct expr *e)
 		field->shift = (uint8_t)shift;
 		field->len = s->key_len * 8;
 		left = field;
+	} else {
+		left = lift_masked(d, left);
 	}
 	sx = hx_new(d->rc, HX_SET);
 	sx->set.set = s;

@@ -214,6 +214,8 @@ static void set_print(struct render_ctx *rc, const struct set *s, struct strbuf 
 		key = tkey;
 		if (s->has_data_type) {
 			strbuf_addstr(out, " : ");
+			if (set_data_interval(s))
+				strbuf_addstr(out, "interval ");
 			if (tdata) {
 				hx_print(rc, out, tdata);
 				data = tdata;
@@ -225,7 +227,7 @@ static void set_print(struct render_ctx *rc, const struct set *s, struct strbuf 
 		strbuf_addstr(out, "\n\t\ttype ");
 		type_print(out, key);
 		if (data) {
-			strbuf_addstr(out, " : ");
+			strbuf_addstr(out, set_data_interval(s) ? " : interval " : " : ");
 			type_print(out, data);
 		}
 	}
@@ -245,10 +247,7 @@ static void set_print(struct render_ctx *rc, const struct set *s, struct strbuf 
 		for (uint32_t i = 0; i < s->exprs.n; i++) {
 			if (i)
 				strbuf_addch(out, ' ');
-			if (expr_is(&s->exprs.v[i], "counter"))
-				strbuf_addstr(out, "counter");
-			else
-				expr_render_raw(rc, &s->exprs.v[i], out);
+			stmt_render_plain(rc, &s->exprs.v[i], out, true);
 		}
 		strbuf_addch(out, '\n');
 	}
@@ -267,7 +266,9 @@ static void set_print(struct render_ctx *rc, const struct set *s, struct strbuf 
 	}
 	if (s->nelems) {
 		strbuf_addstr(out, "\t\telements = ");
+		value_print_flag_sep(" | ");
 		set_print_elements(rc, out, s, key, data, NULL, NULL);
+		value_print_flag_sep(",");
 		strbuf_addch(out, '\n');
 	}
 	v = udata_find(s->udata, s->udata_len, NFTNL_UDATA_SET_COMMENT, &len);

@@ -94,6 +94,8 @@ bool dtype_is_bitmask(uint32_t dt);
  */
 void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8_t *p, uint32_t len,
 		 uint32_t bits);
+/* Separator between the names of a flag combination: "," in rules, " | " in sets. */
+void value_print_flag_sep(const char *sep);
 /* Unsigned integer of up to 8 bytes. */
 uint64_t value_uint(const uint8_t *p, uint32_t len, enum byteorder bo);
 
@@ -267,6 +269,8 @@ void set_print_inline(struct render_ctx *rc, struct strbuf *out, const struct se
 void set_print_elements(struct render_ctx *rc, struct strbuf *out, const struct set *s,
 			const struct hx *key, const struct hx *data, const char *sep,
 			const char *indent);
+/* True for maps whose data are ranges ("type ipv4_addr : interval ipv4_addr"). */
+bool set_data_interval(const struct set *s);
 /* Key type of a set rendered from its udata typeof expression, if any. */
 struct hx *set_typeof_key(struct render_ctx *rc, const struct set *s, bool data);
 /* Key/data types from the set's numeric key_type/data_type. */

@@ -12,6 +12,10 @@
 #include "fwaudit/util.h"
 #include "render_internal.h"
 
+static bool udata_u32(const uint8_t *p, uint32_t len, uint8_t type, uint32_t *v);
+static void print_bounds(struct render_ctx *rc, struct strbuf *out, const uint8_t *lo,
+			 const uint8_t *hi, uint32_t len, const struct hx *key);
+
 static enum byteorder set_key_byteorder(const struct set *s, uint32_t dt, bool data)
 {
 	uint8_t len;
@@ -37,6 +41,8 @@ struct hx *set_type_hx(struct render_ctx *rc, const struct set *s, bool data)
 
 	if (data && type == 0xffffff00)
 		type = DT_VERDICT;
+	if (data && set_data_interval(s))
+		len /= 2;
 	while (type && n < ARRAY_SIZE(subs)) {
 		subs[n++] = type & ((1u << CONCAT_TYPE_BITS) - 1);
 		type >>= CONCAT_TYPE_BITS;
@@ -109,6 +115,21 @@ static void sort_key(struct sorted *v, const struct hx *key)
 	v->nlen = n;
 }
 
+/* A copy of @e (and of the items of a concatenation) typed big endian. */
+static struct hx *hx_big_endian(struct render_ctx *rc, const struct hx *e)
+{
+	struct hx *c = hx_new(rc, e->kind);
+
+	*c = *e;
+	c->byteorder = BO_BIG;
+	if (e->kind == HX_CONCAT) {
+		c->concat.items = arena_alloc(rc->arena, e->concat.n * sizeof(struct hx *));
+		for (uint32_t i = 0; i < e->concat.n; i++)
+			c->concat.items[i] = hx_big_endian(rc, e->concat.items[i]);
+	}
+	return c;
+}
+
 static int value_cmp(const void *a, const void *b)
 {
 	const struct sorted *x = a, *y = b;
@@ -178,6 +199,10 @@ static void print_data(struct render_ctx *rc, struct strbuf *out, const struct s
 		strbuf_addf(out, " : %s", n ? n : "?");
 		if (e->verdict->chain)
 			strbuf_addf(out, " %s", e->verdict->chain);
+	} else if (e->data && set_data_interval(s)) {
+		/* Map data that is itself a range: low half, high half. */
+		strbuf_addstr(out, " : ");
+		print_bounds(rc, out, e->data, e->data + e->data_len / 2, e->data_len / 2, data);
 	} else if (e->data) {
 		strbuf_addstr(out, " : ");
 		hx_print_as(rc, out, hx_value(rc, e->data, e->data_len), data);
@@ -194,6 +219,23 @@ static bool is_prefixable(const struct hx *key)
 		       : false;
 }
 
+static bool range_numeric(const struct hx *key)
+{
+	switch (key->dtype) {
+	case DT_IPADDR:
+	case DT_IP6ADDR:
+	case DT_ETHERADDR:
+	case DT_LLADDR:
+	case DT_STRING:
+	case DT_IFNAME:
+	case DT_MARK:
+	case DT_XINTEGER:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* A start..end pair of one field: "a", "a/len" or "a-b". */
 static void print_range(struct render_ctx *rc, struct strbuf *out, const uint8_t *lo,
 			const uint8_t *hi, uint32_t n, const struct hx *key)
@@ -205,6 +247,22 @@ static void print_range(struct render_ctx *rc, struct strbuf *out, const uint8_t
 	if (!memcmp(lo, hi, n)) {
 		hx_print_as(rc, out, a, key);
 		return;
+	}
+	if (key->dtype == DT_IFNAME || key->dtype == DT_STRING) {
+		/* "eth*": a prefix, then all zeros up to all ones. */
+		uint32_t p = 0;
+		bool wild = true;
+
+		while (p < n && lo[p] == hi[p])
+			p++;
+		for (uint32_t i = p; i < n; i++)
+			wild &= lo[i] == 0 && hi[i] == 0xff;
+		if (wild) {
+			strbuf_addch(out, '"');
+			strbuf_add(out, lo, strnlen((const char *)lo, p));
+			strbuf_addstr(out, "*\"");
+			return;
+		}
 	}
 	for (uint32_t i = 0; i < n * 8; i++) {
 		bool l = lo[i / 8] >> (7 - i % 8) & 1, h = hi[i / 8] >> (7 - i % 8) & 1;
@@ -223,18 +281,27 @@ static void print_range(struct render_ctx *rc, struct strbuf *out, const uint8_t
 		return;
 	}
 	b = hx_value(rc, hi, n);
+	if (range_numeric(key)) {
+		/* nft prints the bounds of a range of protocols etc. as numbers. */
+		struct hx *k = hx_new(rc, key->kind);
+
+		*k = *key;
+		k->dtype = DT_INTEGER;
+		key = k;
+	}
 	hx_print_as(rc, out, a, key);
 	strbuf_addch(out, '-');
 	hx_print_as(rc, out, b, key);
 }
 
-static void print_concat_range(struct render_ctx *rc, struct strbuf *out, const struct elem *e,
-			       const struct hx *key)
+/* Bounds lo..hi of @len bytes, field by field for a concatenation. */
+static void print_bounds(struct render_ctx *rc, struct strbuf *out, const uint8_t *lo,
+			 const uint8_t *hi, uint32_t len, const struct hx *key)
 {
 	uint32_t off = 0;
 
 	if (key->kind != HX_CONCAT) {
-		print_range(rc, out, e->key, e->key_end ? e->key_end : e->key, e->key_len, key);
+		print_range(rc, out, lo, hi, len, key);
 		return;
 	}
 	for (uint32_t i = 0; i < key->concat.n; i++) {
@@ -243,11 +310,24 @@ static void print_concat_range(struct render_ctx *rc, struct strbuf *out, const 
 
 		if (i)
 			strbuf_addstr(out, " . ");
-		if (off + n > e->key_len)
+		if (off + n > len)
 			break;
-		print_range(rc, out, e->key + off, (e->key_end ? e->key_end : e->key) + off, n, it);
+		print_range(rc, out, lo + off, hi + off, n, it);
 		off += (n + 3) / 4 * 4;
 	}
+}
+
+static void print_concat_range(struct render_ctx *rc, struct strbuf *out, const struct elem *e,
+			       const struct hx *key)
+{
+	print_bounds(rc, out, e->key, e->key_end ? e->key_end : e->key, e->key_len, key);
+}
+
+bool set_data_interval(const struct set *s)
+{
+	uint32_t v = 0;
+
+	return udata_u32(s->udata, s->udata_len, NFTNL_UDATA_SET_DATA_INTERVAL, &v) && v;
 }
 
 static const char *delim(const struct set *s, const struct hx *key, unsigned *count)
@@ -305,15 +385,13 @@ void set_print_elements(struct render_ctx *rc, struct strbuf *out, const struct 
 		key = set_type_hx(rc, s, false);
 	if (!data && (s->has_data_type))
 		data = set_type_hx(rc, s, true);
-	if (key->kind != HX_CONCAT && key->byteorder == BO_HOST) {
-		struct hx *k = hx_new(rc, key->kind);
-
-		*k = *key;
-		k->byteorder = BO_BIG;
-		be_key = k;
-	} else {
-		be_key = key;
-	}
+	/*
+	 * Keys of interval sets are stored big endian, whatever the byte
+	 * order of the expression they match.
+	 */
+	be_key = key;
+	if (interval || pipapo)
+		key = be_key = hx_big_endian(rc, key);
 	for (uint32_t i = 0; i < n; i++) {
 		v[i].e = &s->elems[i];
 		sort_key(&v[i], key);
