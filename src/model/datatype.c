@@ -161,6 +161,25 @@ uint32_t dtype_bits(uint32_t dt)
 	return dt < DT_MAX ? dtypes[dt].bits : 0;
 }
 
+bool dtype_range_numeric(uint32_t dt)
+{
+	switch (dt) {
+	case DT_IPADDR:
+	case DT_IP6ADDR:
+	case DT_ETHERADDR:
+	case DT_LLADDR:
+	case DT_STRING:
+	case DT_IFNAME:
+	case DT_MARK:
+	case DT_XINTEGER:
+	case DT_TIME:
+	case DT_DSCP:
+		return false;
+	default:
+		return true;
+	}
+}
+
 bool dtype_is_bitmask(uint32_t dt)
 {
 	return dt == DT_CT_STATE || dt == DT_CT_STATUS || dt == DT_TCP_FLAG || dt == DT_CT_EVENTBIT;

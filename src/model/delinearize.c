@@ -159,6 +159,13 @@ enum proto_id dl_nh_proto(struct dl *d)
 	return d->ctx[1];
 }
 
+static void kill_dependency(struct dl *d, uint32_t base);
+
+void dl_kill_nh_dependency(struct dl *d)
+{
+	kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
+}
+
 enum proto_id dl_th_proto(struct dl *d)
 {
 	return d->ctx[2];
@@ -259,6 +266,12 @@ static void payload_used(struct dl *d, const struct hx *e)
 	}
 	if (e->kind == HX_PAYLOAD && e->payload.proto != PROTO_NONE && e->payload.proto != PROTO_TH)
 		kill_dependency(d, e->payload.base);
+	else if (e->kind == HX_EXTHDR && e->exthdr.op == NFT_EXTHDR_OP_IPV6 && d->ctx[1] == PROTO_IP6)
+		kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
+	else if (e->kind == HX_CT && (e->ct.key == NFT_CT_SRC || e->ct.key == NFT_CT_DST ||
+				      e->ct.key == NFT_CT_SRC_IP || e->ct.key == NFT_CT_DST_IP ||
+				      e->ct.key == NFT_CT_SRC_IP6 || e->ct.key == NFT_CT_DST_IP6))
+		kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
 	else if (e->kind == HX_CONCAT)
 		for (uint32_t i = 0; i < e->concat.n; i++)
 			payload_used(d, e->concat.items[i]);
@@ -538,9 +551,16 @@ void hx_print_as(struct render_ctx *rc, struct strbuf *out, const struct hx *val
 		return;
 	}
 	if (val->kind == HX_RANGE) {
-		hx_print_as(rc, out, val->bin.left, like);
+		struct hx *l = (struct hx *)like;
+
+		if (dtype_range_numeric(like->dtype)) {
+			l = hx_new(rc, like->kind);
+			*l = *like;
+			l->dtype = DT_INTEGER;
+		}
+		hx_print_as(rc, out, val->bin.left, l);
 		strbuf_addch(out, '-');
-		hx_print_as(rc, out, val->bin.right, like);
+		hx_print_as(rc, out, val->bin.right, l);
 		return;
 	}
 	if (val->kind == HX_PREFIX) {
@@ -711,12 +731,24 @@ static int prefix_len(const uint8_t *m, uint32_t n)
  * cmp on (x & mask) ^ xor. Sub-byte header fields, address prefixes and flag
  * tests all compile to this; anything else prints as a binop.
  */
+static struct hx *masked_field(struct dl *d, const struct hx *bin, uint32_t *shift);
+
 static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *right)
 {
-	struct hx *x = bin->bin.left, *mask = bin->bin.right;
-	uint32_t n = mask->value.nbytes;
+	struct hx *x = bin->bin.left, *mask = bin->bin.right, *fx;
+	uint32_t n = mask->value.nbytes, fshift = 0;
 	int plen;
 
+	if (x->kind == HX_EXTHDR && (fx = masked_field(d, bin, &fshift))) {
+		uint64_t v = value_uint(right->value.bytes, right->value.nbytes, BO_BIG) >> fshift;
+		uint32_t nb = (fx->len + 7) / 8;
+		uint8_t buf[8];
+
+		for (uint32_t i = 0; i < nb; i++)
+			buf[nb - 1 - i] = (uint8_t)(v >> (8 * i));
+		add_rel(d, fx, op, hx_value(d->rc, buf, nb));
+		return;
+	}
 	if (x->kind == HX_PAYLOAD && !x->payload.field) {
 		/* Find a field matching the mask's bits. */
 		uint32_t first = 0, cnt = 0;
@@ -769,8 +801,9 @@ static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *r
 			}
 		}
 	}
-	if ((x->dtype == DT_IPADDR || x->dtype == DT_IP6ADDR) &&
-	    (plen = prefix_len(mask->value.bytes, n)) >= 0 && x->kind != HX_BINOP) {
+	if ((x->dtype == DT_IPADDR || x->dtype == DT_IP6ADDR || x->dtype == DT_MARK) &&
+	    (plen = prefix_len(mask->value.bytes, n)) > 0 && x->kind != HX_BINOP &&
+	    (x->dtype != DT_MARK || !op[0])) {
 		struct hx *pre = hx_new(d->rc, HX_PREFIX);
 
 		pre->prefix.base = right;
@@ -785,7 +818,14 @@ static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *r
 		return;
 	}
 	if (dtype_is_bitmask(x->dtype) && !op[0] &&
-	    value_uint(right->value.bytes, right->value.nbytes, BO_HOST) != 0) {
+	    value_uint(right->value.bytes, right->value.nbytes, BO_HOST) == 0) {
+		/* none of the mask bits: "tcp flags ! syn,ack" */
+		add_rel(d, x, "!", mask);
+		return;
+	}
+	if (dtype_is_bitmask(x->dtype) && (!op[0] || !strcmp(op, "!=")) &&
+	    right->value.nbytes == mask->value.nbytes &&
+	    memcmp(right->value.bytes, mask->value.bytes, mask->value.nbytes)) {
 		/* nft 1.0.6 lists "flags & mask == value" as "flags value / mask". */
 		struct hx *sym = hx_new(d->rc, HX_SYMBOL);
 		struct strbuf t = STRBUF_INIT;
@@ -801,7 +841,7 @@ static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *r
 		hx_print(d->rc, &t, v);
 		sym->symbol = arena_strdup(d->rc->arena, t.buf);
 		strbuf_release(&t);
-		add_rel(d, x, "", sym);
+		add_rel(d, x, op, sym);
 		return;
 	}
 	payload_used(d, x);
@@ -818,9 +858,12 @@ static void emit_verdict(struct dl *d, const struct verdict *v)
 
 	if (v->code == NFT_JUMP && v->chain && (bound = render_find_chain(d->rc, v->chain)) &&
 	    (bound->flags & NFT_CHAIN_BINDING)) {
+		int ind = d->rc->indent;
+
 		strbuf_addstr(t, "jump {\n");
-		chain_render_body(d->rc, bound, t, d->rc->indent + 1);
-		for (int i = 0; i < d->rc->indent; i++)
+		chain_render_body(d->rc, bound, t, ind + 1);
+		d->rc->indent = ind;
+		for (int i = 0; i < ind; i++)
 			strbuf_addch(t, '\t');
 		strbuf_addch(t, '}');
 		return;
@@ -861,11 +904,16 @@ static void ex_cmp(struct dl *d, const struct expr *e)
 		cmp_binop(d, left, op, right);
 		return;
 	}
+	if (left->kind == HX_BINOP && !op[0])
+		op = "==";
 	if (left->kind == HX_PAYLOAD && !left->payload.field &&
 	    (payload_expand(d, left, op, right) || payload_prefix(d, left, op, right)))
 		return;
 	if ((left->dtype == DT_IFNAME || left->dtype == DT_STRING) && data->len < hx_bytes(left))
 		right->len = data->len * 8;
+	/* An exact flags match; a bare "tcp flags syn" means any of them. */
+	if (dtype_is_bitmask(left->dtype) && !op[0])
+		op = "==";
 	add_rel(d, left, op, right);
 }
 
@@ -892,6 +940,49 @@ static const struct set *find_set(struct dl *d, const char *name)
 	return name ? table_find_set(d->rc->table, name) : NULL;
 }
 
+/* Contiguous mask: first set bit and count; false if not contiguous. */
+static bool mask_bits(const struct hx *mask, uint32_t *first, uint32_t *cnt)
+{
+	bool seen = false;
+
+	*first = *cnt = 0;
+	for (uint32_t i = 0; i < mask->value.nbytes * 8; i++) {
+		bool set = mask->value.bytes[i / 8] >> (7 - i % 8) & 1;
+
+		if (set && !seen) {
+			*first = i;
+			seen = true;
+		}
+		if (set && i != *first + *cnt)
+			return false;
+		if (set)
+			(*cnt)++;
+	}
+	return seen;
+}
+
+static struct hx *masked_exthdr(struct dl *d, const struct hx *x, const struct hx *mask,
+				uint32_t *shift)
+{
+	uint32_t first, cnt;
+	const struct proto_field *f;
+	struct hx *e;
+
+	if (!mask_bits(mask, &first, &cnt))
+		return NULL;
+	f = ip6_exthdr_field(x->exthdr.type, x->exthdr.offset + first, cnt);
+	if (!f)
+		return NULL;
+	e = hx_new(d->rc, HX_EXTHDR);
+	*e = *x;
+	e->exthdr.field = f;
+	e->exthdr.offset = f->offset;
+	e->len = f->len;
+	e->dtype = f->dtype;
+	*shift = mask->value.nbytes * 8 - first - cnt;
+	return e;
+}
+
 /*
  * "payload & mask" selecting exactly one header field is that field; set
  * elements then hold the field's value shifted left by @shift bits.
@@ -903,8 +994,11 @@ static struct hx *masked_field(struct dl *d, const struct hx *bin, uint32_t *shi
 	const struct proto_field *f;
 	bool seen = false;
 
-	if (bin->kind != HX_BINOP || bin->bin.op != OP_AND || x->kind != HX_PAYLOAD ||
-	    x->payload.field || mask->kind != HX_VALUE || n > 8)
+	if (bin->kind != HX_BINOP || bin->bin.op != OP_AND || mask->kind != HX_VALUE || n > 8)
+		return NULL;
+	if (x->kind == HX_EXTHDR && x->exthdr.op == NFT_EXTHDR_OP_IPV6 && !x->exthdr.field)
+		return masked_exthdr(d, x, mask, shift);
+	if (x->kind != HX_PAYLOAD || x->payload.field)
 		return NULL;
 	for (uint32_t i = 0; i < n * 8; i++) {
 		bool set = mask->value.bytes[i / 8] >> (7 - i % 8) & 1;
@@ -1372,9 +1466,11 @@ void rule_render_stmts(struct render_ctx *rc, const struct expr_list *exprs, str
 
 	for (uint32_t i = 0; i < exprs->n; i++) {
 		const struct expr *e = &exprs->v[i];
+		unsigned before = d->n;
 
 		if (!e->known) {
 			expr_render_raw(rc, e, text_stmt(d));
+			d->dep[0] = d->dep[1] = d->dep[2] = -1;
 			continue;
 		}
 		if (expr_is(e, "immediate"))
@@ -1414,6 +1510,14 @@ void rule_render_stmts(struct render_ctx *rc, const struct expr_list *exprs, str
 			ex_loader(d, e, HX_EXTHDR, NFTA_EXTHDR_DREG);
 		else
 			stmt_render(d, e, text_stmt(d));
+		/*
+		 * A statement between a protocol match and the match that
+		 * implies it keeps the protocol match listed (nft resets its
+		 * dependency context on every other statement).
+		 */
+		for (unsigned k = before; k < d->n; k++)
+			if (d->stmts[k].kind == ST_TEXT)
+				d->dep[0] = d->dep[1] = d->dep[2] = -1;
 	}
 
 	merge_ranges(d);

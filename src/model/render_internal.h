@@ -85,6 +85,8 @@ const char *dtype_name(uint32_t dt);
 enum byteorder dtype_byteorder(uint32_t dt);
 /* Size in bits of a value of @dt, 0 if variable. */
 uint32_t dtype_bits(uint32_t dt);
+/* True for types whose range bounds nft prints as plain numbers (protocols, ...). */
+bool dtype_range_numeric(uint32_t dt);
 /* True for bitmask types printed as "a,b" (ct state, tcp flags, ...). */
 bool dtype_is_bitmask(uint32_t dt);
 
@@ -218,6 +220,7 @@ struct hx {
 			uint8_t type;
 			uint32_t offset;
 			uint32_t flags;
+			const struct proto_field *field; /* IPv6 header field, if known */
 		} exthdr;
 		struct { /* HX_NUMGEN, HX_HASH */
 			uint32_t type;
@@ -282,6 +285,8 @@ struct hx *dl_reg_get(struct dl *d, uint32_t reg, uint32_t len);
 struct render_ctx *dl_ctx(struct dl *d);
 /* Network protocol established so far in the rule (PROTO_IP, PROTO_IP6, ...). */
 enum proto_id dl_nh_proto(struct dl *d);
+/* Drop the match that established the network protocol (a statement implies it). */
+void dl_kill_nh_dependency(struct dl *d);
 /* Render a statement expression (counter, nat, log, ...) into @out (render_stmt.c). */
 void stmt_render(struct dl *d, const struct expr *e, struct strbuf *out);
 /*
@@ -302,6 +307,8 @@ enum proto_id dl_th_proto(struct dl *d);
 void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx *e);
 /* Name an exthdr expression's field and type from its offset and length. */
 void exthdr_resolve(struct hx *e);
+/* The field of IPv6 extension header @type at @offset bits, @len bits long, or NULL. */
+const struct proto_field *ip6_exthdr_field(uint8_t type, uint32_t offset, uint32_t len);
 /* Meta and ct expressions of @key, typed as nft types them (delinearize.c). */
 struct hx *meta_key_hx(struct render_ctx *rc, uint32_t key);
 struct hx *ct_key_hx(struct render_ctx *rc, uint32_t key, int32_t dir, uint32_t len);

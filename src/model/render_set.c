@@ -219,23 +219,6 @@ static bool is_prefixable(const struct hx *key)
 		       : false;
 }
 
-static bool range_numeric(const struct hx *key)
-{
-	switch (key->dtype) {
-	case DT_IPADDR:
-	case DT_IP6ADDR:
-	case DT_ETHERADDR:
-	case DT_LLADDR:
-	case DT_STRING:
-	case DT_IFNAME:
-	case DT_MARK:
-	case DT_XINTEGER:
-		return false;
-	default:
-		return true;
-	}
-}
-
 /* A start..end pair of one field: "a", "a/len" or "a-b". */
 static void print_range(struct render_ctx *rc, struct strbuf *out, const uint8_t *lo,
 			const uint8_t *hi, uint32_t n, const struct hx *key)
@@ -281,7 +264,7 @@ static void print_range(struct render_ctx *rc, struct strbuf *out, const uint8_t
 		return;
 	}
 	b = hx_value(rc, hi, n);
-	if (range_numeric(key)) {
+	if (dtype_range_numeric(key->dtype)) {
 		/* nft prints the bounds of a range of protocols etc. as numbers. */
 		struct hx *k = hx_new(rc, key->kind);
 

@@ -44,26 +44,19 @@ static void st_log(const struct expr *e, struct strbuf *t)
 	if ((flags & NF_LOG_MASK) == NF_LOG_MASK) {
 		strbuf_addstr(t, " flags all");
 	} else if (flags) {
-		const char *sep = " flags ";
-
 		if (flags & (NF_LOG_TCPSEQ | NF_LOG_TCPOPT)) {
-			strbuf_addf(t, "%stcp", sep);
+			strbuf_addstr(t, " flags tcp");
 			if (flags & NF_LOG_TCPSEQ)
 				strbuf_addstr(t, " sequence");
 			if (flags & NF_LOG_TCPOPT)
 				strbuf_addstr(t, flags & NF_LOG_TCPSEQ ? ",options" : " options");
-			sep = " ";
 		}
-		if (flags & NF_LOG_IPOPT) {
-			strbuf_addf(t, "%sip options", sep);
-			sep = " ";
-		}
-		if (flags & NF_LOG_UID) {
-			strbuf_addf(t, "%sskuid", sep);
-			sep = " ";
-		}
+		if (flags & NF_LOG_IPOPT)
+			strbuf_addstr(t, " flags ip options");
+		if (flags & NF_LOG_UID)
+			strbuf_addstr(t, " flags skuid");
 		if (flags & NF_LOG_MACDECODE)
-			strbuf_addf(t, "%sether", sep);
+			strbuf_addstr(t, " flags ether");
 	}
 }
 
@@ -157,9 +150,14 @@ static void st_reject(struct dl *d, const struct expr *e, struct strbuf *t)
 		value_print(t, DT_ICMPX_CODE, BO_BIG, &b, 1, 0);
 		break;
 	case NFT_REJECT_ICMP_UNREACH:
-		/* In inet, bridge and netdev the rule's network protocol decides. */
-		if (fam != NFPROTO_IPV4 && fam != NFPROTO_IPV6)
+		/*
+		 * In inet, bridge and netdev the rule's network protocol decides,
+		 * and the reject implies it: its match is not listed.
+		 */
+		if (fam != NFPROTO_IPV4 && fam != NFPROTO_IPV6) {
 			fam = dl_nh_proto(d) == PROTO_IP6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+			dl_kill_nh_dependency(d);
+		}
 		if (fam == NFPROTO_IPV6) {
 			if (code == 4)
 				break;
@@ -643,6 +641,9 @@ static const struct {
 } tcpopts[] = {
 	{ 2, 2, 2, "maxseg size" },	{ 3, 2, 1, "window count" },
 	{ 4, 0, 0, "sack-perm" },	{ 5, 2, 4, "sack left" },
+	{ 5, 10, 4, "sack1 left" },	{ 5, 14, 4, "sack1 right" },
+	{ 5, 18, 4, "sack2 left" },	{ 5, 22, 4, "sack2 right" },
+	{ 5, 26, 4, "sack3 left" },	{ 5, 30, 4, "sack3 right" },
 	{ 5, 6, 4, "sack right" },	{ 8, 2, 4, "timestamp tsval" },
 	{ 8, 6, 4, "timestamp tsecr" }, { 30, 0, 0, "mptcp" },
 	{ 2, 1, 1, "maxseg length" },	{ 3, 1, 1, "window length" },
@@ -653,8 +654,60 @@ static const struct {
 	{ 8, 0, 1, "timestamp kind" },	{ 4, 1, 1, "sack-perm length" },
 };
 
+#define XF(n, off, len, dt) { n, off, len, DT_##dt, BO_BIG }
+static const struct proto_field hbh_fields[] = { XF("nexthdr", 0, 8, INET_PROTOCOL),
+						 XF("hdrlength", 8, 8, INTEGER) };
+static const struct proto_field rt_fields[] = { XF("nexthdr", 0, 8, INET_PROTOCOL),
+						XF("hdrlength", 8, 8, INTEGER),
+						XF("type", 16, 8, INTEGER),
+						XF("seg-left", 24, 8, INTEGER) };
+static const struct proto_field frag_fields[] = {
+	XF("nexthdr", 0, 8, INET_PROTOCOL), XF("reserved", 8, 8, INTEGER),
+	XF("frag-off", 16, 13, INTEGER),    XF("reserved2", 29, 2, INTEGER),
+	XF("more-fragments", 31, 1, INTEGER), XF("id", 32, 32, INTEGER)
+};
+static const struct proto_field mh_fields[] = {
+	XF("nexthdr", 0, 8, INET_PROTOCOL), XF("hdrlength", 8, 8, INTEGER),
+	XF("type", 16, 8, MH_TYPE),	    XF("reserved", 24, 8, INTEGER),
+	XF("checksum", 32, 16, INTEGER)
+};
+
+const struct proto_field *ip6_exthdr_field(uint8_t type, uint32_t offset, uint32_t len)
+{
+	const struct proto_field *f;
+	size_t n;
+
+	switch (type) {
+	case 0:	 /* hop-by-hop */
+	case 60: /* destination options */
+		f = hbh_fields, n = ARRAY_SIZE(hbh_fields);
+		break;
+	case 43:
+		f = rt_fields, n = ARRAY_SIZE(rt_fields);
+		break;
+	case 44:
+		f = frag_fields, n = ARRAY_SIZE(frag_fields);
+		break;
+	case 135:
+		f = mh_fields, n = ARRAY_SIZE(mh_fields);
+		break;
+	default:
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (f[i].offset == offset && f[i].len == len)
+			return &f[i];
+	return NULL;
+}
+
 void exthdr_resolve(struct hx *e)
 {
+	if (e->exthdr.op == NFT_EXTHDR_OP_IPV6 && !(e->exthdr.flags & NFT_EXTHDR_F_PRESENT)) {
+		e->exthdr.field = ip6_exthdr_field(e->exthdr.type, e->exthdr.offset, e->len);
+		if (e->exthdr.field)
+			e->dtype = e->exthdr.field->dtype;
+		return;
+	}
 	if (e->exthdr.op == NFT_EXTHDR_OP_TCPOPT && (e->exthdr.flags & NFT_EXTHDR_F_PRESENT))
 		return;
 	if (e->exthdr.op == NFT_EXTHDR_OP_TCPOPT) {
@@ -797,9 +850,14 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 				strbuf_addf(out, "tcp option @%u,%u,%u", e->exthdr.type,
 					    e->exthdr.offset, e->len);
 		} else if (e->exthdr.op == NFT_EXTHDR_OP_IPV6 && ip6_exthdr_name(e->exthdr.type)) {
-			strbuf_addf(out, "exthdr %s", ip6_exthdr_name(e->exthdr.type));
-			if (!(e->exthdr.flags & NFT_EXTHDR_F_PRESENT))
-				strbuf_addf(out, " @%u,%u", e->exthdr.offset, e->len);
+			if (e->exthdr.field)
+				strbuf_addf(out, "%s %s", ip6_exthdr_name(e->exthdr.type),
+					    e->exthdr.field->name);
+			else if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT)
+				strbuf_addf(out, "exthdr %s", ip6_exthdr_name(e->exthdr.type));
+			else
+				strbuf_addf(out, "exthdr %s @%u,%u", ip6_exthdr_name(e->exthdr.type),
+					    e->exthdr.offset, e->len);
 		} else {
 			strbuf_addf(out, "exthdr @%u,%u,%u", e->exthdr.type, e->exthdr.offset,
 				    e->len);

@@ -10,6 +10,7 @@
 # or the corpus are not available.
 set -u
 fw=$1 dir=$2 name=$3 min=$4
+. "$(dirname "$0")/lib.sh"
 [ -d "$dir" ] || { echo "SKIP: corpus $dir absent"; exit 77; }
 unshare -n true 2>/dev/null || { echo "SKIP: cannot create a network namespace"; exit 77; }
 command -v nft >/dev/null || { echo "SKIP: nft not installed"; exit 77; }
@@ -40,20 +41,12 @@ for f in "$dir"/*.nft; do
 	sed 's/^[ \t]*//' "$work/nft.txt" > "$work/a"
 	sed 's/^[ \t]*//' "$work/fw.txt" > "$work/b"
 	raw=$((raw + $(grep -c '\[raw ' "$work/b")))
-	# Rule lines: two tabs deep inside a chain block.
-	counts=$(awk '
-		FNR == 1 { file++ }
-		/^\tchain / { inchain = 1; next }
-		/^\t}/ { inchain = 0; next }
-		inchain && /^\t\t[^\t]/ && !/^\t\t(type |policy |comment )/ {
-			if (file == 1) a[FNR] = $0; else b[FNR] = $0
-		}
-		END {
-			n = 0; same = 0
-			for (i in a) { n++; if ((i in b) && a[i] == b[i]) same++ }
-			print n, same
-		}' "$work/nft.txt" "$work/fw.txt")
-	rules=$((rules + ${counts% *})); same_rules=$((same_rules + ${counts#* }))
+	read -r n same fwn < <(compare_rules "$work/nft.txt" "$work/fw.txt")
+	if [ "$fwn" -ne "$n" ]; then
+		echo "FAIL $b: nft lists $n rules, fwaudit $fwn"
+		problems=$((problems + 1))
+	fi
+	rules=$((rules + n)); same_rules=$((same_rules + same))
 	if cmp -s "$work/a" "$work/b"; then
 		same_files=$((same_files + 1))
 	elif [ -n "${VERBOSE:-}" ]; then
