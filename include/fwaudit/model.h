@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct arena;
 struct strbuf;
@@ -295,6 +296,9 @@ bool expr_is(const struct expr *e, const char *name);
  * gives the same bytes.
  */
 void ruleset_to_json(const struct ruleset *rs, struct strbuf *out);
+
+/* The same JSON, streamed to @f. Returns 0 or -EIO. */
+int ruleset_write_json(const struct ruleset *rs, FILE *f);
 
 /*
  * Parse snapshot JSON. On success returns 0 and sets *out (caller frees with

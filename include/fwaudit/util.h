@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -69,6 +70,8 @@ struct arena *arena_new(void);
 /* Zeroed memory from @a, aligned for any type; lives until arena_free(). */
 void *arena_alloc(struct arena *a, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
+/* Copy of @n bytes without alignment padding (for byte strings). */
+void *arena_bytesdup(struct arena *a, const void *p, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 void *arena_memdup(struct arena *a, const void *p, size_t n);
 /* Bytes handed out so far (for statistics). */
@@ -77,6 +80,23 @@ void arena_free(struct arena *a);
 
 /* Print "fwaudit: " + message to stderr. */
 __attribute__((format(printf, 1, 2))) void errmsg(const char *fmt, ...);
+
+/**
+ * struct atomic_file - a file that appears at @path complete or not at all.
+ * @f: write here
+ *
+ * atomic_file_open() creates a temporary file beside @path;
+ * atomic_file_commit() flushes, fsyncs, renames it over @path and fsyncs the
+ * directory; atomic_file_abort() removes it. Both free the struct's fields.
+ */
+struct atomic_file {
+	FILE *f;
+	char *path;
+	char *tmp;
+};
+int atomic_file_open(struct atomic_file *af, const char *path);
+int atomic_file_commit(struct atomic_file *af);
+void atomic_file_abort(struct atomic_file *af);
 
 /* Write @len bytes to @path via a temporary file, fsync, rename, fsync dir. */
 int write_file_atomic(const char *path, const void *data, size_t len);

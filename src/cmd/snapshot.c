@@ -74,24 +74,31 @@ int cmd_snapshot(int argc, char **argv)
 			return EXIT_ERROR;
 		}
 		if (want_stats)
-			fprintf(stderr, "generation %u: %zu rules, %u attempt(s), %lu messages\n",
+			fprintf(stderr,
+				"generation %u: %zu rules, %u attempt(s), %lu messages, "
+				"model %zu KiB\n",
 				rs->generation, ruleset_count_rules(rs), stats.attempts,
-				stats.messages);
+				stats.messages, arena_used(rs->arena) / 1024);
 	}
-	ruleset_to_json(rs, &out);
-	ruleset_free(rs);
 	if (output) {
-		ret = write_file_atomic(output, out.buf, out.len);
-		if (ret < 0) {
-			errmsg("%s: %s", output, strerror(-ret));
-			strbuf_release(&out);
-			return EXIT_ERROR;
+		struct atomic_file af;
+
+		ret = atomic_file_open(&af, output);
+		if (ret == 0) {
+			ret = ruleset_write_json(rs, af.f);
+			if (ret < 0)
+				atomic_file_abort(&af);
+			else
+				ret = atomic_file_commit(&af);
 		}
+		if (ret < 0)
+			errmsg("%s: %s", output, strerror(-ret));
 	} else {
-		fwrite(out.buf, 1, out.len, stdout);
-		if (fflush(stdout) != 0)
+		ret = ruleset_write_json(rs, stdout);
+		if (ret == 0 && fflush(stdout) != 0)
 			ret = -EIO;
 	}
+	ruleset_free(rs);
 	strbuf_release(&out);
 	return ret < 0 ? EXIT_ERROR : EXIT_CLEAN;
 }

@@ -266,7 +266,8 @@ static void payload_used(struct dl *d, const struct hx *e)
 	}
 	if (e->kind == HX_PAYLOAD && e->payload.proto != PROTO_NONE && e->payload.proto != PROTO_TH)
 		kill_dependency(d, e->payload.base);
-	else if (e->kind == HX_EXTHDR && e->exthdr.op == NFT_EXTHDR_OP_IPV6 && d->ctx[1] == PROTO_IP6)
+	else if (e->kind == HX_EXTHDR && e->exthdr.op == NFT_EXTHDR_OP_IPV6 &&
+		 d->ctx[1] == PROTO_IP6)
 		kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
 	else if (e->kind == HX_CT && (e->ct.key == NFT_CT_SRC || e->ct.key == NFT_CT_DST ||
 				      e->ct.key == NFT_CT_SRC_IP || e->ct.key == NFT_CT_DST_IP ||
@@ -469,7 +470,8 @@ void hx_print(struct render_ctx *rc, struct strbuf *out, const struct hx *e)
 	case HX_MAP:
 		hx_print(rc, out, e->bin.left);
 		strbuf_addstr(out, " map ");
-		if (e->bin.right->kind == HX_SET && (e->bin.right->set.set->flags & NFT_SET_ANONYMOUS))
+		if (e->bin.right->kind == HX_SET &&
+		    (e->bin.right->set.set->flags & NFT_SET_ANONYMOUS))
 			set_print_inline(rc, out, e->bin.right->set.set, e->bin.left, NULL);
 		else
 			hx_print(rc, out, e->bin.right);
@@ -532,12 +534,14 @@ void hx_print_as(struct render_ctx *rc, struct strbuf *out, const struct hx *val
 		return;
 	}
 	if (val->kind == HX_VALUE && like->shift && val->value.nbytes <= 8) {
-		uint64_t x = value_uint(val->value.bytes, val->value.nbytes, like->byteorder) >> like->shift;
+		uint64_t x = value_uint(val->value.bytes, val->value.nbytes, like->byteorder) >>
+			     like->shift;
 		uint8_t buf[8];
 		struct hx *v;
 
 		for (uint32_t i = 0; i < val->value.nbytes; i++)
-			buf[like->byteorder == BO_HOST ? i : val->value.nbytes - 1 - i] = (uint8_t)(x >> (8 * i));
+			buf[like->byteorder == BO_HOST ? i : val->value.nbytes - 1 - i] =
+				(uint8_t)(x >> (8 * i));
 		v = retype(rc, hx_value(rc, buf, val->value.nbytes), like);
 		hx_print(rc, out, v);
 		return;

@@ -5,6 +5,7 @@
  * in a fixed order makes the output deterministic (load + save is
  * byte-identical). The format is documented in docs/snapshot-format.md.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,12 @@ struct jw {
 	struct strbuf *out;
 	int depth;
 	bool first; /* no element yet at the current level */
+	FILE *sink; /* if set, @out is flushed here as it fills */
+	int error;
 };
+
+/* Streaming keeps a large snapshot from being held twice in memory. */
+#define JW_FLUSH_AT (1 << 20)
 
 static void jw_indent(struct jw *w)
 {
@@ -27,8 +33,19 @@ static void jw_indent(struct jw *w)
 		strbuf_addch(w->out, '\t');
 }
 
+static void jw_flush(struct jw *w)
+{
+	if (!w->sink || !w->out->len)
+		return;
+	if (fwrite(w->out->buf, 1, w->out->len, w->sink) != w->out->len)
+		w->error = -EIO;
+	strbuf_truncate(w->out, 0);
+}
+
 static void jw_sep(struct jw *w)
 {
+	if (w->sink && w->out->len >= JW_FLUSH_AT)
+		jw_flush(w);
 	if (!w->first)
 		strbuf_addch(w->out, ',');
 	w->first = false;
@@ -406,9 +423,29 @@ static void write_table(struct jw *w, const struct table *t)
 	jw_close(w, '}');
 }
 
+static void write_ruleset(struct jw *w, const struct ruleset *rs);
+
 void ruleset_to_json(const struct ruleset *rs, struct strbuf *out)
 {
-	struct jw w = { out, 0, true };
+	struct jw w = { out, 0, true, NULL, 0 };
+
+	write_ruleset(&w, rs);
+}
+
+int ruleset_write_json(const struct ruleset *rs, FILE *f)
+{
+	struct strbuf buf = STRBUF_INIT;
+	struct jw w = { &buf, 0, true, f, 0 };
+
+	write_ruleset(&w, rs);
+	jw_flush(&w);
+	strbuf_release(&buf);
+	return w.error;
+}
+
+static void write_ruleset(struct jw *w_, const struct ruleset *rs)
+{
+	struct jw w = *w_;
 
 	jw_open(&w, '{');
 	jw_knum(&w, "fwaudit_snapshot", SNAPSHOT_FORMAT_VERSION);
@@ -419,5 +456,6 @@ void ruleset_to_json(const struct ruleset *rs, struct strbuf *out)
 	jw_kstr(&w, "tool", rs->tool);
 	WRITE_LIST(&w, "tables", rs->tables, rs->ntables, write_table);
 	jw_close(&w, '}');
-	strbuf_addch(out, '\n');
+	strbuf_addch(w.out, '\n');
+	*w_ = w;
 }

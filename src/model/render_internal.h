@@ -191,7 +191,7 @@ struct hx {
 	enum hx_kind kind;
 	uint32_t dtype;
 	uint8_t byteorder;
-	uint8_t shift;  /* values of this field are stored shifted left by this */
+	uint8_t shift; /* values of this field are stored shifted left by this */
 	uint32_t len;
 	union {
 		struct { /* HX_VALUE */

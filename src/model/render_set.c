@@ -452,8 +452,13 @@ void set_print_inline(struct render_ctx *rc, struct strbuf *out, const struct se
  * attributes (payload: protocol and template index, meta: key, ...).
  */
 enum {
-	NFT_EXPR_PAYLOAD = 7, NFT_EXPR_META = 9, NFT_EXPR_OSF = 11, NFT_EXPR_CT = 12,
-	NFT_EXPR_CONCAT = 13, NFT_EXPR_NUMGEN = 23, NFT_EXPR_XFRM = 27,
+	NFT_EXPR_PAYLOAD = 7,
+	NFT_EXPR_META = 9,
+	NFT_EXPR_OSF = 11,
+	NFT_EXPR_CT = 12,
+	NFT_EXPR_CONCAT = 13,
+	NFT_EXPR_NUMGEN = 23,
+	NFT_EXPR_XFRM = 27,
 };
 
 static bool udata_u32(const uint8_t *p, uint32_t len, uint8_t type, uint32_t *v)
@@ -470,10 +475,10 @@ static bool udata_u32(const uint8_t *p, uint32_t len, uint8_t type, uint32_t *v)
 static enum proto_id typeof_proto(uint32_t desc)
 {
 	static const enum proto_id ids[] = {
-		[1] = PROTO_AH,	     [2] = PROTO_ESP,	[3] = PROTO_COMP, [4] = PROTO_ICMP,
-		[5] = PROTO_IGMP,    [6] = PROTO_UDP,	[7] = PROTO_UDPLITE, [8] = PROTO_TCP,
-		[9] = PROTO_DCCP,    [10] = PROTO_SCTP, [11] = PROTO_TH,  [12] = PROTO_IP,
-		[13] = PROTO_IP6,    [14] = PROTO_ICMP6, [16] = PROTO_VLAN, [17] = PROTO_ETH,
+		[1] = PROTO_AH,	  [2] = PROTO_ESP,    [3] = PROTO_COMP,	   [4] = PROTO_ICMP,
+		[5] = PROTO_IGMP, [6] = PROTO_UDP,    [7] = PROTO_UDPLITE, [8] = PROTO_TCP,
+		[9] = PROTO_DCCP, [10] = PROTO_SCTP,  [11] = PROTO_TH,	   [12] = PROTO_IP,
+		[13] = PROTO_IP6, [14] = PROTO_ICMP6, [16] = PROTO_VLAN,   [17] = PROTO_ETH,
 	};
 
 	return desc < ARRAY_SIZE(ids) ? ids[desc] : PROTO_NONE;
@@ -492,7 +497,8 @@ static struct hx *typeof_payload(struct render_ctx *rc, const uint8_t *p, uint32
 	udata_u32(p, len, 1, &type);
 	e->byteorder = BO_BIG;
 	if (desc == 0) {
-		static const uint8_t bases[] = { 0, NFT_PAYLOAD_LL_HEADER, NFT_PAYLOAD_NETWORK_HEADER,
+		static const uint8_t bases[] = { 0, NFT_PAYLOAD_LL_HEADER,
+						 NFT_PAYLOAD_NETWORK_HEADER,
 						 NFT_PAYLOAD_TRANSPORT_HEADER,
 						 NFT_PAYLOAD_INNER_HEADER };
 
@@ -626,9 +632,9 @@ static struct hx *typeof_expr(struct render_ctx *rc, const uint8_t *p, uint32_t 
 struct hx *set_typeof_key(struct render_ctx *rc, const struct set *s, bool data)
 {
 	uint8_t len;
-	const uint8_t *p = udata_find(s->udata, s->udata_len,
-				      data ? NFTNL_UDATA_SET_DATA_TYPEOF : NFTNL_UDATA_SET_KEY_TYPEOF,
-				      &len);
+	const uint8_t *p =
+		udata_find(s->udata, s->udata_len,
+			   data ? NFTNL_UDATA_SET_DATA_TYPEOF : NFTNL_UDATA_SET_KEY_TYPEOF, &len);
 
 	return p ? typeof_expr(rc, p, len, 0) : NULL;
 }

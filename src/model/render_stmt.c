@@ -654,7 +654,10 @@ static const struct {
 	{ 8, 0, 1, "timestamp kind" },	{ 4, 1, 1, "sack-perm length" },
 };
 
-#define XF(n, off, len, dt) { n, off, len, DT_##dt, BO_BIG }
+#define XF(n, off, len, dt)                                                                        \
+	{                                                                                          \
+		n, off, len, DT_##dt, BO_BIG                                                       \
+	}
 static const struct proto_field hbh_fields[] = { XF("nexthdr", 0, 8, INET_PROTOCOL),
 						 XF("hdrlength", 8, 8, INTEGER) };
 static const struct proto_field rt_fields[] = { XF("nexthdr", 0, 8, INET_PROTOCOL),
@@ -662,14 +665,13 @@ static const struct proto_field rt_fields[] = { XF("nexthdr", 0, 8, INET_PROTOCO
 						XF("type", 16, 8, INTEGER),
 						XF("seg-left", 24, 8, INTEGER) };
 static const struct proto_field frag_fields[] = {
-	XF("nexthdr", 0, 8, INET_PROTOCOL), XF("reserved", 8, 8, INTEGER),
-	XF("frag-off", 16, 13, INTEGER),    XF("reserved2", 29, 2, INTEGER),
+	XF("nexthdr", 0, 8, INET_PROTOCOL),   XF("reserved", 8, 8, INTEGER),
+	XF("frag-off", 16, 13, INTEGER),      XF("reserved2", 29, 2, INTEGER),
 	XF("more-fragments", 31, 1, INTEGER), XF("id", 32, 32, INTEGER)
 };
 static const struct proto_field mh_fields[] = {
 	XF("nexthdr", 0, 8, INET_PROTOCOL), XF("hdrlength", 8, 8, INTEGER),
-	XF("type", 16, 8, MH_TYPE),	    XF("reserved", 24, 8, INTEGER),
-	XF("checksum", 32, 16, INTEGER)
+	XF("type", 16, 8, MH_TYPE), XF("reserved", 24, 8, INTEGER), XF("checksum", 32, 16, INTEGER)
 };
 
 const struct proto_field *ip6_exthdr_field(uint8_t type, uint32_t offset, uint32_t len)
@@ -856,8 +858,9 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 			else if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT)
 				strbuf_addf(out, "exthdr %s", ip6_exthdr_name(e->exthdr.type));
 			else
-				strbuf_addf(out, "exthdr %s @%u,%u", ip6_exthdr_name(e->exthdr.type),
-					    e->exthdr.offset, e->len);
+				strbuf_addf(out, "exthdr %s @%u,%u",
+					    ip6_exthdr_name(e->exthdr.type), e->exthdr.offset,
+					    e->len);
 		} else {
 			strbuf_addf(out, "exthdr @%u,%u,%u", e->exthdr.type, e->exthdr.offset,
 				    e->len);

@@ -44,7 +44,10 @@ static bool xt_conntrack(struct blob b, uint32_t rev, struct strbuf *t)
 	static const struct {
 		uint16_t bit;
 		const char *name;
-	} states[] = { { 1, "invalid" }, { 8, "new" }, { 4, "related" }, { 2, "established" },
+	} states[] = { { 1, "invalid" },
+		       { 8, "new" },
+		       { 4, "related" },
+		       { 2, "established" },
 		       { 256, "untracked" } };
 	uint16_t flags, invert, mask;
 	const char *sep = "";
@@ -103,9 +106,9 @@ static bool xt_multiport(struct blob b, uint32_t rev, enum proto_id l4, struct s
 /* xt_addrtype_info_v1: "fib daddr type local". */
 static bool xt_addrtype(struct blob b, uint32_t rev, struct strbuf *t)
 {
-	static const char *const types[] = { "unspec", "unicast", "local", "broadcast",
-					     "anycast", "multicast", "blackhole", "unreachable",
-					     "prohibit" };
+	static const char *const types[] = { "unspec",	  "unicast",	 "local",
+					     "broadcast", "anycast",	 "multicast",
+					     "blackhole", "unreachable", "prohibit" };
 	uint16_t src, dst, mask, n = 0;
 	uint32_t flags;
 	bool dest;
@@ -141,7 +144,7 @@ static bool xt_addrtype(struct blob b, uint32_t rev, struct strbuf *t)
 
 static bool xt_log(struct blob b, struct strbuf *t)
 {
-	static const char *const levels[] = { "emerg", "alert", "crit", "err",
+	static const char *const levels[] = { "emerg", "alert",	 "crit", "err",
 					      "warn",  "notice", "info", "debug" };
 	size_t n;
 
@@ -161,12 +164,19 @@ static bool xt_log(struct blob b, struct strbuf *t)
 
 static bool xt_reject(struct blob b, uint32_t family, struct strbuf *t)
 {
-	static const char *const v4[] = { "net-unreachable", "host-unreachable",
-					  "prot-unreachable", NULL, NULL,
-					  "net-prohibited", "host-prohibited", NULL,
+	static const char *const v4[] = { "net-unreachable",
+					  "host-unreachable",
+					  "prot-unreachable",
+					  NULL,
+					  NULL,
+					  "net-prohibited",
+					  "host-prohibited",
+					  NULL,
 					  "admin-prohibited" };
-	static const char *const v6[] = { "no-route", "admin-prohibited", NULL, "addr-unreachable",
-					  NULL, NULL, NULL, "policy-fail", "reject-route" };
+	static const char *const v6[] = {
+		"no-route", "admin-prohibited", NULL,	       "addr-unreachable", NULL, NULL,
+		NULL,	    "policy-fail",	"reject-route"
+	};
 	uint32_t with;
 
 	if (b.len < 4)
@@ -207,8 +217,7 @@ static void nat_flags_print(struct strbuf *t, uint32_t flags)
 }
 
 /* nf_nat_ipv4_multi_range_compat (rev 0) or nf_nat_range(2) (rev 1, 2). */
-static bool xt_nat(struct blob b, const char *name, uint32_t rev, uint32_t family,
-		   struct strbuf *t)
+static bool xt_nat(struct blob b, const char *name, uint32_t rev, uint32_t family, struct strbuf *t)
 {
 	bool masq = !strcmp(name, "MASQUERADE");
 	uint32_t flags, alen = family == NFPROTO_IPV6 ? 16 : 4;
@@ -251,10 +260,12 @@ static bool xt_nat(struct blob b, const char *name, uint32_t rev, uint32_t famil
 
 		if (brackets)
 			strbuf_addch(t, '[');
-		strbuf_addstr(t, inet_ntop(alen == 16 ? AF_INET6 : AF_INET, amin, buf, sizeof(buf)));
+		strbuf_addstr(t,
+			      inet_ntop(alen == 16 ? AF_INET6 : AF_INET, amin, buf, sizeof(buf)));
 		if (memcmp(amin, amax, alen))
-			strbuf_addf(t, "-%s",
-				    inet_ntop(alen == 16 ? AF_INET6 : AF_INET, amax, buf, sizeof(buf)));
+			strbuf_addf(
+				t, "-%s",
+				inet_ntop(alen == 16 ? AF_INET6 : AF_INET, amax, buf, sizeof(buf)));
 		if (brackets)
 			strbuf_addch(t, ']');
 	}
@@ -290,8 +301,8 @@ bool xt_render(struct render_ctx *rc, const struct expr *e, enum proto_id l4, st
 		ok = xt_log(b, t);
 	else if (target && !strcmp(name, "REJECT"))
 		ok = xt_reject(b, family, t);
-	else if (target && (!strcmp(name, "MASQUERADE") || !strcmp(name, "DNAT") ||
-			    !strcmp(name, "SNAT")))
+	else if (target &&
+		 (!strcmp(name, "MASQUERADE") || !strcmp(name, "DNAT") || !strcmp(name, "SNAT")))
 		ok = xt_nat(b, name, rev, family, t);
 	if (!ok) {
 		strbuf_truncate(t, start);

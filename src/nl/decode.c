@@ -101,7 +101,7 @@ static uint8_t *get_bin(struct ruleset *rs, const struct attrs *at, int type, ui
 	if (!a)
 		return NULL;
 	*len = mnl_attr_get_payload_len(a);
-	return arena_memdup(rs->arena, mnl_attr_get_payload(a), *len);
+	return arena_bytesdup(rs->arena, mnl_attr_get_payload(a), *len);
 }
 
 static int decode_verdict(struct ruleset *rs, const struct nlattr *nest, struct verdict **out)
@@ -140,7 +140,7 @@ static int decode_data(struct ruleset *rs, const struct nlattr *nest, struct att
 		return -EINVAL;
 	dst->len = mnl_attr_get_payload_len(at.tb[NFTA_DATA_VALUE]);
 	dst->bytes =
-		arena_memdup(rs->arena, mnl_attr_get_payload(at.tb[NFTA_DATA_VALUE]), dst->len);
+		arena_bytesdup(rs->arena, mnl_attr_get_payload(at.tb[NFTA_DATA_VALUE]), dst->len);
 	return 0;
 }
 
@@ -211,7 +211,7 @@ static int decode_attr(struct ruleset *rs, const struct nlattr *a, uint8_t kind,
 raw:
 	dst->kind = ATTR_BIN;
 	dst->len = n;
-	dst->bytes = arena_memdup(rs->arena, p, n);
+	dst->bytes = arena_bytesdup(rs->arena, p, n);
 	return 0;
 }
 
@@ -248,10 +248,16 @@ static int decode_one_expr(struct ruleset *rs, const struct nlattr *elem, struct
 
 	if (attrs_nested(&at, elem) < 0)
 		return -EINVAL;
-	name = get_str(rs, &at, NFTA_EXPR_NAME);
-	if (!name)
-		return -EINVAL;
-	d = expr_desc_find(name);
+	{
+		const struct nlattr *na = at.tb[NFTA_EXPR_NAME];
+		size_t n = na ? mnl_attr_get_payload_len(na) : 0;
+
+		if (!n || !memchr(mnl_attr_get_payload(na), '\0', n))
+			return -EINVAL;
+		/* Known names point at the static table: no copy per expression. */
+		d = expr_desc_find(mnl_attr_get_payload(na));
+		name = d ? NULL : arena_strdup(rs->arena, mnl_attr_get_payload(na));
+	}
 	e->name = d ? d->name : name;
 	e->known = d != NULL;
 	if (!at.tb[NFTA_EXPR_DATA])

@@ -99,19 +99,22 @@ struct arena *arena_new(void)
 	return xcalloc(1, sizeof(struct arena));
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* Pointer alignment is enough for every struct the model holds. */
+#define ARENA_ALIGN sizeof(void *)
+
+static void *arena_take(struct arena *a, size_t size, size_t align)
 {
 	struct arena_chunk *c = a->head;
-	size_t align = sizeof(max_align_t);
+	size_t used = c ? (c->used + align - 1) & ~(align - 1) : 0;
 	void *p;
 
-	size = (size + align - 1) & ~(align - 1);
-	if (!c || c->size - c->used < size) {
+	if (!c || used > c->size || c->size - used < size) {
 		size_t cap = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
 
 		c = xmalloc(sizeof(*c) + cap);
 		c->size = cap;
 		c->used = 0;
+		used = 0;
 		if (cap == size && a->head) {
 			/* Keep the current chunk on top: a large block fills its own. */
 			c->next = a->head->next;
@@ -121,16 +124,29 @@ void *arena_alloc(struct arena *a, size_t size)
 			a->head = c;
 		}
 	}
-	p = (char *)c->data + c->used;
-	c->used += size;
+	p = (char *)c->data + used;
+	c->used = used + size;
 	a->used += size;
 	memset(p, 0, size);
 	return p;
 }
 
+void *arena_alloc(struct arena *a, size_t size)
+{
+	return arena_take(a, size ? size : 1, ARENA_ALIGN);
+}
+
+void *arena_bytesdup(struct arena *a, const void *p, size_t n)
+{
+	void *q = arena_take(a, n ? n : 1, 1);
+
+	memcpy(q, p, n);
+	return q;
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_take(a, n + 1, 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -168,57 +184,79 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
+int atomic_file_open(struct atomic_file *af, const char *path)
+{
+	int fd;
+
+	af->path = xstrdup(path);
+	af->tmp = xasprintf("%s.tmp.XXXXXX", path);
+	af->f = NULL;
+	fd = mkstemp(af->tmp);
+	if (fd < 0 || fchmod(fd, 0644) < 0 || !(af->f = fdopen(fd, "w"))) {
+		int ret = -errno;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(af->tmp);
+		}
+		free(af->path);
+		free(af->tmp);
+		return ret;
+	}
+	return 0;
+}
+
+void atomic_file_abort(struct atomic_file *af)
+{
+	if (af->f)
+		fclose(af->f);
+	unlink(af->tmp);
+	free(af->path);
+	free(af->tmp);
+	af->f = NULL;
+}
+
+int atomic_file_commit(struct atomic_file *af)
+{
+	char *dir = xstrdup(af->path);
+	int ret = 0, dfd;
+
+	if (fflush(af->f) != 0 || fsync(fileno(af->f)) < 0)
+		ret = -errno;
+	if (fclose(af->f) != 0 && ret == 0)
+		ret = -errno;
+	af->f = NULL;
+	if (ret == 0 && rename(af->tmp, af->path) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		unlink(af->tmp);
+	} else {
+		/* The rename is durable only once the directory is synced. */
+		dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+	free(dir);
+	free(af->path);
+	free(af->tmp);
+	return ret;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	char *dircopy = xstrdup(path);
-	const char *p = data;
-	int fd = -1, dfd = -1, ret = 0;
+	struct atomic_file af;
+	int ret = atomic_file_open(&af, path);
 
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			goto out;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		ret = -errno;
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0)
-		fsync(dfd);
-out:
-	if (fd >= 0)
-		close(fd);
 	if (ret < 0)
-		unlink(tmp);
-	if (dfd >= 0)
-		close(dfd);
-	free(tmp);
-	free(dircopy);
-	return ret;
+		return ret;
+	if (len && fwrite(data, 1, len, af.f) != len) {
+		ret = -errno ? -errno : -EIO;
+		atomic_file_abort(&af);
+		return ret;
+	}
+	return atomic_file_commit(&af);
 }
 
 int read_file(const char *path, char **out, size_t *lenp)
