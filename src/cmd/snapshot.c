@@ -3,11 +3,20 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fwaudit/cmd.h"
 #include "fwaudit/model.h"
 #include "fwaudit/nl.h"
 #include "fwaudit/util.h"
+
+/* An existing output that is not a regular file (a device, a FIFO). */
+static bool is_special(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
 
 int cmd_snapshot(int argc, char **argv)
 {
@@ -80,7 +89,7 @@ int cmd_snapshot(int argc, char **argv)
 				rs->generation, ruleset_count_rules(rs), stats.attempts,
 				stats.messages, arena_used(rs->arena) / 1024);
 	}
-	if (output) {
+	if (output && strcmp(output, "-") && !is_special(output)) {
 		struct atomic_file af;
 
 		ret = atomic_file_open(&af, output);
@@ -91,6 +100,15 @@ int cmd_snapshot(int argc, char **argv)
 			else
 				ret = atomic_file_commit(&af);
 		}
+		if (ret < 0)
+			errmsg("%s: %s", output, strerror(-ret));
+	} else if (output && strcmp(output, "-")) {
+		/* A device or pipe: write in place, there is nothing to rename over. */
+		FILE *f = fopen(output, "w");
+
+		ret = f ? ruleset_write_json(rs, f) : -errno;
+		if (f && fclose(f) != 0 && ret == 0)
+			ret = -errno;
 		if (ret < 0)
 			errmsg("%s: %s", output, strerror(-ret));
 	} else {

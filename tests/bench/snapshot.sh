@@ -67,7 +67,7 @@ run_case() { # NAME SCRIPT
 		read -r nt nm < <(measure nft list ruleset)
 		read -r st sm < <(measure "$fw" snapshot -o "$work/snap.json")
 		read -r ht hm < <(measure "$fw" show)
-		rules=$("$fw" snapshot --stats -o /dev/null 2>&1 | sed -n "s/.*: \([0-9]*\) rules.*/\1/p")
+		rules=$("$fw" snapshot --stats -o - 2>&1 >/dev/null | sed -n "s/.*: \([0-9]*\) rules.*/\1/p")
 		awk -v name="$2" -v nt="$nt" -v nm="$nm" -v st="$st" -v sm="$sm" -v ht="$ht" -v hm="$hm" -v rules="$rules" "BEGIN {
 			r1 = nt > 0 ? st / nt : 0; r2 = nt > 0 ? ht / nt : 0
 			printf \"%-12s %7s rules | nft list %6.2fs %6.1f MB | snapshot %6.2fs (%4.2fx) %6.1f MB | show %6.2fs (%4.2fx) %6.1f MB\n\",
