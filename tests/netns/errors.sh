@@ -35,4 +35,17 @@ echo keep >"$work/out.json"
 check "snapshot of a bad input keeps the old file" 2 "bad.json" "$fw" snapshot --snapshot "$work/bad.json" -o "$work/out.json"
 [ "$(cat "$work/out.json")" = keep ] || { echo "FAIL: output file was touched"; fail=1; }
 [ -z "$(ls "$work" | grep tmp)" ] || { echo "FAIL: temporary files left"; fail=1; }
+# -o onto a pipe or device writes through it and never replaces it.
+echo '{"fwaudit_snapshot": 1, "tables": []}' >"$work/good.json"
+mkfifo "$work/fifo"
+cat "$work/fifo" >"$work/fifo.out" &
+reader=$!
+"$fw" snapshot --snapshot "$work/good.json" -o "$work/fifo"
+wait $reader
+if [ -p "$work/fifo" ] && grep -q fwaudit_snapshot "$work/fifo.out"; then
+	echo "ok snapshot -o FIFO writes through it"
+else
+	echo "FAIL: snapshot -o replaced or did not write the FIFO"
+	fail=1
+fi
 exit $fail
