@@ -515,6 +515,11 @@ static struct hx *retype(struct render_ctx *rc, const struct hx *val, const stru
 void hx_print_as(struct render_ctx *rc, struct strbuf *out, const struct hx *val,
 		 const struct hx *like)
 {
+	if (!like) {
+		/* Nothing to type it by (a map element on a set without data). */
+		hx_print(rc, out, val);
+		return;
+	}
 	if (val->kind == HX_VALUE && like->kind == HX_CONCAT) {
 		uint32_t off = 0;
 

@@ -45,7 +45,8 @@ static void prio_print(struct strbuf *out, uint32_t family, uint32_t hook, int p
 	for (size_t i = 0; i < n; i++) {
 		int p = bridge ? bridge_prios[i].prio : std_prios[i].prio;
 		const char *name = bridge ? bridge_prios[i].name : std_prios[i].name;
-		int off = prio - p;
+		int64_t wide = (int64_t)prio - p; /* no overflow at INT_MIN */
+		int off = (int)(wide < -11 ? -11 : wide > 11 ? 11 : wide);
 
 		if (!prio_fits(family, hook, name) || off < -10 || off > 10)
 			continue;
