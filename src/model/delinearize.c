@@ -716,6 +716,21 @@ static bool payload_prefix(struct dl *d, struct hx *left, const char *op, struct
 	return true;
 }
 
+static int prefix_len(const uint8_t *m, uint32_t n);
+
+/* Prefix length of a mask read as a number in @bo (a mark is host order). */
+static int mask_prefix_len(const struct hx *mask, uint8_t bo)
+{
+	uint8_t be[16];
+	uint32_t n = mask->value.nbytes;
+
+	if (bo != BO_HOST || n > sizeof(be))
+		return prefix_len(mask->value.bytes, n);
+	for (uint32_t i = 0; i < n; i++)
+		be[i] = mask->value.bytes[n - 1 - i];
+	return prefix_len(be, n);
+}
+
 /* Contiguous mask from the top bit: its length, or -1. */
 static int prefix_len(const uint8_t *m, uint32_t n)
 {
@@ -811,7 +826,7 @@ static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *r
 		}
 	}
 	if ((x->dtype == DT_IPADDR || x->dtype == DT_IP6ADDR || x->dtype == DT_MARK) &&
-	    (plen = prefix_len(mask->value.bytes, n)) > 0 && x->kind != HX_BINOP &&
+	    (plen = mask_prefix_len(mask, x->byteorder)) > 0 && x->kind != HX_BINOP &&
 	    (x->dtype != DT_MARK || !op[0])) {
 		struct hx *pre = hx_new(d->rc, HX_PREFIX);
 
