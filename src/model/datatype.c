@@ -6,6 +6,7 @@
  * default output flags).
  */
 #include <netdb.h>
+#include <time.h>
 #include <net/if.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -322,6 +323,47 @@ void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8
 		}
 		break;
 	}
+	case DT_TIME:
+		time_print(out, v);
+		return;
+	case DT_TIME_DATE: {
+		/* nanoseconds since the epoch, shown in local time as nft does */
+		time_t secs = (time_t)(v / 1000000000ULL);
+		struct tm tm;
+		char date[64];
+
+		if (localtime_r(&secs, &tm) &&
+		    strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm)) {
+			strbuf_addf(out, "\"%s\"", date);
+			return;
+		}
+		break;
+	}
+	case DT_TIME_HOUR: {
+		/* seconds since midnight UTC, shown in local time */
+		time_t now = 0;
+		struct tm tm;
+		long off = 0, s;
+
+		if (localtime_r(&now, &tm))
+			off = tm.tm_gmtoff;
+		s = ((long)v + off) % 86400;
+		if (s < 0)
+			s += 86400;
+		if (s % 60)
+			strbuf_addf(out, "\"%02ld:%02ld:%02ld\"", s / 3600, s / 60 % 60, s % 60);
+		else
+			strbuf_addf(out, "\"%02ld:%02ld\"", s / 3600, s / 60 % 60);
+		return;
+	}
+	case DT_TIME_DAY:
+	case DT_DEVGROUP:
+		name = sym_lookup(dt, v);
+		if (name) {
+			strbuf_addf(out, "\"%s\"", name);
+			return;
+		}
+		break;
 	case DT_CLASSID:
 		if (v == 0xffffffff)
 			strbuf_addstr(out, "root");

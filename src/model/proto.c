@@ -72,7 +72,7 @@ static const struct proto_desc protos[PROTO_MAX] = {
 	[PROTO_ESP] = PROTO("esp", TRANSPORT, -1, F("spi", 0, 32, INTEGER),
 			    F("sequence", 32, 32, INTEGER)),
 	[PROTO_COMP] = PROTO("comp", TRANSPORT, -1, F("nexthdr", 0, 8, INET_PROTOCOL),
-			     F("flags", 8, 8, INTEGER), F("cpi", 16, 16, INTEGER)),
+			     F("flags", 8, 8, XINTEGER), F("cpi", 16, 16, INTEGER)),
 	[PROTO_TH] = PROTO("th", TRANSPORT, -1, F("sport", 0, 16, INET_SERVICE),
 			   F("dport", 16, 16, INET_SERVICE)),
 };

@@ -305,6 +305,8 @@ bool xt_render(struct render_ctx *rc, const struct expr *e, enum proto_id l4, st
 enum proto_id dl_th_proto(struct dl *d);
 /* Print fib/rt/socket/osf/numgen/hash/xfrm/exthdr expressions. */
 void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx *e);
+/* Print an exthdr expression ("tcp option maxseg size", "frag frag-off", ...). */
+void exthdr_print(struct strbuf *out, const struct hx *e);
 /* Name an exthdr expression's field and type from its offset and length. */
 void exthdr_resolve(struct hx *e);
 /* The field of IPv6 extension header @type at @offset bits, @len bits long, or NULL. */

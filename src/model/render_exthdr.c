@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Header options and extension headers (nft's exthdr expressions): TCP
+ * options, IPv6 extension headers, IPv4 options and SCTP chunks, with the
+ * fields nft names in each (nftables exthdr.c, tcpopt.c, ipopt.c,
+ * sctp_chunk.c).
+ */
+#include <string.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "fwaudit/util.h"
+#include "render_internal.h"
+
+static const struct {
+	uint8_t type;
+	uint8_t offset; /* bits/8 */
+	uint8_t len;	/* bytes */
+	const char *name;
+} tcpopts[] = {
+	{ 2, 2, 2, "maxseg size" },	{ 3, 2, 1, "window count" },
+	{ 4, 0, 0, "sack-perm" },	{ 5, 2, 4, "sack left" },
+	{ 5, 10, 4, "sack1 left" },	{ 5, 14, 4, "sack1 right" },
+	{ 5, 18, 4, "sack2 left" },	{ 5, 22, 4, "sack2 right" },
+	{ 5, 26, 4, "sack3 left" },	{ 5, 30, 4, "sack3 right" },
+	{ 5, 6, 4, "sack right" },	{ 8, 2, 4, "timestamp tsval" },
+	{ 8, 6, 4, "timestamp tsecr" }, { 30, 0, 0, "mptcp" },
+	{ 2, 1, 1, "maxseg length" },	{ 3, 1, 1, "window length" },
+	{ 5, 1, 1, "sack length" },	{ 8, 1, 1, "timestamp length" },
+	{ 0, 0, 1, "eol kind" },	{ 1, 0, 1, "nop kind" },
+	{ 2, 0, 1, "maxseg kind" },	{ 3, 0, 1, "window kind" },
+	{ 4, 0, 1, "sack-perm kind" },	{ 5, 0, 1, "sack kind" },
+	{ 8, 0, 1, "timestamp kind" },	{ 4, 1, 1, "sack-perm length" },
+};
+
+#define XF(n, off, len, dt)                                                                        \
+	{                                                                                          \
+		n, off, len, DT_##dt, BO_BIG                                                       \
+	}
+static const struct proto_field hbh_fields[] = { XF("nexthdr", 0, 8, INET_PROTOCOL),
+						 XF("hdrlength", 8, 8, INTEGER) };
+static const struct proto_field rt_fields[] = { XF("nexthdr", 0, 8, INET_PROTOCOL),
+						XF("hdrlength", 8, 8, INTEGER),
+						XF("type", 16, 8, INTEGER),
+						XF("seg-left", 24, 8, INTEGER) };
+static const struct proto_field frag_fields[] = {
+	XF("nexthdr", 0, 8, INET_PROTOCOL),   XF("reserved", 8, 8, INTEGER),
+	XF("frag-off", 16, 13, INTEGER),      XF("reserved2", 29, 2, INTEGER),
+	XF("more-fragments", 31, 1, INTEGER), XF("id", 32, 32, INTEGER)
+};
+static const struct proto_field mh_fields[] = {
+	XF("nexthdr", 0, 8, INET_PROTOCOL), XF("hdrlength", 8, 8, INTEGER),
+	XF("type", 16, 8, MH_TYPE), XF("reserved", 24, 8, INTEGER), XF("checksum", 32, 16, INTEGER)
+};
+
+const struct proto_field *ip6_exthdr_field(uint8_t type, uint32_t offset, uint32_t len)
+{
+	const struct proto_field *f;
+	size_t n;
+
+	switch (type) {
+	case 0:	 /* hop-by-hop */
+	case 60: /* destination options */
+		f = hbh_fields, n = ARRAY_SIZE(hbh_fields);
+		break;
+	case 43:
+		f = rt_fields, n = ARRAY_SIZE(rt_fields);
+		break;
+	case 44:
+		f = frag_fields, n = ARRAY_SIZE(frag_fields);
+		break;
+	case 135:
+		f = mh_fields, n = ARRAY_SIZE(mh_fields);
+		break;
+	default:
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (f[i].offset == offset && f[i].len == len)
+			return &f[i];
+	return NULL;
+}
+
+void exthdr_resolve(struct hx *e)
+{
+	if (e->exthdr.op == NFT_EXTHDR_OP_IPV6 && !(e->exthdr.flags & NFT_EXTHDR_F_PRESENT)) {
+		e->exthdr.field = ip6_exthdr_field(e->exthdr.type, e->exthdr.offset, e->len);
+		if (e->exthdr.field)
+			e->dtype = e->exthdr.field->dtype;
+		return;
+	}
+	if (e->exthdr.op == NFT_EXTHDR_OP_TCPOPT && (e->exthdr.flags & NFT_EXTHDR_F_PRESENT))
+		return;
+	if (e->exthdr.op == NFT_EXTHDR_OP_TCPOPT) {
+		for (size_t i = 0; i < ARRAY_SIZE(tcpopts); i++)
+			if (tcpopts[i].type == e->exthdr.type &&
+			    tcpopts[i].offset * 8u == e->exthdr.offset &&
+			    tcpopts[i].len * 8u == e->len) {
+				e->exthdr.flags |= (uint32_t)i << 16 | 1u << 31;
+				return;
+			}
+	}
+}
+
+static const char *tcpopt_name(uint8_t type)
+{
+	static const char *const names[] = {
+		[0] = "eol",	   [1] = "nop",	 [2] = "maxseg",    [3] = "window",
+		[4] = "sack-perm", [5] = "sack", [8] = "timestamp", [30] = "mptcp"
+	};
+
+	return type < ARRAY_SIZE(names) ? names[type] : NULL;
+}
+
+static const char *ip6_exthdr_name(uint8_t type)
+{
+	switch (type) {
+	case 0:
+		return "hbh";
+	case 43:
+		return "rt";
+	case 44:
+		return "frag";
+	case 60:
+		return "dst";
+	case 135:
+		return "mh";
+	default:
+		return NULL;
+	}
+}
+
+#define F8(n, off, len)                                                                            \
+	{                                                                                          \
+		n, off, len, DT_INTEGER, BO_BIG                                                    \
+	}
+
+struct opt_desc {
+	uint8_t type;
+	const char *name;
+	const struct proto_field *fields;
+	uint8_t nfields;
+};
+
+#define OPT(t, n, ...)                                                                             \
+	{                                                                                          \
+		t, n, (const struct proto_field[]){ __VA_ARGS__ },                                 \
+			ARRAY_SIZE(((const struct proto_field[]){ __VA_ARGS__ }))                  \
+	}
+
+static const struct opt_desc ip_options[] = {
+	OPT(131, "lsrr", F8("type", 0, 8), F8("length", 8, 8), F8("ptr", 16, 8),
+	    F8("addr", 24, 32)),
+	OPT(7, "rr", F8("type", 0, 8), F8("length", 8, 8), F8("ptr", 16, 8), F8("addr", 24, 32)),
+	OPT(137, "ssrr", F8("type", 0, 8), F8("length", 8, 8), F8("ptr", 16, 8),
+	    F8("addr", 24, 32)),
+	OPT(148, "ra", F8("type", 0, 8), F8("length", 8, 8), F8("value", 16, 16)),
+};
+
+#define SCTP_COMMON F8("type", 0, 8), F8("flags", 8, 8), F8("length", 16, 16)
+static const struct opt_desc sctp_chunks[] = {
+	OPT(0, "data", SCTP_COMMON, F8("tsn", 32, 32), F8("stream", 64, 16), F8("ssn", 80, 16),
+	    F8("ppid", 96, 32)),
+	OPT(1, "init", SCTP_COMMON, F8("init-tag", 32, 32), F8("a-rwnd", 64, 32),
+	    F8("num-outbound-streams", 96, 16), F8("num-inbound-streams", 112, 16),
+	    F8("initial-tsn", 128, 32)),
+	OPT(2, "init-ack", SCTP_COMMON, F8("init-tag", 32, 32), F8("a-rwnd", 64, 32),
+	    F8("num-outbound-streams", 96, 16), F8("num-inbound-streams", 112, 16),
+	    F8("initial-tsn", 128, 32)),
+	OPT(3, "sack", SCTP_COMMON, F8("cum-tsn-ack", 32, 32), F8("a-rwnd", 64, 32),
+	    F8("num-gap-ack-blocks", 96, 16), F8("num-dup-tsns", 112, 16)),
+	OPT(4, "heartbeat", SCTP_COMMON),
+	OPT(5, "heartbeat-ack", SCTP_COMMON),
+	OPT(6, "abort", SCTP_COMMON),
+	OPT(7, "shutdown", SCTP_COMMON, F8("cum-tsn-ack", 32, 32)),
+	OPT(8, "shutdown-ack", SCTP_COMMON),
+	OPT(9, "error", SCTP_COMMON),
+	OPT(10, "cookie-echo", SCTP_COMMON),
+	OPT(11, "cookie-ack", SCTP_COMMON),
+	OPT(12, "ecne", SCTP_COMMON, F8("lowest-tsn", 32, 32)),
+	OPT(13, "cwr", SCTP_COMMON, F8("lowest-tsn", 32, 32)),
+	OPT(14, "shutdown-complete", SCTP_COMMON),
+	OPT(128, "asconf-ack", SCTP_COMMON, F8("seqno", 32, 32)),
+	OPT(192, "forward-tsn", SCTP_COMMON, F8("new-cum-tsn", 32, 32)),
+	OPT(193, "asconf", SCTP_COMMON, F8("seqno", 32, 32)),
+};
+
+static const struct opt_desc *opt_find(const struct opt_desc *t, size_t n, uint8_t type)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].type == type)
+			return &t[i];
+	return NULL;
+}
+
+static const struct opt_desc *opt_of(const struct hx *e)
+{
+	if (e->exthdr.op == NFT_EXTHDR_OP_IPV4)
+		return opt_find(ip_options, ARRAY_SIZE(ip_options), e->exthdr.type);
+	if (e->exthdr.op == NFT_EXTHDR_OP_SCTP)
+		return opt_find(sctp_chunks, ARRAY_SIZE(sctp_chunks), e->exthdr.type);
+	return NULL;
+}
+
+static const struct proto_field *opt_field(const struct opt_desc *o, uint32_t offset, uint32_t len)
+{
+	for (uint8_t i = 0; o && i < o->nfields; i++)
+		if (o->fields[i].offset == offset && o->fields[i].len == len)
+			return &o->fields[i];
+	return NULL;
+}
+
+void exthdr_print(struct strbuf *out, const struct hx *e)
+{
+	const struct opt_desc *o;
+	const char *what;
+
+	switch (e->exthdr.op) {
+	case NFT_EXTHDR_OP_TCPOPT:
+		if (e->exthdr.flags >> 31)
+			strbuf_addf(out, "tcp option %s",
+				    tcpopts[(e->exthdr.flags >> 16) & 0x7fff].name);
+		else if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT && tcpopt_name(e->exthdr.type))
+			strbuf_addf(out, "tcp option %s", tcpopt_name(e->exthdr.type));
+		else if (!e->len && tcpopt_name(e->exthdr.type))
+			strbuf_addf(out, "tcp option %s", tcpopt_name(e->exthdr.type));
+		else if (!e->len)
+			strbuf_addf(out, "tcp option %u", e->exthdr.type);
+		else
+			strbuf_addf(out, "tcp option @%u,%u,%u", e->exthdr.type, e->exthdr.offset,
+				    e->len);
+		return;
+	case NFT_EXTHDR_OP_IPV6:
+		if (!ip6_exthdr_name(e->exthdr.type))
+			break;
+		if (e->exthdr.field)
+			strbuf_addf(out, "%s %s", ip6_exthdr_name(e->exthdr.type),
+				    e->exthdr.field->name);
+		else if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT)
+			strbuf_addf(out, "exthdr %s", ip6_exthdr_name(e->exthdr.type));
+		else
+			strbuf_addf(out, "exthdr %s @%u,%u", ip6_exthdr_name(e->exthdr.type),
+				    e->exthdr.offset, e->len);
+		return;
+	case NFT_EXTHDR_OP_IPV4:
+	case NFT_EXTHDR_OP_SCTP:
+		o = opt_of(e);
+		if (!o)
+			break;
+		what = e->exthdr.op == NFT_EXTHDR_OP_IPV4 ? "ip option" : "sctp chunk";
+		if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT)
+			strbuf_addf(out, "%s %s", what, o->name);
+		else if (opt_field(o, e->exthdr.offset, e->len))
+			strbuf_addf(out, "%s %s %s", what, o->name,
+				    opt_field(o, e->exthdr.offset, e->len)->name);
+		else
+			strbuf_addf(out, "%s %s @%u,%u", what, o->name, e->exthdr.offset, e->len);
+		return;
+	default:
+		break;
+	}
+	strbuf_addf(out, "exthdr @%u,%u,%u", e->exthdr.type, e->exthdr.offset, e->len);
+}
