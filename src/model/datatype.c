@@ -90,6 +90,7 @@ static const struct sym *const sym_tables[DT_MAX] = {
 		     { 9, "fast-binding-acknowledgement" }, { 10, "fast-binding-advertisement" },
 		     { 11, "experimental-mobility-header" }, { 12, "home-agent-switch-message" }),
 	[DT_DEVGROUP] = SYMS({ 0, "default" }),
+	[DT_REALM] = SYMS({ 0, "cosmos" }),
 	[DT_TIME_DAY] = SYMS({ 0, "Sunday" }, { 1, "Monday" }, { 2, "Tuesday" }, { 3, "Wednesday" },
 			     { 4, "Thursday" }, { 5, "Friday" }, { 6, "Saturday" }),
 };
@@ -175,6 +176,7 @@ bool dtype_range_numeric(uint32_t dt)
 	case DT_XINTEGER:
 	case DT_TIME:
 	case DT_DSCP:
+	case DT_CLASSID:
 		return false;
 	default:
 		return true;
@@ -240,12 +242,23 @@ static void string_print(struct strbuf *out, const uint8_t *p, uint32_t len)
 	strbuf_addch(out, '"');
 	strbuf_add(out, p, n);
 	/* No terminating NUL in the value: a prefix match, printed as "eth*". */
-	if (n == len && len < 16)
+	if (n == len && len < 16) {
 		strbuf_addch(out, '*');
+	} else if (n && p[n - 1] == '*') {
+		/* A name really ending in '*' is escaped, as nft does. */
+		strbuf_truncate(out, out->len - 1);
+		strbuf_addstr(out, "\\*");
+	}
 	strbuf_addch(out, '"');
 }
 
 static const char *flag_sep = ",";
+static bool in_range;
+
+void value_print_range(bool on)
+{
+	in_range = on;
+}
 
 void value_print_flag_sep(const char *sep)
 {
@@ -324,7 +337,10 @@ void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8
 		break;
 	}
 	case DT_TIME:
-		time_print(out, v);
+		if (in_range)
+			strbuf_addf(out, "%llus", (unsigned long long)(v / 1000));
+		else
+			time_print(out, v);
 		return;
 	case DT_TIME_DATE: {
 		/* nanoseconds since the epoch, shown in local time as nft does */
@@ -357,6 +373,7 @@ void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8
 		return;
 	}
 	case DT_TIME_DAY:
+	case DT_REALM:
 	case DT_DEVGROUP:
 		name = sym_lookup(dt, v);
 		if (name) {

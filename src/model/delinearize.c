@@ -567,9 +567,11 @@ void hx_print_as(struct render_ctx *rc, struct strbuf *out, const struct hx *val
 			*l = *like;
 			l->dtype = DT_INTEGER;
 		}
+		value_print_range(true);
 		hx_print_as(rc, out, val->bin.left, l);
 		strbuf_addch(out, '-');
 		hx_print_as(rc, out, val->bin.right, l);
+		value_print_range(false);
 		return;
 	}
 	if (val->kind == HX_PREFIX) {

@@ -105,7 +105,8 @@ static const char *tcpopt_name(uint8_t type)
 {
 	static const char *const names[] = {
 		[0] = "eol",	   [1] = "nop",	 [2] = "maxseg",    [3] = "window",
-		[4] = "sack-perm", [5] = "sack", [8] = "timestamp", [30] = "mptcp"
+		[4] = "sack-perm", [5] = "sack", [8] = "timestamp", [19] = "md5sig",
+		[30] = "mptcp",	   [34] = "fastopen"
 	};
 
 	return type < ARRAY_SIZE(names) ? names[type] : NULL;
@@ -221,6 +222,8 @@ void exthdr_print(struct strbuf *out, const struct hx *e)
 				    tcpopts[(e->exthdr.flags >> 16) & 0x7fff].name);
 		else if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT && tcpopt_name(e->exthdr.type))
 			strbuf_addf(out, "tcp option %s", tcpopt_name(e->exthdr.type));
+		else if (e->exthdr.flags & NFT_EXTHDR_F_PRESENT)
+			strbuf_addf(out, "tcp option %u", e->exthdr.type);
 		else if (!e->len && tcpopt_name(e->exthdr.type))
 			strbuf_addf(out, "tcp option %s", tcpopt_name(e->exthdr.type));
 		else if (!e->len)

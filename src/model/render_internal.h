@@ -98,6 +98,8 @@ void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8
 		 uint32_t bits);
 /* Separator between the names of a flag combination: "," in rules, " | " in sets. */
 void value_print_flag_sep(const char *sep);
+/* While printing range bounds (nft prints times in plain seconds there). */
+void value_print_range(bool on);
 /* Unsigned integer of up to 8 bytes. */
 uint64_t value_uint(const uint8_t *p, uint32_t len, enum byteorder bo);
 

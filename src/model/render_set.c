@@ -227,7 +227,7 @@ static void print_range(struct render_ctx *rc, struct strbuf *out, const uint8_t
 	uint32_t plen = 0;
 	bool prefix = true, tail = false;
 
-	if (!memcmp(lo, hi, n)) {
+	if (!lo || !hi || !n || !memcmp(lo, hi, n)) {
 		hx_print_as(rc, out, a, key);
 		return;
 	}
@@ -272,9 +272,11 @@ static void print_range(struct render_ctx *rc, struct strbuf *out, const uint8_t
 		k->dtype = DT_INTEGER;
 		key = k;
 	}
+	value_print_range(true);
 	hx_print_as(rc, out, a, key);
 	strbuf_addch(out, '-');
 	hx_print_as(rc, out, b, key);
+	value_print_range(false);
 }
 
 /* Bounds lo..hi of @len bytes, field by field for a concatenation. */
