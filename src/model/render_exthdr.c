@@ -104,9 +104,8 @@ void exthdr_resolve(struct hx *e)
 static const char *tcpopt_name(uint8_t type)
 {
 	static const char *const names[] = {
-		[0] = "eol",	   [1] = "nop",	 [2] = "maxseg",    [3] = "window",
-		[4] = "sack-perm", [5] = "sack", [8] = "timestamp", [19] = "md5sig",
-		[30] = "mptcp",	   [34] = "fastopen"
+		[0] = "eol",  [1] = "nop",	 [2] = "maxseg",  [3] = "window", [4] = "sack-perm",
+		[5] = "sack", [8] = "timestamp", [19] = "md5sig", [30] = "mptcp", [34] = "fastopen"
 	};
 
 	return type < ARRAY_SIZE(names) ? names[type] : NULL;

@@ -261,6 +261,13 @@ struct render_ctx {
 };
 
 struct hx *hx_new(struct render_ctx *rc, enum hx_kind kind);
+/* Bytes a value of @e occupies. */
+static inline uint32_t hx_bytes(const struct hx *e)
+{
+	return (e->len + 7) / 8;
+}
+/* "mark", "iifname", ... for a meta key; "unknown" if fwaudit has no name. */
+const char *meta_key_name(uint32_t key);
 struct hx *hx_value(struct render_ctx *rc, const uint8_t *p, uint32_t nbytes);
 /* Print @e; values take their type from @e itself. */
 void hx_print(struct render_ctx *rc, struct strbuf *out, const struct hx *e);
