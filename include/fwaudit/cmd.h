@@ -26,6 +26,12 @@ struct source_opts {
 };
 
 /*
+ * After getopt: no stray arguments and at most one source. Returns 0, or
+ * prints what is wrong (as @cmd) and returns EXIT_ERROR.
+ */
+int source_check(const char *cmd, const struct source_opts *src, int argc, char **argv, int optind);
+
+/*
  * Load the ruleset named by @src (live or from a file). Returns 0 and sets
  * *out (caller frees with ruleset_free()), or prints the error to stderr and
  * returns EXIT_ERROR.

@@ -53,14 +53,8 @@ int cmd_show(int argc, char **argv)
 			return EXIT_ERROR;
 		}
 	}
-	if (optind < argc) {
-		errmsg("show: unexpected argument: %s", argv[optind]);
+	if (source_check("show", &src, argc, argv, optind))
 		return EXIT_ERROR;
-	}
-	if (!!src.netns + !!src.netns_path + !!src.snapshot > 1) {
-		errmsg("show: use only one of --netns, --netns-path and --snapshot");
-		return EXIT_ERROR;
-	}
 	ret = source_load(&src, &rs);
 	if (ret)
 		return ret;

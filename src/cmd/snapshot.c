@@ -61,14 +61,8 @@ int cmd_snapshot(int argc, char **argv)
 			return EXIT_ERROR;
 		}
 	}
-	if (optind < argc) {
-		errmsg("snapshot: unexpected argument: %s", argv[optind]);
+	if (source_check("snapshot", &src, argc, argv, optind))
 		return EXIT_ERROR;
-	}
-	if (!!src.netns + !!src.netns_path + !!src.snapshot > 1) {
-		errmsg("snapshot: use only one of --netns, --netns-path and --snapshot");
-		return EXIT_ERROR;
-	}
 	if (src.snapshot) {
 		ret = source_load(&src, &rs);
 		if (ret)

@@ -9,6 +9,19 @@
 #include "fwaudit/nl.h"
 #include "fwaudit/util.h"
 
+int source_check(const char *cmd, const struct source_opts *src, int argc, char **argv, int optind)
+{
+	if (optind < argc) {
+		errmsg("%s: unexpected argument: %s", cmd, argv[optind]);
+		return EXIT_ERROR;
+	}
+	if (!!src->netns + !!src->netns_path + !!src->snapshot > 1) {
+		errmsg("%s: use only one of --netns, --netns-path and --snapshot", cmd);
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
 int source_load(const struct source_opts *src, struct ruleset **out)
 {
 	struct strbuf err = STRBUF_INIT;

@@ -423,6 +423,19 @@ void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8
 	strbuf_addf(out, "%llu", (unsigned long long)v);
 }
 
+void flag_names_print(struct strbuf *out, uint32_t flags, const struct flag_name *names, size_t n,
+		      const char *lead, const char *sep)
+{
+	const char *d = lead;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!(flags & names[i].bit))
+			continue;
+		strbuf_addf(out, "%s%s", d, names[i].name);
+		d = sep;
+	}
+}
+
 void time_print(struct strbuf *out, uint64_t ms)
 {
 	static const struct {

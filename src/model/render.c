@@ -155,7 +155,6 @@ static void chain_print(struct render_ctx *rc, const struct chain *c, struct str
 static void set_flags_print(struct strbuf *out, const struct set *s)
 {
 	uint32_t flags = s->flags;
-	const char *d = "";
 
 	/* A default timeout implies the flag; nft then lists it only beside others. */
 	if (s->timeout && !(flags & (NFT_SET_CONSTANT | NFT_SET_INTERVAL | NFT_SET_EVAL)))
@@ -163,21 +162,13 @@ static void set_flags_print(struct strbuf *out, const struct set *s)
 
 	if (!(flags & (NFT_SET_CONSTANT | NFT_SET_INTERVAL | NFT_SET_TIMEOUT | NFT_SET_EVAL)))
 		return;
-	strbuf_addstr(out, "\t\tflags ");
-	if (flags & NFT_SET_CONSTANT) {
-		strbuf_addf(out, "%sconstant", d);
-		d = ",";
-	}
-	if (flags & NFT_SET_EVAL) {
-		strbuf_addf(out, "%sdynamic", d);
-		d = ",";
-	}
-	if (flags & NFT_SET_INTERVAL) {
-		strbuf_addf(out, "%sinterval", d);
-		d = ",";
-	}
-	if (flags & NFT_SET_TIMEOUT)
-		strbuf_addf(out, "%stimeout", d);
+	/* nft's order, not the bits' */
+	static const struct flag_name names[] = { { NFT_SET_CONSTANT, "constant" },
+						  { NFT_SET_EVAL, "dynamic" },
+						  { NFT_SET_INTERVAL, "interval" },
+						  { NFT_SET_TIMEOUT, "timeout" } };
+
+	flag_names_print(out, flags, names, ARRAY_SIZE(names), "\t\tflags ", ",");
 	strbuf_addch(out, '\n');
 }
 

@@ -334,6 +334,14 @@ const struct chain *render_find_chain(struct render_ctx *rc, const char *name);
 /* Render raw: "[name attr=... ]". */
 void expr_render_raw(struct render_ctx *rc, const struct expr *e, struct strbuf *out);
 
+struct flag_name {
+	uint32_t bit;
+	const char *name;
+};
+
+/* The names of the bits set in @flags, in table order: @lead, then @sep between. */
+void flag_names_print(struct strbuf *out, uint32_t flags, const struct flag_name *names, size_t n,
+		      const char *lead, const char *sep);
 /* Print a time in ms as nft does ("1d2h3m4s5ms"). */
 void time_print(struct strbuf *out, uint64_t ms);
 /* Print a string with quotes as nft does for comments/prefixes. */

@@ -175,18 +175,13 @@ static void st_reject(struct dl *d, const struct expr *e, struct strbuf *t)
 
 static void nat_flags(struct strbuf *t, uint32_t flags)
 {
-	const char *sep = " ";
+	static const struct flag_name names[] = {
+		{ NF_NAT_RANGE_PROTO_RANDOM, "random" },
+		{ NF_NAT_RANGE_PROTO_RANDOM_FULLY, "fully-random" },
+		{ NF_NAT_RANGE_PERSISTENT, "persistent" },
+	};
 
-	if (flags & NF_NAT_RANGE_PROTO_RANDOM) {
-		strbuf_addf(t, "%srandom", sep);
-		sep = ",";
-	}
-	if (flags & NF_NAT_RANGE_PROTO_RANDOM_FULLY) {
-		strbuf_addf(t, "%sfully-random", sep);
-		sep = ",";
-	}
-	if (flags & NF_NAT_RANGE_PERSISTENT)
-		strbuf_addf(t, "%spersistent", sep);
+	flag_names_print(t, flags, names, ARRAY_SIZE(names), " ", ",");
 }
 
 /* The value in a register, typed as @dt. */
