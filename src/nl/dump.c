@@ -184,6 +184,72 @@ static int receive(struct dumper *d, uint32_t seq, bool dump, const char *what, 
 	}
 }
 
+/*
+ * The generation id is bumped when a commit starts, before its changes
+ * become visible (nf_tables_commit()), so reading id G does not mean the
+ * commit that made G is done: a dump could still catch it half applied.
+ * An empty batch carrying NFNL_BATCH_GENID takes the commit mutex
+ * (nf_tables_valid_genid()), so it returns only after any commit in flight
+ * has finished, and fails with ERESTART if the id is no longer @gen.
+ * Returns 0, 1 if the generation moved on, or -errno.
+ */
+static int commit_barrier(struct dumper *d, uint32_t gen)
+{
+	char req[2 * MNL_SOCKET_BUFFER_SIZE];
+	uint32_t seq_begin = ++d->seq, seq_end = ++d->seq;
+	struct nlmsghdr *begin, *end;
+	struct nfgenmsg *nfg;
+
+	begin = mnl_nlmsg_put_header(req);
+	begin->nlmsg_type = NFNL_MSG_BATCH_BEGIN;
+	begin->nlmsg_flags = NLM_F_REQUEST;
+	begin->nlmsg_seq = seq_begin;
+	nfg = mnl_nlmsg_put_extra_header(begin, sizeof(*nfg));
+	nfg->nfgen_family = AF_UNSPEC;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	mnl_attr_put_u32(begin, NFNL_BATCH_GENID, htonl(gen));
+	end = (struct nlmsghdr *)(req + NLMSG_ALIGN(begin->nlmsg_len));
+	end = mnl_nlmsg_put_header(end);
+	end->nlmsg_type = NFNL_MSG_BATCH_END;
+	end->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	end->nlmsg_seq = seq_end;
+	nfg = mnl_nlmsg_put_extra_header(end, sizeof(*nfg));
+	nfg->nfgen_family = AF_UNSPEC;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	if (mnl_socket_sendto(d->nl, req, NLMSG_ALIGN(begin->nlmsg_len) + end->nlmsg_len) < 0)
+		return errno_message(d, errno, "waiting for nftables commits");
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(d->nl, d->buf, d->bufsz);
+		const struct nlmsghdr *nlh;
+		int len;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno_message(d, errno, "waiting for nftables commits");
+		}
+		len = (int)n;
+		for (nlh = (const struct nlmsghdr *)d->buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+			if (nlh->nlmsg_type != NLMSG_ERROR ||
+			    (nlh->nlmsg_seq != seq_begin && nlh->nlmsg_seq != seq_end))
+				continue;
+			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+				return errno_message(d, EBADMSG, "waiting for nftables commits");
+			if (e->error == -ERESTART || e->error == -EINTR)
+				return 1;
+			if (e->error)
+				return errno_message(d, -e->error, "waiting for nftables commits");
+			if (nlh->nlmsg_seq == seq_end)
+				return 0;
+		}
+	}
+}
+
 static int get_generation(struct dumper *d, uint32_t *gen)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
@@ -305,6 +371,13 @@ int nl_snapshot(struct ruleset **out, const struct nl_snapshot_opts *opts,
 		d.messages = 0;
 		ret = get_generation(&d, &before);
 		if (ret == 0) {
+			ret = commit_barrier(&d, before);
+			if (ret > 0) {
+				d.interrupted = true;
+				ret = 0;
+			}
+		}
+		if (ret == 0 && !d.interrupted) {
 			d.generation = before;
 			ret = dump_all(&d);
 		}

@@ -30,7 +30,7 @@ unshare -n bash -c '
 	writer=$!
 	sleep 0.2
 	bad=0 n=0 retried=0
-	for i in $(seq 1 60); do
+	for i in $(seq 1 150); do
 		"$fw" snapshot --stats -o "$work/s.json" 2> "$work/stats" || { echo "snapshot failed"; cat "$work/stats"; bad=1; break; }
 		g=$(sed -n "s/^generation \([0-9]*\):.*/\1/p" "$work/stats")
 		a=$(sed -n "s/.*rules, \([0-9]*\) attempt.*/\1/p" "$work/stats")
