@@ -108,21 +108,33 @@ static int send_request(struct dumper *d, struct nlmsghdr *nlh, const char *what
  * Read replies to the request @seq until NLMSG_DONE (dump) or the one reply
  * (non-dump). Each message goes to decode when the ruleset is set.
  */
-static int receive(struct dumper *d, uint32_t seq, bool dump, const char *what, uint32_t *gen_out)
+/* One read from the socket, retried on signals; bytes read or -errno. */
+static ssize_t recv_retry(struct dumper *d)
 {
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(d->nl, d->buf, d->bufsz);
+
+		if (n >= 0)
+			return n;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+static int receive(struct dumper *d, uint32_t seq, bool dump, const char *what, uint32_t *gen_out)
+{
+	for (;;) {
+		ssize_t n = recv_retry(d);
 		const struct nlmsghdr *nlh;
 		int len;
 
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ENOBUFS || errno == EINTR) {
+			if (n == -ENOBUFS) {
+				/* Replies were lost: this attempt is void. */
 				d->interrupted = true;
 				continue;
 			}
-			return errno_message(d, errno, what);
+			return errno_message(d, (int)-n, what);
 		}
 		len = (int)n;
 		for (nlh = (const struct nlmsghdr *)d->buf; mnl_nlmsg_ok(nlh, len);
@@ -184,6 +196,21 @@ static int receive(struct dumper *d, uint32_t seq, bool dump, const char *what, 
 	}
 }
 
+static struct nlmsghdr *put_batch_msg(char *buf, uint16_t type, uint16_t flags, uint32_t seq)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = AF_UNSPEC;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	return nlh;
+}
+
 /*
  * The generation id is bumped when a commit starts, before its changes
  * become visible (nf_tables_commit()), so reading id G does not mean the
@@ -198,38 +225,20 @@ static int commit_barrier(struct dumper *d, uint32_t gen)
 	char req[2 * MNL_SOCKET_BUFFER_SIZE];
 	uint32_t seq_begin = ++d->seq, seq_end = ++d->seq;
 	struct nlmsghdr *begin, *end;
-	struct nfgenmsg *nfg;
 
-	begin = mnl_nlmsg_put_header(req);
-	begin->nlmsg_type = NFNL_MSG_BATCH_BEGIN;
-	begin->nlmsg_flags = NLM_F_REQUEST;
-	begin->nlmsg_seq = seq_begin;
-	nfg = mnl_nlmsg_put_extra_header(begin, sizeof(*nfg));
-	nfg->nfgen_family = AF_UNSPEC;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	begin = put_batch_msg(req, NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, seq_begin);
 	mnl_attr_put_u32(begin, NFNL_BATCH_GENID, htonl(gen));
-	end = (struct nlmsghdr *)(req + NLMSG_ALIGN(begin->nlmsg_len));
-	end = mnl_nlmsg_put_header(end);
-	end->nlmsg_type = NFNL_MSG_BATCH_END;
-	end->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	end->nlmsg_seq = seq_end;
-	nfg = mnl_nlmsg_put_extra_header(end, sizeof(*nfg));
-	nfg->nfgen_family = AF_UNSPEC;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	end = put_batch_msg(req + NLMSG_ALIGN(begin->nlmsg_len), NFNL_MSG_BATCH_END,
+			    NLM_F_REQUEST | NLM_F_ACK, seq_end);
 	if (mnl_socket_sendto(d->nl, req, NLMSG_ALIGN(begin->nlmsg_len) + end->nlmsg_len) < 0)
 		return errno_message(d, errno, "waiting for nftables commits");
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(d->nl, d->buf, d->bufsz);
+		ssize_t n = recv_retry(d);
 		const struct nlmsghdr *nlh;
 		int len;
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno_message(d, errno, "waiting for nftables commits");
-		}
+		if (n < 0)
+			return errno_message(d, (int)-n, "waiting for nftables commits");
 		len = (int)n;
 		for (nlh = (const struct nlmsghdr *)d->buf; mnl_nlmsg_ok(nlh, len);
 		     nlh = mnl_nlmsg_next(nlh, &len)) {
