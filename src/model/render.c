@@ -294,60 +294,12 @@ static void obj_print(struct render_ctx *rc, const struct obj *o, struct strbuf 
 			    (unsigned long long)expr_num(b, NFTA_COUNTER_PACKETS, 0),
 			    (unsigned long long)expr_num(b, NFTA_COUNTER_BYTES, 0));
 		break;
-	case NFT_OBJECT_QUOTA: {
-		struct strbuf tmp = STRBUF_INIT;
-
-		/* Same words as the quota statement, without "quota ". */
-		{
-			uint64_t bytes = expr_num(b, NFTA_QUOTA_BYTES, 0);
-			uint64_t used = expr_num(b, NFTA_QUOTA_CONSUMED, 0);
-			static const char *const units[] = { "bytes", "kbytes", "mbytes" };
-			unsigned i = 0, j = 0;
-
-			while (i < 2 && bytes && bytes % 1024 == 0) {
-				bytes /= 1024;
-				i++;
-			}
-			strbuf_addf(&tmp, "%s%llu %s",
-				    expr_num(b, NFTA_QUOTA_FLAGS, 0) & NFT_QUOTA_F_INV ? "over "
-										       : "",
-				    (unsigned long long)bytes, units[i]);
-			if (used) {
-				while (j < 2 && used % 1024 == 0) {
-					used /= 1024;
-					j++;
-				}
-				strbuf_addf(&tmp, " used %llu %s", (unsigned long long)used,
-					    units[j]);
-			}
-		}
-		strbuf_add(out, tmp.buf, tmp.len);
-		strbuf_release(&tmp);
+	case NFT_OBJECT_QUOTA:
+		quota_words(b, out);
 		break;
-	}
-	case NFT_OBJECT_LIMIT: {
-		static const struct {
-			uint64_t s;
-			const char *n;
-		} units[] = { { 1, "second" },
-			      { 60, "minute" },
-			      { 3600, "hour" },
-			      { 86400, "day" },
-			      { 604800, "week" } };
-		uint64_t unit = expr_num(b, NFTA_LIMIT_UNIT, 1);
-		const char *un = "second";
-		uint32_t burst = (uint32_t)expr_num(b, NFTA_LIMIT_BURST, 0);
-
-		for (size_t i = 0; i < ARRAY_SIZE(units); i++)
-			if (units[i].s == unit)
-				un = units[i].n;
-		strbuf_addf(out, "rate %s%llu/%s",
-			    expr_num(b, NFTA_LIMIT_FLAGS, 0) & NFT_LIMIT_F_INV ? "over " : "",
-			    (unsigned long long)expr_num(b, NFTA_LIMIT_RATE, 0), un);
-		if (burst && burst != 5)
-			strbuf_addf(out, " burst %u packets", burst);
+	case NFT_OBJECT_LIMIT:
+		limit_words(b, out);
 		break;
-	}
 	case NFT_OBJECT_CT_HELPER:
 		proto = (uint8_t)expr_num(b, NFTA_CT_HELPER_L4PROTO, 0);
 		strbuf_addf(out, "type \"%s\" protocol ", expr_str(b, NFTA_CT_HELPER_NAME) ?: "");

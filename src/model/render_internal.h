@@ -312,6 +312,12 @@ void stmt_render_plain(struct render_ctx *rc, const struct expr *e, struct strbu
 bool xt_render(struct render_ctx *rc, const struct expr *e, enum proto_id l4, struct strbuf *t);
 /* Transport protocol established so far in the rule. */
 enum proto_id dl_th_proto(struct dl *d);
+/*
+ * The words of a limit ("rate 10/second burst 20 packets") and a quota
+ * ("over 100 mbytes used 1 kbytes"), shared by statements and objects.
+ */
+void limit_words(const struct expr *e, struct strbuf *t);
+void quota_words(const struct expr *e, struct strbuf *t);
 /* Print fib/rt/socket/osf/numgen/hash/xfrm/exthdr expressions. */
 void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx *e);
 /* Print an exthdr expression ("tcp option maxseg size", "frag frag-off", ...). */

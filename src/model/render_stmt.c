@@ -91,14 +91,14 @@ static const char *byte_unit(uint64_t *v)
 	return units[i];
 }
 
-static void st_limit(const struct expr *e, struct strbuf *t)
+void limit_words(const struct expr *e, struct strbuf *t)
 {
 	uint64_t rate = expr_num(e, NFTA_LIMIT_RATE, 0);
 	uint64_t unit = expr_num(e, NFTA_LIMIT_UNIT, 1);
 	uint32_t burst = (uint32_t)expr_num(e, NFTA_LIMIT_BURST, 0);
 	bool over = expr_num(e, NFTA_LIMIT_FLAGS, 0) & NFT_LIMIT_F_INV;
 
-	strbuf_addf(t, "limit rate %s", over ? "over " : "");
+	strbuf_addf(t, "rate %s", over ? "over " : "");
 	if (expr_num(e, NFTA_LIMIT_TYPE, NFT_LIMIT_PKTS) == NFT_LIMIT_PKT_BYTES) {
 		const char *u = byte_unit(&rate);
 		uint64_t b = burst;
@@ -115,19 +115,31 @@ static void st_limit(const struct expr *e, struct strbuf *t)
 		strbuf_addf(t, " burst %u packets", burst);
 }
 
-static void st_quota(const struct expr *e, struct strbuf *t)
+static void st_limit(const struct expr *e, struct strbuf *t)
+{
+	strbuf_addstr(t, "limit ");
+	limit_words(e, t);
+}
+
+void quota_words(const struct expr *e, struct strbuf *t)
 {
 	uint64_t bytes = expr_num(e, NFTA_QUOTA_BYTES, 0);
 	uint64_t used = expr_num(e, NFTA_QUOTA_CONSUMED, 0);
 	const char *u = byte_unit(&bytes);
 
-	strbuf_addf(t, "quota %s%llu %s",
+	strbuf_addf(t, "%s%llu %s",
 		    expr_num(e, NFTA_QUOTA_FLAGS, 0) & NFT_QUOTA_F_INV ? "over " : "",
 		    (unsigned long long)bytes, u);
 	if (used) {
 		u = byte_unit(&used);
 		strbuf_addf(t, " used %llu %s", (unsigned long long)used, u);
 	}
+}
+
+static void st_quota(const struct expr *e, struct strbuf *t)
+{
+	strbuf_addstr(t, "quota ");
+	quota_words(e, t);
 }
 
 static void st_reject(struct dl *d, const struct expr *e, struct strbuf *t)
@@ -496,15 +508,7 @@ void stmt_render(struct dl *d, const struct expr *e, struct strbuf *t)
 {
 	struct render_ctx *rc = dl_ctx(d);
 
-	if (expr_is(e, "counter")) {
-		st_counter(e, t);
-	} else if (expr_is(e, "log")) {
-		st_log(e, t);
-	} else if (expr_is(e, "limit")) {
-		st_limit(e, t);
-	} else if (expr_is(e, "quota")) {
-		st_quota(e, t);
-	} else if (expr_is(e, "reject")) {
+	if (expr_is(e, "reject")) {
 		st_reject(d, e, t);
 	} else if (expr_is(e, "nat")) {
 		st_nat(d, e, t);
@@ -582,7 +586,8 @@ void stmt_render(struct dl *d, const struct expr *e, struct strbuf *t)
 	} else if (expr_is(e, "match") || expr_is(e, "target")) {
 		xt_render(rc, e, dl_th_proto(d), t);
 	} else {
-		expr_render_raw(rc, e, t);
+		/* counter, log, limit, quota, or raw: nothing read from registers */
+		stmt_render_plain(rc, e, t, false);
 	}
 }
 
