@@ -252,21 +252,8 @@ static void string_print(struct strbuf *out, const uint8_t *p, uint32_t len)
 	strbuf_addch(out, '"');
 }
 
-static const char *flag_sep = ",";
-static bool in_range;
-
-void value_print_range(bool on)
-{
-	in_range = on;
-}
-
-void value_print_flag_sep(const char *sep)
-{
-	flag_sep = sep;
-}
-
-void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8_t *p, uint32_t len,
-		 uint32_t bits)
+void value_print(struct strbuf *out, unsigned style, uint32_t dt, enum byteorder bo,
+		 const uint8_t *p, uint32_t len, uint32_t bits)
 {
 	char buf[INET6_ADDRSTRLEN];
 	const char *name;
@@ -337,7 +324,7 @@ void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8
 		break;
 	}
 	case DT_TIME:
-		if (in_range)
+		if (style & VS_RANGE)
 			strbuf_addf(out, "%llus", (unsigned long long)(v / 1000));
 		else
 			time_print(out, v);
@@ -400,7 +387,7 @@ void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8
 					continue;
 				name = sym_lookup(dt, bit);
 				if (!first)
-					strbuf_addstr(out, flag_sep);
+					strbuf_addstr(out, style & VS_SET_ELEMENTS ? " | " : ",");
 				first = false;
 				if (name)
 					strbuf_addstr(out, name);

@@ -141,7 +141,8 @@ void hx_print(struct render_ctx *rc, struct strbuf *out, const struct hx *e)
 {
 	switch (e->kind) {
 	case HX_VALUE:
-		value_print(out, e->dtype, e->byteorder, e->value.bytes, e->value.nbytes, e->len);
+		value_print(out, rc->value_style, e->dtype, e->byteorder, e->value.bytes,
+			    e->value.nbytes, e->len);
 		break;
 	case HX_PAYLOAD:
 		payload_print(out, e);
@@ -288,11 +289,11 @@ void hx_print_as(struct render_ctx *rc, struct strbuf *out, const struct hx *val
 			*l = *like;
 			l->dtype = DT_INTEGER;
 		}
-		value_print_range(true);
+		rc->value_style |= VS_RANGE;
 		hx_print_as(rc, out, val->bin.left, l);
 		strbuf_addch(out, '-');
 		hx_print_as(rc, out, val->bin.right, l);
-		value_print_range(false);
+		rc->value_style &= ~VS_RANGE;
 		return;
 	}
 	if (val->kind == HX_PREFIX) {

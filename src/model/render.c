@@ -258,9 +258,9 @@ static void set_print(struct render_ctx *rc, const struct set *s, struct strbuf 
 	}
 	if (s->nelems) {
 		strbuf_addstr(out, "\t\telements = ");
-		value_print_flag_sep(" | ");
+		rc->value_style |= VS_SET_ELEMENTS;
 		set_print_elements(rc, out, s, key, data, NULL, NULL);
-		value_print_flag_sep(",");
+		rc->value_style &= ~VS_SET_ELEMENTS;
 		strbuf_addch(out, '\n');
 	}
 	v = udata_find(s->udata, s->udata_len, NFTNL_UDATA_SET_COMMENT, &len);
@@ -303,14 +303,14 @@ static void obj_print(struct render_ctx *rc, const struct obj *o, struct strbuf 
 	case NFT_OBJECT_CT_HELPER:
 		proto = (uint8_t)expr_num(b, NFTA_CT_HELPER_L4PROTO, 0);
 		strbuf_addf(out, "type \"%s\" protocol ", expr_str(b, NFTA_CT_HELPER_NAME) ?: "");
-		value_print(out, DT_INET_PROTOCOL, BO_BIG, &proto, 1, 0);
+		value_print(out, 0, DT_INET_PROTOCOL, BO_BIG, &proto, 1, 0);
 		strbuf_addf(out, "\n\t\tl3proto %s",
 			    family_name((uint32_t)expr_num(b, NFTA_CT_HELPER_L3PROTO, 0)) ?: "ip");
 		break;
 	case NFT_OBJECT_CT_EXPECT:
 		proto = (uint8_t)expr_num(b, NFTA_CT_EXPECT_L4PROTO, 0);
 		strbuf_addstr(out, "protocol ");
-		value_print(out, DT_INET_PROTOCOL, BO_BIG, &proto, 1, 0);
+		value_print(out, 0, DT_INET_PROTOCOL, BO_BIG, &proto, 1, 0);
 		strbuf_addf(out, "\n\t\tdport %llu\n\t\ttimeout ",
 			    (unsigned long long)expr_num(b, NFTA_CT_EXPECT_DPORT, 0));
 		time_print(out, expr_num(b, NFTA_CT_EXPECT_TIMEOUT, 0));

@@ -94,12 +94,14 @@ bool dtype_is_bitmask(uint32_t dt);
  * Print a value of @dt: @len bytes at @p, in @bo, meaning @bits bits
  * (0 = all). Appends to @out.
  */
-void value_print(struct strbuf *out, uint32_t dt, enum byteorder bo, const uint8_t *p, uint32_t len,
-		 uint32_t bits);
-/* Separator between the names of a flag combination: "," in rules, " | " in sets. */
-void value_print_flag_sep(const char *sep);
-/* While printing range bounds (nft prints times in plain seconds there). */
-void value_print_range(bool on);
+/* How value_print() spells some types where nft does so by context. */
+enum value_style {
+	VS_SET_ELEMENTS = 1 << 0, /* flag combinations as "a | b", not "a,b" */
+	VS_RANGE = 1 << 1,	  /* range bounds: times in plain seconds */
+};
+
+void value_print(struct strbuf *out, unsigned style, uint32_t dt, enum byteorder bo,
+		 const uint8_t *p, uint32_t len, uint32_t bits);
 /* Unsigned integer of up to 8 bytes. */
 uint64_t value_uint(const uint8_t *p, uint32_t len, enum byteorder bo);
 
@@ -256,8 +258,9 @@ struct render_ctx {
 	struct arena *arena;
 	const struct table *table;
 	const struct render_opts *opts;
-	unsigned raw; /* expressions rendered raw */
-	int indent;   /* tabs before nested chain bodies (binding chains) */
+	unsigned raw;	      /* expressions rendered raw */
+	int indent;	      /* tabs before nested chain bodies (binding chains) */
+	unsigned value_style; /* enum value_style bits in force */
 };
 
 struct hx *hx_new(struct render_ctx *rc, enum hx_kind kind);

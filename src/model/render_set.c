@@ -272,11 +272,11 @@ static void print_range(struct render_ctx *rc, struct strbuf *out, const uint8_t
 		k->dtype = DT_INTEGER;
 		key = k;
 	}
-	value_print_range(true);
+	rc->value_style |= VS_RANGE;
 	hx_print_as(rc, out, a, key);
 	strbuf_addch(out, '-');
 	hx_print_as(rc, out, b, key);
-	value_print_range(false);
+	rc->value_style &= ~VS_RANGE;
 }
 
 /* Bounds lo..hi of @len bytes, field by field for a concatenation. */

@@ -159,7 +159,7 @@ static void st_reject(struct dl *d, const struct expr *e, struct strbuf *t)
 		if (code == NFT_REJECT_ICMPX_PORT_UNREACH)
 			break;
 		strbuf_addstr(t, " with icmpx ");
-		value_print(t, DT_ICMPX_CODE, BO_BIG, &b, 1, 0);
+		value_print(t, 0, DT_ICMPX_CODE, BO_BIG, &b, 1, 0);
 		break;
 	case NFT_REJECT_ICMP_UNREACH:
 		/*
@@ -174,12 +174,12 @@ static void st_reject(struct dl *d, const struct expr *e, struct strbuf *t)
 			if (code == 4)
 				break;
 			strbuf_addstr(t, " with icmpv6 ");
-			value_print(t, DT_ICMPV6_CODE, BO_BIG, &b, 1, 0);
+			value_print(t, 0, DT_ICMPV6_CODE, BO_BIG, &b, 1, 0);
 		} else {
 			if (code == 3)
 				break;
 			strbuf_addstr(t, " with icmp ");
-			value_print(t, DT_ICMP_CODE, BO_BIG, &b, 1, 0);
+			value_print(t, 0, DT_ICMP_CODE, BO_BIG, &b, 1, 0);
 		}
 		break;
 	}
