@@ -53,9 +53,5 @@ for f in "$dir"/*.nft; do
 		echo "--- $b"; diff "$work/a" "$work/b" | head -20
 	fi
 done
-pct=0
-[ $rules -gt 0 ] && pct=$((100 * same_rules / rules))
-echo "$name: $loaded/$files rulesets loaded; identical rulesets $same_files/$loaded; identical rules $same_rules/$rules (${pct}%); raw expressions $raw; problems $problems"
-[ $problems -eq 0 ] || exit 1
-[ $pct -ge "$min" ] || { echo "$name: rule match ${pct}% below the required ${min}%"; exit 1; }
-exit 0
+finish "$name" "$same_rules" "$rules" "$min" "$problems" \
+	"$loaded/$files rulesets loaded; identical rulesets $same_files/$loaded; raw expressions $raw; "

@@ -18,3 +18,14 @@ compare_rules() {
 			print n, same, nb + 0
 		}' "$1" "$2"
 }
+
+# finish NAME SAME TOTAL MIN_PERCENT PROBLEMS DETAIL -> prints the ratio line
+# and exits 1 on problems or a ratio below MIN_PERCENT, else 0.
+finish() {
+	local name=$1 same=$2 total=$3 min=$4 problems=$5 detail=$6 pct=0
+	[ "$total" -gt 0 ] && pct=$((100 * same / total))
+	echo "$name: ${detail}identical rules $same/$total (${pct}%); problems $problems"
+	[ "$problems" -eq 0 ] || exit 1
+	[ "$pct" -ge "$min" ] || { echo "$name: rule match ${pct}% below the required ${min}%"; exit 1; }
+	exit 0
+}

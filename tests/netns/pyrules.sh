@@ -87,8 +87,4 @@ for t in "$dir"/*.t; do
 		diff <(sed 's/^[ \t]*//' "$work/nft.txt") <(sed 's/^[ \t]*//' "$work/fw.txt") | grep '^[<>]' | head -${VERBOSE_LINES:-10}
 	fi
 done
-pct=0
-[ $rules -gt 0 ] && pct=$((100 * same / rules))
-echo "nft-py: $files files; identical rules $same/$rules (${pct}%); problems $problems"
-[ $problems -eq 0 ] || exit 1
-[ $pct -ge "$min" ] || { echo "nft-py: rule match ${pct}% below the required ${min}%"; exit 1; }
+finish nft-py "$same" "$rules" "$min" "$problems" "$files files; "
