@@ -27,6 +27,25 @@ static const struct command commands[] = {
 	  "\n"
 	  "Dump the ruleset under one generation id and write it as JSON to FILE\n"
 	  "(atomically) or to stdout. --stats reports dump attempts on stderr.\n" },
+	{ "trace", cmd_trace, "follow one packet through the base chains of a hook",
+	  "fwaudit trace [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
+	  "              [--hook HOOK] --packet 'KEY=VALUE ...' [--format text|json]\n"
+	  "\n"
+	  "Evaluate the ruleset offline for one packet at HOOK (default input), rule by\n"
+	  "rule, like `nft monitor trace`. Keys: family (ip, ip6), proto, saddr, daddr,\n"
+	  "sport, dport, flags (tcp: syn,ack,...), icmp-type, icmp-code, iif, oif,\n"
+	  "iifindex, oifindex, mark, ct (new, established, related, invalid,\n"
+	  "untracked), ct-status, ct-dir, ct-mark, len, frag. Keys left out take the\n"
+	  "defaults printed on the first line. The verdict is accept, drop, queue, or\n"
+	  "uncertain when it depends on what a snapshot cannot tell (every possible\n"
+	  "path is then shown with what it assumed).\n" },
+	{ "reach", cmd_reach, "what the ruleset does with a whole class of packets",
+	  "fwaudit reach [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
+	  "              [--hook HOOK] --flow 'KEY=VALUE ...' [--format text|json]\n"
+	  "\n"
+	  "The keys given are fixed (same keys as trace); every other field ranges over\n"
+	  "all its values. Answers accept (for all), drop (for all), mixed (with the\n"
+	  "classes accepted and dropped) or uncertain (with the reason).\n" },
 };
 
 void cmd_usage(const char *name)

@@ -9,6 +9,8 @@ struct ruleset;
 /* Subcommands: each parses its own options, returns an exit code (0/1/2). */
 int cmd_show(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_reach(int argc, char **argv);
 
 /* The usage of one command, printed by "fwaudit help CMD" and "CMD --help". */
 void cmd_usage(const char *name);

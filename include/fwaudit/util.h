@@ -58,6 +58,8 @@ void strbuf_truncate(struct strbuf *sb, size_t len);
 /* Hand the buffer to the caller (who frees it) and reset @sb. Never NULL. */
 char *strbuf_detach(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
+/* @s as a JSON string, quotes included; bytes outside ASCII as \u00XX. */
+void strbuf_addjson(struct strbuf *sb, const char *s);
 
 /**
  * struct arena - bump allocator for objects that live and die together.

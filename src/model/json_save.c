@@ -61,35 +61,7 @@ static void jw_sep(struct jw *w)
 
 static void jw_string(struct strbuf *out, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-
-	strbuf_addch(out, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			strbuf_addstr(out, "\\\"");
-			break;
-		case '\\':
-			strbuf_addstr(out, "\\\\");
-			break;
-		case '\n':
-			strbuf_addstr(out, "\\n");
-			break;
-		case '\t':
-			strbuf_addstr(out, "\\t");
-			break;
-		default:
-			if (*p < 0x20 || *p >= 0x7f) {
-				/* Bytes, not text: keep them exact as \u00XX. */
-				strbuf_addstr(out, "\\u00");
-				strbuf_addch(out, hex[*p >> 4]);
-				strbuf_addch(out, hex[*p & 15]);
-			} else {
-				strbuf_addch(out, (char)*p);
-			}
-		}
-	}
-	strbuf_addch(out, '"');
+	strbuf_addjson(out, s);
 }
 
 static void jw_key(struct jw *w, const char *key)

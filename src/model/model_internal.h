@@ -15,8 +15,6 @@ const char *verdict_code_name(int32_t code);
 /* Inverse of verdict_code_name(); false if unknown. */
 bool verdict_code_parse(const char *name, int32_t *code);
 /* "input", "prerouting", "ingress", ... for @family; NULL if unknown. */
-const char *hook_name(uint32_t family, uint32_t hooknum);
-bool hook_parse(uint32_t family, const char *name, uint32_t *hooknum);
 
 /* Append lowercase hex of @p to @out. */
 void hex_encode(struct strbuf *out, const uint8_t *p, uint32_t len);

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef FWAUDIT_EVAL_H
+#define FWAUDIT_EVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ruleset;
+struct chain;
+struct rule;
+struct strbuf;
+
+/*
+ * The packet-path evaluator: an offline interpreter of the nf_tables virtual
+ * machine over a snapshot (trace, one packet) and a symbolic version of it
+ * over classes of packets (reach). Neither needs a kernel.
+ */
+
+enum eval_verdict {
+	EVAL_ACCEPT,
+	EVAL_DROP,
+	EVAL_QUEUE,
+	EVAL_UNCERTAIN,
+	EVAL_MIXED, /* reach only: some classes accepted, others dropped */
+};
+
+/* "accept", "drop", "queue", "uncertain", "mixed". */
+const char *eval_verdict_name(enum eval_verdict v);
+
+/* The fields of a packet description; also the dimensions of reach. */
+enum pkt_field {
+	PF_L4PROTO,
+	PF_SADDR,
+	PF_DADDR,
+	PF_SPORT,
+	PF_DPORT,
+	PF_TCPFLAGS,
+	PF_ICMPTYPE,
+	PF_ICMPCODE,
+	PF_IIFNAME,
+	PF_OIFNAME,
+	PF_IIF,
+	PF_OIF,
+	PF_MARK,
+	PF_CTSTATE,
+	PF_CTSTATUS,
+	PF_CTDIR,
+	PF_CTMARK,
+	PF_LEN,
+	PF_FRAG,
+	PF__COUNT,
+};
+
+/* The key naming @f in --packet and --flow ("saddr", "ct", ...). */
+const char *pkt_field_name(enum pkt_field f);
+
+/**
+ * struct packet - one packet, as far as the rules can see it.
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @given: bit (1 << PF_*) set for each field the user gave
+ * @ctstate: one NF_CT_STATE bit (NF_CT_STATE_BIT(), INVALID or UNTRACKED)
+ * @iif, @oif: interface indexes, 0 = unknown (a rule reading them is then
+ *	undecidable); names empty = no such device (input has no oif)
+ * @len: skb->len, the whole IP packet; 0 = headers only
+ * @frag: a non-first fragment (no transport header visible)
+ */
+struct packet {
+	uint8_t family;
+	uint32_t given;
+	uint8_t l4proto;
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport;
+	uint8_t tcpflags, icmp_type, icmp_code;
+	char iifname[16], oifname[16];
+	uint32_t iif, oif;
+	uint32_t mark;
+	uint32_t ctstate, ctstatus, ctmark;
+	uint8_t ctdir;
+	uint32_t len;
+	bool frag;
+};
+
+/*
+ * Parse a packet description ("family=ip proto=tcp dport=443 ..."). Fields
+ * left out keep what @p holds (see packet_defaults()). Returns 0, or -EINVAL
+ * with "what is wrong" (naming the key) in @err.
+ */
+int packet_parse(const char *spec, struct packet *p, struct strbuf *err);
+
+/* Defaults for the fields a description leaves out, for a packet at @hook. */
+void packet_defaults(struct packet *p, uint32_t hook);
+
+/* The packet as a description packet_parse() reads back. */
+void packet_describe(const struct packet *p, struct strbuf *out);
+
+/* The header bytes the rules' payload loads read: network header, then
+ * transport header, zero-padded to @p->len. Returns the length written
+ * (at most @cap) and sets *thoff to the transport header's offset. */
+size_t packet_synthesize(const struct packet *p, uint8_t *buf, size_t cap, uint32_t *thoff);
+
+/* ---- trace: one packet (trace.c) ---- */
+
+enum trace_step_kind {
+	STEP_CHAIN,  /* entered a base chain */
+	STEP_RULE,   /* evaluated a rule */
+	STEP_POLICY, /* fell off the end of a base chain */
+	STEP_RETURN, /* returned (or fell off) a regular chain */
+	STEP_NOTE,   /* an effect or an assumption */
+	STEP_SKIP,   /* a base chain the packet does not reach (nat, ...) */
+};
+
+/**
+ * struct trace_step - one line of a trace.
+ * @chain, @rule: where (rule NULL for chain-level steps)
+ * @matched: STEP_RULE: every expression of the rule matched
+ * @verdict: the kernel verdict code the step produced (NF_ACCEPT, NF_DROP,
+ *	NF_QUEUE, NFT_JUMP, NFT_GOTO, NFT_RETURN) or NFT_CONTINUE
+ * @target: jump/goto target chain name, or NULL
+ * @note: text of a STEP_NOTE / STEP_SKIP (owned by the trace)
+ */
+struct trace_step {
+	enum trace_step_kind kind;
+	const struct chain *chain;
+	const struct rule *rule;
+	bool matched;
+	int32_t verdict;
+	const char *target;
+	char *note;
+};
+
+/**
+ * struct trace_path - one way through the hook, with its outcome.
+ * @assumptions: what this path assumed about undecidable expressions, in
+ *	words ("rule 7 in inet filter input: fib ... matches"); NULL if none
+ */
+struct trace_path {
+	enum eval_verdict verdict;
+	struct trace_step *steps;
+	size_t nsteps, cap;
+	char *assumptions;
+	char *uncertain; /* why this path itself has no verdict, or NULL */
+};
+
+/**
+ * struct trace - the result of tracing one packet through one hook.
+ * @verdict: the final verdict; EVAL_UNCERTAIN when the paths disagree or a
+ *	path could not be decided
+ * @paths: every way through: one when everything was decidable, else one
+ *	per outcome of each undecidable condition (and each order of base
+ *	chains whose priorities tie)
+ * @reason: why the verdict is uncertain, in words, or NULL
+ */
+struct trace {
+	enum eval_verdict verdict;
+	struct trace_path *paths;
+	size_t npaths;
+	char *reason;
+};
+
+/*
+ * Trace @p through every base chain at @hook for its family. Never fails:
+ * anything undecidable makes the result uncertain. Release with
+ * trace_release().
+ */
+void trace_packet(const struct ruleset *rs, uint32_t hook, const struct packet *p,
+		  struct trace *out);
+void trace_release(struct trace *t);
+
+/* Text like `nft monitor trace`, or the JSON object (docs/eval.md). */
+void trace_render_text(const struct trace *t, const struct packet *p, uint32_t hook,
+		       struct strbuf *out);
+void trace_render_json(const struct trace *t, const struct packet *p, uint32_t hook,
+		       struct strbuf *out);
+
+/* ---- reach: classes of packets (reach.c) ---- */
+
+struct reach_result;
+
+/*
+ * Answer what happens to every packet matching @flow (a description whose
+ * given fields are fixed; all other fields range over all their values) at
+ * @hook. Returns 0 and sets *out (free with reach_result_free()), or -EINVAL
+ * with the reason in @err for a bad flow.
+ */
+int reach_flow(const struct ruleset *rs, uint32_t hook, const char *flow, struct reach_result **out,
+	       struct strbuf *err);
+enum eval_verdict reach_verdict(const struct reach_result *r);
+void reach_render_text(const struct reach_result *r, struct strbuf *out);
+void reach_render_json(const struct reach_result *r, struct strbuf *out);
+void reach_result_free(struct reach_result *r);
+
+#endif

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Sets of field values as sorted, disjoint, non-adjacent closed intervals
+ * over 128-bit integers, and cubes: one such set per packet field. reach
+ * splits cubes on every condition a rule tests.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "reach_internal.h"
+#include "fwaudit/util.h"
+
+static void ivs_push(struct ivs *s, u128 lo, u128 hi)
+{
+	if (s->n && s->v[s->n - 1].hi != U128_MAX && s->v[s->n - 1].hi + 1 >= lo) {
+		if (hi > s->v[s->n - 1].hi)
+			s->v[s->n - 1].hi = hi;
+		return;
+	}
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 2;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n].lo = lo;
+	s->v[s->n++].hi = hi;
+}
+
+void ivs_add(struct ivs *s, u128 lo, u128 hi)
+{
+	ivs_push(s, lo, hi);
+}
+
+void ivs_range(struct ivs *s, u128 lo, u128 hi)
+{
+	s->n = 0;
+	ivs_push(s, lo, hi);
+}
+
+void ivs_release(struct ivs *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+void ivs_copy(struct ivs *dst, const struct ivs *src)
+{
+	dst->n = 0;
+	if (dst->cap < src->n) {
+		dst->cap = src->n;
+		dst->v = xrealloc(dst->v, dst->cap * sizeof(*dst->v));
+	}
+	if (src->n)
+		memcpy(dst->v, src->v, src->n * sizeof(*src->v));
+	dst->n = src->n;
+}
+
+bool ivs_equal(const struct ivs *a, const struct ivs *b)
+{
+	return a->n == b->n && (!a->n || !memcmp(a->v, b->v, a->n * sizeof(*a->v)));
+}
+
+void ivs_intersect(struct ivs *out, const struct ivs *a, const struct ivs *b)
+{
+	size_t i = 0, k = 0;
+
+	out->n = 0;
+	while (i < a->n && k < b->n) {
+		u128 lo = a->v[i].lo > b->v[k].lo ? a->v[i].lo : b->v[k].lo;
+		u128 hi = a->v[i].hi < b->v[k].hi ? a->v[i].hi : b->v[k].hi;
+
+		if (lo <= hi)
+			ivs_push(out, lo, hi);
+		if (a->v[i].hi < b->v[k].hi)
+			i++;
+		else
+			k++;
+	}
+}
+
+void ivs_subtract(struct ivs *out, const struct ivs *a, const struct ivs *b)
+{
+	size_t k = 0;
+
+	out->n = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		u128 lo = a->v[i].lo, hi = a->v[i].hi;
+		bool done = false;
+
+		while (k < b->n && b->v[k].hi < lo)
+			k++;
+		for (size_t j = k; j < b->n && b->v[j].lo <= hi; j++) {
+			if (b->v[j].lo > lo)
+				ivs_push(out, lo, b->v[j].lo - 1);
+			if (b->v[j].hi >= hi) {
+				done = true;
+				break;
+			}
+			lo = b->v[j].hi + 1;
+		}
+		if (!done)
+			ivs_push(out, lo, hi);
+	}
+}
+
+void ivs_union(struct ivs *out, const struct ivs *a, const struct ivs *b)
+{
+	size_t i = 0, k = 0;
+
+	out->n = 0;
+	while (i < a->n || k < b->n) {
+		const struct iv *x;
+
+		if (k >= b->n || (i < a->n && a->v[i].lo <= b->v[k].lo))
+			x = &a->v[i++];
+		else
+			x = &b->v[k++];
+		ivs_push(out, x->lo, x->hi);
+	}
+}
+
+/* Sort and merge intervals added in any order. */
+void ivs_normalize(struct ivs *s)
+{
+	struct ivs tmp = { 0 };
+	int (*cmp)(const void *, const void *) = ivs_cmp_lo;
+
+	qsort(s->v, s->n, sizeof(*s->v), cmp);
+	for (size_t i = 0; i < s->n; i++)
+		ivs_push(&tmp, s->v[i].lo, s->v[i].hi);
+	free(s->v);
+	*s = tmp;
+}
+
+int ivs_cmp_lo(const void *a, const void *b)
+{
+	const struct iv *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Number of values, saturating at @cap + 1. */
+u128 ivs_count(const struct ivs *s, u128 cap)
+{
+	u128 n = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		u128 w = s->v[i].hi - s->v[i].lo;
+
+		if (w >= cap || n + w + 1 > cap)
+			return cap + 1;
+		n += w + 1;
+	}
+	return n;
+}
+
+void cube_init(struct cube *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void cube_copy(struct cube *dst, const struct cube *src)
+{
+	for (int f = 0; f < PF__COUNT; f++)
+		ivs_copy(&dst->f[f], &src->f[f]);
+}
+
+void cube_release(struct cube *c)
+{
+	for (int f = 0; f < PF__COUNT; f++)
+		ivs_release(&c->f[f]);
+}
+
+bool cube_empty(const struct cube *c)
+{
+	for (int f = 0; f < PF__COUNT; f++)
+		if (!c->f[f].n)
+			return true;
+	return false;
+}
+
+/*
+ * Merge @b into @a when they differ in at most one field (the union of two
+ * such cubes is a cube). Returns true if merged.
+ */
+bool cube_merge(struct cube *a, const struct cube *b)
+{
+	int diff = -1;
+	struct ivs tmp = { 0 };
+
+	for (int f = 0; f < PF__COUNT; f++) {
+		if (ivs_equal(&a->f[f], &b->f[f]))
+			continue;
+		if (diff >= 0)
+			return false;
+		diff = f;
+	}
+	if (diff < 0)
+		return true;
+	ivs_union(&tmp, &a->f[diff], &b->f[diff]);
+	ivs_release(&a->f[diff]);
+	a->f[diff] = tmp;
+	return true;
+}

@@ -1,0 +1,1954 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * reach: the nf_tables machine run on classes of packets instead of one.
+ * A state holds a cube (one value set per packet field). Loads put
+ * symbolic values in the registers; each condition splits the cube into the
+ * part that satisfies it and the part that does not, so every answer is
+ * exact for every packet of its class. States that meet again at the same
+ * rule are merged when their cubes differ in one field, which keeps a long
+ * chain of rules from multiplying them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
+
+#include "reach_internal.h"
+#include "fwaudit/model.h"
+#include "fwaudit/util.h"
+
+#define JUMP_STACK  16
+#define MAX_LOADS   16
+#define MAX_TX	    6
+#define ENUM_MAX    4096   /* values enumerated to split on any transform */
+#define MAX_STATES  200000 /* live states before reach gives up */
+#define TAG_UNKNOWN 0xff
+
+enum enc {
+	ENC_BE,	    /* big-endian, the field's width */
+	ENC_HOST32, /* u32 in host order (meta mark, ct state, ...) */
+	ENC_NAME,   /* interface name, 16 bytes */
+	ENC_IFTYPE, /* ARPHRD of the named interface, u16 host order */
+	ENC_FRAGOFF /* ip frag-off: 0 or a non-zero offset */
+};
+
+struct symload {
+	uint8_t field, enc, off, len; /* slice [off, off + len) of the encoding */
+	int8_t reg;		      /* register byte offset it was loaded to */
+	int8_t cur;		      /* where the (transformed) value is now */
+	uint8_t ntx;
+	const struct expr *tx[MAX_TX];
+};
+
+struct sstate {
+	struct cube cube;
+	uint8_t regs[80], tag[80];
+	struct symload loads[MAX_LOADS];
+	uint8_t nloads;
+	int32_t verdict;
+	const char *jump;
+	uint32_t pos, rule;
+	const struct chain *chain;
+	struct {
+		const struct chain *chain;
+		uint32_t rule;
+	} stack[JUMP_STACK];
+	uint32_t sp, nat_idx;
+	bool tracked, in_nat, nat_done, mark_set, ctstate_set, ctmark_set;
+	uint32_t mark, ctstate, ctmark;
+};
+
+struct reach_ctx {
+	const struct ruleset *rs;
+	uint32_t hook;
+	uint8_t family;
+	const struct hook_path *hp;
+	const uint32_t *order;
+	struct set_cache *sets;
+	struct reach_result *res;
+	struct sstate **queue;
+	size_t nq, capq, head;
+	bool limit_assumed;
+	const char *fail; /* set when reach gives up */
+};
+
+/* ---- field encodings ---- */
+
+static uint32_t addr_len(uint8_t family)
+{
+	return family == NFPROTO_IPV6 ? 16 : 4;
+}
+
+static uint32_t field_width(const struct reach_ctx *c, int f)
+{
+	switch (f) {
+	case PF_SADDR:
+	case PF_DADDR:
+		return addr_len(c->family);
+	case PF_SPORT:
+	case PF_DPORT:
+	case PF_LEN:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+static const char *ifname_of(const struct reach_ctx *c, u128 v)
+{
+	return v < c->res->nifnames ? c->res->ifnames[(size_t)v] : NULL;
+}
+
+/* The bytes of field @f with value @v in encoding @enc; returns the length. */
+static uint32_t encode(const struct reach_ctx *c, int f, int enc, u128 v, uint8_t *out)
+{
+	uint32_t w, x;
+	const char *n;
+
+	memset(out, 0, 16);
+	switch (enc) {
+	case ENC_BE:
+		w = field_width(c, f);
+		for (uint32_t i = 0; i < w; i++)
+			out[w - 1 - i] = (uint8_t)(v >> (8 * i));
+		return w;
+	case ENC_HOST32:
+		x = (uint32_t)v;
+		memcpy(out, &x, 4);
+		return 4;
+	case ENC_NAME:
+		n = ifname_of(c, v);
+		if (n)
+			memcpy(out, n, strnlen(n, 15));
+		return 16;
+	case ENC_IFTYPE:
+		n = ifname_of(c, v);
+		x = n && !strcmp(n, "lo") ? 772 : 1;
+		memcpy(out, &x, 2);
+		return 2;
+	case ENC_FRAGOFF:
+		out[1] = v ? 185 : 0;
+		return 2;
+	}
+	return 0;
+}
+
+/* ---- states ---- */
+
+static struct sstate *state_new(void)
+{
+	return xcalloc(1, sizeof(struct sstate));
+}
+
+static struct sstate *state_clone(const struct sstate *s)
+{
+	struct sstate *n = xmalloc(sizeof(*n));
+
+	*n = *s;
+	cube_init(&n->cube);
+	cube_copy(&n->cube, &s->cube);
+	return n;
+}
+
+static void state_free(struct sstate *s)
+{
+	if (s) {
+		cube_release(&s->cube);
+		free(s);
+	}
+}
+
+static void result_add(struct reach_ctx *c, struct sstate *s, enum eval_verdict v, char *reason)
+{
+	struct reach_result *r = c->res;
+	struct rclass *k;
+
+	/* fold into a class with the same verdict when the union stays a cube */
+	for (size_t i = 0; i < r->n && !reason; i++) {
+		k = &r->v[i];
+		if (k->family == c->family && k->verdict == v && !k->reason &&
+		    cube_merge(&k->cube, &s->cube)) {
+			state_free(s);
+			return;
+		}
+	}
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
+	}
+	k = &r->v[r->n++];
+	k->family = c->family;
+	k->cube = s->cube;
+	k->verdict = v;
+	k->reason = reason;
+	free(s);
+}
+
+static void state_uncertain(struct reach_ctx *c, struct sstate *s, const struct rule *r,
+			    const char *why)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (r)
+		strbuf_addf(&sb, "rule handle %llu in ", (unsigned long long)r->handle);
+	if (s->chain) {
+		strbuf_addstr(&sb, "chain ");
+		chain_describe(s->chain, &sb);
+		strbuf_addstr(&sb, ": ");
+	}
+	strbuf_addstr(&sb, why);
+	result_add(c, s, EVAL_UNCERTAIN, strbuf_detach(&sb));
+}
+
+static bool same_point(const struct sstate *a, const struct sstate *b)
+{
+	if (a->pos != b->pos || a->chain != b->chain || a->rule != b->rule || a->sp != b->sp ||
+	    a->tracked != b->tracked || a->in_nat != b->in_nat || a->nat_done != b->nat_done ||
+	    a->nat_idx != b->nat_idx || a->mark_set != b->mark_set ||
+	    a->ctstate_set != b->ctstate_set || a->ctmark_set != b->ctmark_set ||
+	    (a->mark_set && a->mark != b->mark) || (a->ctstate_set && a->ctstate != b->ctstate) ||
+	    (a->ctmark_set && a->ctmark != b->ctmark))
+		return false;
+	for (uint32_t i = 0; i < a->sp; i++)
+		if (a->stack[i].chain != b->stack[i].chain || a->stack[i].rule != b->stack[i].rule)
+			return false;
+	return true;
+}
+
+/* Queue @s for its next rule, merged into a waiting state where possible. */
+static bool settle(struct reach_ctx *c, struct sstate *s);
+
+static void enqueue(struct reach_ctx *c, struct sstate *s)
+{
+	if (cube_empty(&s->cube)) {
+		state_free(s);
+		return;
+	}
+	if ((!s->chain || s->rule >= s->chain->nrules) && !settle(c, s))
+		return;
+	for (size_t i = c->head; i < c->nq; i++)
+		if (same_point(c->queue[i], s) && cube_merge(&c->queue[i]->cube, &s->cube)) {
+			state_free(s);
+			return;
+		}
+	if (c->nq == c->capq) {
+		/* drop the consumed front before growing */
+		memmove(c->queue, c->queue + c->head, (c->nq - c->head) * sizeof(*c->queue));
+		c->nq -= c->head;
+		c->head = 0;
+		if (c->nq == c->capq) {
+			c->capq = c->capq ? c->capq * 2 : 16;
+			c->queue = xrealloc(c->queue, c->capq * sizeof(*c->queue));
+		}
+	}
+	c->queue[c->nq++] = s;
+}
+
+/* ---- loads ---- */
+
+static int reg_off(uint32_t reg, uint32_t len)
+{
+	return reg_offset(reg, len);
+}
+
+static void set_concrete(struct sstate *s, int off, const void *v, uint32_t len)
+{
+	uint32_t full = (len + 3) & ~3u;
+
+	memset(s->regs + off, 0, full);
+	memcpy(s->regs + off, v, len);
+	memset(s->tag + off, 0, full);
+}
+
+static void set_unknown(struct sstate *s, int off, uint32_t len)
+{
+	memset(s->tag + off, TAG_UNKNOWN, len);
+}
+
+static bool load_sym(struct sstate *s, int off, int field, int enc, uint32_t foff, uint32_t len)
+{
+	struct symload *l;
+	uint32_t full = (len + 3) & ~3u;
+
+	if (s->nloads == MAX_LOADS)
+		return false;
+	l = &s->loads[s->nloads++];
+	memset(l, 0, sizeof(*l));
+	l->field = (uint8_t)field;
+	l->enc = (uint8_t)enc;
+	l->off = (uint8_t)foff;
+	l->len = (uint8_t)len;
+	l->reg = l->cur = (int8_t)off;
+	memset(s->regs + off, 0, full);
+	memset(s->tag + off, 0, full);
+	memset(s->tag + off, s->nloads, len);
+	return true;
+}
+
+/* A field with exactly one value in the cube loads as that constant. */
+static void load_field(struct reach_ctx *c, struct sstate *s, int off, int field, int enc,
+		       uint32_t foff, uint32_t len)
+{
+	const struct ivs *vs = &s->cube.f[field];
+
+	if (vs->n == 1 && vs->v[0].lo == vs->v[0].hi) {
+		uint8_t b[16];
+
+		encode(c, field, enc, vs->v[0].lo, b);
+		set_concrete(s, off, b + foff, len);
+		return;
+	}
+	if (!load_sym(s, off, field, enc, foff, len))
+		set_unknown(s, off, len);
+}
+
+/*
+ * The value of load @l for field value @v: the register file with the
+ * slice written where it was loaded and the transforms since applied.
+ */
+static void apply_load(const struct reach_ctx *c, const struct sstate *s, const struct symload *l,
+		       u128 v, uint8_t *regs)
+{
+	uint8_t b[16];
+
+	memcpy(regs, s->regs, 80);
+	encode(c, l->field, l->enc, v, b);
+	memset(regs + l->reg, 0, (l->len + 3u) & ~3u);
+	memcpy(regs + l->reg, b + l->off, l->len);
+	for (uint8_t i = 0; i < l->ntx; i++) {
+		if (expr_is(l->tx[i], "bitwise"))
+			op_bitwise(l->tx[i], regs);
+		else
+			op_byteorder(l->tx[i], regs);
+	}
+}
+
+/* ---- conditions ---- */
+
+/*
+ * The loaded value as "top @n bytes of a big-endian field, masked by a
+ * prefix": returns true and the shift/mask when the load has that shape.
+ */
+static bool load_is_prefix(const struct reach_ctx *c, const struct symload *l, uint32_t n,
+			   uint32_t *shift, u128 *mask)
+{
+	uint32_t w;
+	uint8_t ntx = l->ntx;
+	const struct expr *t0 = ntx ? l->tx[0] : NULL;
+	int enc = l->enc;
+
+	/* meta mark, length, ...: host order turned to network order first */
+	if (enc == ENC_HOST32 && t0 && expr_is(t0, "byteorder") &&
+	    expr_num(t0, NFTA_BYTEORDER_SIZE, 0) == 4 && expr_num(t0, NFTA_BYTEORDER_LEN, 0) == 4 &&
+	    l->len == 4)
+		enc = ENC_BE, w = 4, t0 = ntx > 1 ? l->tx[1] : NULL, ntx--;
+	else if (enc == ENC_BE)
+		w = field_width(c, l->field);
+	else
+		return false;
+	if (l->off != 0 || l->len != n || n > w || ntx > 1)
+		return false;
+	*shift = 8 * (w - n);
+	*mask = n == 16 ? U128_MAX : (((u128)1 << (8 * n)) - 1);
+	if (ntx == 1) {
+		uint32_t mlen, xlen;
+		const struct attr *m, *x;
+		u128 mv = 0, inv;
+
+		if (!expr_is(t0, "bitwise") ||
+		    expr_num(t0, NFTA_BITWISE_OP, NFT_BITWISE_BOOL) != NFT_BITWISE_BOOL)
+			return false;
+		m = expr_attr(t0, NFTA_BITWISE_MASK);
+		x = expr_attr(t0, NFTA_BITWISE_XOR);
+		if (!m || !x || m->is_verdict || x->is_verdict)
+			return false;
+		mlen = m->len;
+		xlen = x->len;
+		for (uint32_t i = 0; i < xlen; i++)
+			if (x->bytes[i])
+				return false;
+		for (uint32_t i = 0; i < n; i++)
+			mv = mv << 8 | (i < mlen ? m->bytes[i] : 0);
+		inv = ~mv & *mask;
+		if (inv & (inv + 1)) /* the unmasked bits must be the low ones */
+			return false;
+		*mask = mv;
+	}
+	return true;
+}
+
+static u128 be_value(const uint8_t *b, uint32_t n)
+{
+	u128 v = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/*
+ * The values of field l->field (within the cube) whose loaded bytes,
+ * @n long at l->cur, lie in [@lo, @hi] by memcmp. Returns false when the
+ * set cannot be computed (too many values to enumerate).
+ */
+static bool seg_values(const struct reach_ctx *c, const struct sstate *s, const struct symload *l,
+		       const uint8_t *lo, const uint8_t *hi, uint32_t n, struct ivs *out)
+{
+	const struct ivs *dom = &s->cube.f[l->field];
+	uint32_t shift;
+	u128 mask;
+
+	out->n = 0;
+	if (load_is_prefix(c, l, n, &shift, &mask)) {
+		u128 blk = (~mask & (n == 16 ? U128_MAX : (((u128)1 << (8 * n)) - 1))) + 1;
+		u128 a = be_value(lo, n), b = be_value(hi, n), ulo, uhi, low;
+		struct ivs tmp = { 0 };
+
+		if (a > b)
+			return true;
+		/* (u & mask) in [a, b] for u = v >> shift, mask a prefix */
+		ulo = blk ? (a + blk - 1) / blk * blk : 0;
+		if (blk && ulo < a) /* overflow */
+			return true;
+		uhi = blk ? b / blk * blk + (blk - 1) : U128_MAX;
+		if (ulo > uhi)
+			return true;
+		low = shift ? (((u128)1 << shift) - 1) : 0;
+		ivs_range(&tmp, ulo << shift, (uhi << shift) | low);
+		ivs_intersect(out, dom, &tmp);
+		ivs_release(&tmp);
+		return true;
+	}
+	if (l->enc == ENC_HOST32 && !l->ntx && n == 4 && !memcmp(lo, hi, 4)) {
+		uint32_t x;
+		struct ivs tmp = { 0 };
+
+		memcpy(&x, lo, 4);
+		ivs_range(&tmp, x, x);
+		ivs_intersect(out, dom, &tmp);
+		ivs_release(&tmp);
+		return true;
+	}
+	if (ivs_count(dom, ENUM_MAX) > ENUM_MAX)
+		return false;
+	for (size_t i = 0; i < dom->n; i++)
+		for (u128 v = dom->v[i].lo;; v++) {
+			uint8_t regs[80];
+
+			apply_load(c, s, l, v, regs);
+			if (memcmp(regs + l->cur, lo, n) >= 0 && memcmp(regs + l->cur, hi, n) <= 0)
+				ivs_add(out, v, v);
+			if (v == dom->v[i].hi)
+				break;
+		}
+	return true;
+}
+
+/* Which load (if exactly one, covering [off, off+n)) the bytes hold. */
+enum region { RG_CONCRETE, RG_LOAD, RG_OTHER };
+
+static enum region region_of(const struct sstate *s, int off, uint32_t n, const struct symload **l)
+{
+	uint8_t t = s->tag[off];
+
+	for (uint32_t i = 1; i < n; i++)
+		if (s->tag[off + i] != t)
+			return RG_OTHER;
+	if (t == 0)
+		return RG_CONCRETE;
+	if (t == TAG_UNKNOWN)
+		return RG_OTHER;
+	*l = &s->loads[t - 1];
+	return (*l)->cur == off ? RG_LOAD : RG_OTHER;
+}
+
+/*
+ * Split @s on field @f: @match are the values for which the condition
+ * holds. Returns the state where it holds (or NULL) and leaves in @s the
+ * rest (s->cube emptied when nothing is left).
+ */
+static struct sstate *split(struct sstate *s, int f, const struct ivs *match)
+{
+	struct sstate *yes;
+	struct ivs rest = { 0 };
+
+	if (!match->n)
+		return NULL;
+	if (ivs_equal(match, &s->cube.f[f])) {
+		yes = state_clone(s);
+		ivs_release(&s->cube.f[f]);
+		return yes;
+	}
+	yes = state_clone(s);
+	ivs_copy(&yes->cube.f[f], match);
+	ivs_subtract(&rest, &s->cube.f[f], match);
+	ivs_release(&s->cube.f[f]);
+	s->cube.f[f] = rest;
+	return yes;
+}
+
+static void bytes_dec(uint8_t *b, uint32_t n)
+{
+	for (uint32_t i = n; i > 0; i--)
+		if (b[i - 1]--)
+			break;
+}
+
+/* The set of values where cmp @e holds. */
+static bool cmp_values(const struct reach_ctx *c, const struct sstate *s, const struct symload *l,
+		       const struct expr *e, struct ivs *out)
+{
+	const struct attr *d = expr_attr(e, NFTA_CMP_DATA);
+	uint32_t op = (uint32_t)expr_num(e, NFTA_CMP_OP, 0), n = d->len;
+	uint8_t zero[64] = { 0 }, ff[64];
+	struct ivs le = { 0 }, eq = { 0 }, lt = { 0 };
+	const struct ivs *dom = &s->cube.f[l->field];
+	bool ok;
+
+	memset(ff, 0xff, sizeof(ff));
+	ok = seg_values(c, s, l, d->bytes, d->bytes, n, &eq);
+	if (ok && op != NFT_CMP_EQ && op != NFT_CMP_NEQ)
+		ok = seg_values(c, s, l, zero, d->bytes, n, &le);
+	if (ok) {
+		ivs_subtract(&lt, &le, &eq);
+		switch (op) {
+		case NFT_CMP_EQ:
+			ivs_copy(out, &eq);
+			break;
+		case NFT_CMP_NEQ:
+			ivs_subtract(out, dom, &eq);
+			break;
+		case NFT_CMP_LT:
+			ivs_copy(out, &lt);
+			break;
+		case NFT_CMP_LTE:
+			ivs_copy(out, &le);
+			break;
+		case NFT_CMP_GT:
+			ivs_subtract(out, dom, &le);
+			break;
+		default:
+			ivs_subtract(out, dom, &lt);
+			break;
+		}
+	}
+	ivs_release(&le);
+	ivs_release(&eq);
+	ivs_release(&lt);
+	(void)ff;
+	return ok;
+}
+
+/* ---- set lookups ---- */
+
+struct group {
+	const struct elem *el; /* first element of the group (data / verdict) */
+	struct ivs vals;
+};
+
+static bool same_data(const struct elem *a, const struct elem *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->verdict || b->verdict)
+		return a->verdict && b->verdict && a->verdict->code == b->verdict->code &&
+		       !strcmp(a->verdict->chain ?: "", b->verdict->chain ?: "");
+	return a->data_len == b->data_len &&
+	       (!a->data_len || !memcmp(a->data, b->data, a->data_len));
+}
+
+static struct group *group_for(struct group **g, size_t *ng, const struct elem *el, bool map)
+{
+	for (size_t i = 0; i < *ng; i++)
+		if (!map || same_data((*g)[i].el, el))
+			return &(*g)[i];
+	*g = xrealloc(*g, (*ng + 1) * sizeof(**g));
+	memset(&(*g)[*ng], 0, sizeof(**g));
+	(*g)[*ng].el = el;
+	return &(*g)[(*ng)++];
+}
+
+/*
+ * Partition the values of @l's field by the element of @set they find
+ * (grouped by data for maps). Returns false when it cannot.
+ */
+static bool lookup_groups(const struct reach_ctx *c, const struct sstate *s,
+			  const struct symload *l, const struct set *set, bool map,
+			  struct group **groups, size_t *ngroups)
+{
+	uint32_t n = set->key_len;
+	struct ivs vals = { 0 }, all = { 0 }, tmp = { 0 };
+	const struct elem *catchall = NULL;
+	bool interval = set->flags & NFT_SET_INTERVAL, ok = true;
+	const struct elem **sorted = NULL;
+	uint32_t ns = 0;
+
+	*groups = NULL;
+	*ngroups = 0;
+	if (interval) { /* rbtree: start elements run to the next end element */
+		sorted = xcalloc(set->nelems ? set->nelems : 1, sizeof(*sorted));
+		for (uint32_t i = 0; i < set->nelems; i++)
+			if (!(set->elems[i].flags & NFT_SET_ELEM_CATCHALL) && set->elems[i].key &&
+			    !set->elems[i].key_end)
+				sorted[ns++] = &set->elems[i];
+		for (uint32_t i = 1; i < ns; i++) /* insertion sort is fine: dumps come sorted */
+			for (uint32_t k = i;
+			     k > 0 && memcmp(sorted[k - 1]->key, sorted[k]->key, n) > 0; k--) {
+				const struct elem *t = sorted[k];
+
+				sorted[k] = sorted[k - 1];
+				sorted[k - 1] = t;
+			}
+	}
+	for (uint32_t i = 0; i < set->nelems && ok; i++) {
+		const struct elem *e = &set->elems[i];
+		uint8_t hi[64];
+
+		if (e->flags & NFT_SET_ELEM_CATCHALL) {
+			catchall = e;
+			continue;
+		}
+		if (!e->key || e->key_len < n || n > sizeof(hi))
+			continue;
+		if (e->key_end) {
+			memcpy(hi, e->key_end, n);
+		} else if (interval) {
+			uint32_t k = 0;
+
+			if (e->flags & NFT_SET_ELEM_INTERVAL_END)
+				continue;
+			while (k < ns && sorted[k] != e)
+				k++;
+			/* the next element with a larger key ends it, if it is an end */
+			while (k + 1 < ns && !memcmp(sorted[k + 1]->key, e->key, n))
+				k++;
+			if (k + 1 < ns && (sorted[k + 1]->flags & NFT_SET_ELEM_INTERVAL_END)) {
+				memcpy(hi, sorted[k + 1]->key, n);
+				bytes_dec(hi, n);
+			} else if (k + 1 < ns) {
+				memcpy(hi, sorted[k + 1]->key, n);
+				bytes_dec(hi, n);
+			} else {
+				memset(hi, 0xff, n);
+			}
+		} else {
+			memcpy(hi, e->key, n);
+		}
+		ok = seg_values(c, s, l, e->key, hi, n, &vals);
+		if (ok && vals.n) {
+			struct group *g = group_for(groups, ngroups, e, map);
+
+			ivs_union(&tmp, &g->vals, &vals);
+			ivs_copy(&g->vals, &tmp);
+			ivs_union(&tmp, &all, &vals);
+			ivs_copy(&all, &tmp);
+		}
+	}
+	if (ok && catchall) {
+		ivs_subtract(&vals, &s->cube.f[l->field], &all);
+		if (vals.n) {
+			struct group *g = group_for(groups, ngroups, catchall, map);
+
+			ivs_union(&tmp, &g->vals, &vals);
+			ivs_copy(&g->vals, &tmp);
+		}
+	}
+	free(sorted);
+	ivs_release(&vals);
+	ivs_release(&all);
+	ivs_release(&tmp);
+	return ok;
+}
+
+static void groups_free(struct group *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ivs_release(&g[i].vals);
+	free(g);
+}
+
+/* ---- one rule ---- */
+
+struct rule_run {
+	struct reach_ctx *c;
+	const struct rule *r;
+	struct sstate **pending; /* states mid-rule, with the expression to resume at */
+	uint32_t *pexpr;
+	size_t np, capp;
+};
+
+static void push_mid(struct rule_run *rr, struct sstate *s, uint32_t expr)
+{
+	if (cube_empty(&s->cube)) {
+		state_free(s);
+		return;
+	}
+	if (rr->np == rr->capp) {
+		rr->capp = rr->capp ? rr->capp * 2 : 8;
+		rr->pending = xrealloc(rr->pending, rr->capp * sizeof(*rr->pending));
+		rr->pexpr = xrealloc(rr->pexpr, rr->capp * sizeof(*rr->pexpr));
+	}
+	rr->pending[rr->np] = s;
+	rr->pexpr[rr->np++] = expr;
+}
+
+enum xres { X_OK, X_BREAK, X_SPLIT, X_UNCERTAIN };
+
+/*
+ * Split on a condition over the one load in [off, off+n): the part where
+ * @vals holds goes on, the rest breaks (or the reverse for @negate).
+ */
+static enum xres split_on(struct rule_run *rr, struct sstate *s, uint32_t next,
+			  const struct symload *l, struct ivs *vals)
+{
+	struct sstate *yes = split(s, l->field, vals);
+
+	ivs_release(vals);
+	if (!yes)
+		return X_BREAK;
+	if (cube_empty(&s->cube)) {
+		/* all of it holds: carry on in @s */
+		ivs_copy(&s->cube.f[l->field], &yes->cube.f[l->field]);
+		state_free(yes);
+		return X_OK;
+	}
+	push_mid(rr, yes, next);
+	return X_BREAK;
+}
+
+static enum xres x_payload(struct reach_ctx *c, struct sstate *s, const struct expr *e,
+			   const char **why)
+{
+	uint32_t base = (uint32_t)expr_num(e, NFTA_PAYLOAD_BASE, 0);
+	uint32_t off = (uint32_t)expr_num(e, NFTA_PAYLOAD_OFFSET, 0);
+	uint32_t len = (uint32_t)expr_num(e, NFTA_PAYLOAD_LEN, 0);
+	int dst = reg_off((uint32_t)expr_num(e, NFTA_PAYLOAD_DREG, 0), (len + 3) & ~3u);
+	uint32_t fo = 0;
+	int field = -1, enc = ENC_BE;
+	const struct ivs *pv = &s->cube.f[PF_L4PROTO];
+	uint8_t proto;
+
+	if (expr_has(e, NFTA_PAYLOAD_SREG)) {
+		*why = "payload rewrite is not modelled by reach";
+		return X_UNCERTAIN;
+	}
+	if (dst < 0 || len == 0 || len > 16) {
+		*why = "malformed payload";
+		return X_UNCERTAIN;
+	}
+	if (base == NFT_PAYLOAD_NETWORK_HEADER && c->family == NFPROTO_IPV4) {
+		if (off >= 12 && off + len <= 16)
+			field = PF_SADDR, fo = off - 12;
+		else if (off >= 16 && off + len <= 20)
+			field = PF_DADDR, fo = off - 16;
+		else if (off == 9 && len == 1)
+			field = PF_L4PROTO;
+		else if (off == 6 && len == 2)
+			field = PF_FRAG, enc = ENC_FRAGOFF;
+		else if (off == 0 && len == 1) { /* version and header length */
+			uint8_t b = 0x45;
+
+			set_concrete(s, dst, &b, 1);
+			return X_OK;
+		}
+	} else if (base == NFT_PAYLOAD_NETWORK_HEADER) {
+		if (off >= 8 && off + len <= 24)
+			field = PF_SADDR, fo = off - 8;
+		else if (off >= 24 && off + len <= 40)
+			field = PF_DADDR, fo = off - 24;
+		else if (off == 6 && len == 1 && s->cube.f[PF_FRAG].n == 1 &&
+			 s->cube.f[PF_FRAG].v[0].hi == 0)
+			field = PF_L4PROTO;
+	} else if (base == NFT_PAYLOAD_TRANSPORT_HEADER) {
+		const struct ivs *fr = &s->cube.f[PF_FRAG];
+
+		if (!(fr->n == 1 && fr->v[0].hi == 0)) {
+			*why = "fragments are not split on by reach (give frag=no or frag=yes)";
+			if (fr->v[0].lo == 1)
+				return X_BREAK; /* non-first fragment: no transport header */
+			return X_UNCERTAIN;
+		}
+		if (!(pv->n == 1 && pv->v[0].lo == pv->v[0].hi)) {
+			*why = "transport header read without a protocol match";
+			return X_UNCERTAIN;
+		}
+		proto = (uint8_t)pv->v[0].lo;
+		if (transport_has_ports(proto) && off + len <= 4 && (off == 0 || off == 2) &&
+		    (len == 2 || (len == 1 && off % 2 == 0)))
+			field = off == 0 ? PF_SPORT : PF_DPORT;
+		else if (proto == IPPROTO_TCP && off == 13 && len == 1)
+			field = PF_TCPFLAGS;
+		else if ((proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) && len == 1 && off <= 1)
+			field = off == 0 ? PF_ICMPTYPE : PF_ICMPCODE;
+		else if ((proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) && off == 0 &&
+			 len == 2) {
+			*why = "icmp type and code read together";
+			return X_UNCERTAIN;
+		}
+	}
+	if (field < 0) {
+		*why = "reach does not model the header field this payload reads";
+		return X_UNCERTAIN;
+	}
+	load_field(c, s, dst, field, enc, fo, len);
+	return X_OK;
+}
+
+static bool hook_has_iif(uint32_t hook)
+{
+	return hook != NF_INET_LOCAL_OUT;
+}
+
+static bool hook_has_oif(uint32_t hook)
+{
+	return hook >= NF_INET_FORWARD;
+}
+
+static enum xres x_meta(struct reach_ctx *c, struct sstate *s, const struct expr *e,
+			const char **why)
+{
+	uint32_t key = (uint32_t)expr_num(e, NFTA_META_KEY, 0);
+	int dst = reg_off((uint32_t)expr_num(e, NFTA_META_DREG, 0), 16);
+	uint32_t v;
+
+	if (expr_has(e, NFTA_META_SREG)) {
+		int src = reg_off((uint32_t)expr_num(e, NFTA_META_SREG, 0), 4);
+
+		if (key != NFT_META_MARK)
+			return X_OK;
+		if (src < 0 || s->tag[src] || s->tag[src + 1] || s->tag[src + 2] ||
+		    s->tag[src + 3]) {
+			*why = "meta mark set from a packet-dependent value";
+			return X_UNCERTAIN;
+		}
+		memcpy(&s->mark, s->regs + src, 4);
+		s->mark_set = true;
+		return X_OK;
+	}
+	if (dst < 0)
+		dst = reg_off((uint32_t)expr_num(e, NFTA_META_DREG, 0), 4);
+	if (dst < 0) {
+		*why = "malformed meta";
+		return X_UNCERTAIN;
+	}
+	switch (key) {
+	case NFT_META_LEN:
+		load_field(c, s, dst, PF_LEN, ENC_HOST32, 0, 4);
+		return X_OK;
+	case NFT_META_PROTOCOL:
+		v = c->family == NFPROTO_IPV6 ? 0xdd86 : 0x0008;
+		break;
+	case NFT_META_NFPROTO:
+		v = c->family;
+		break;
+	case NFT_META_L4PROTO:
+		load_field(c, s, dst, PF_L4PROTO, ENC_BE, 0, 1);
+		return X_OK;
+	case NFT_META_MARK:
+		if (s->mark_set) {
+			v = s->mark;
+			break;
+		}
+		load_field(c, s, dst, PF_MARK, ENC_HOST32, 0, 4);
+		return X_OK;
+	case NFT_META_IIF:
+	case NFT_META_OIF:
+		if (!(key == NFT_META_IIF ? hook_has_iif(c->hook) : hook_has_oif(c->hook)))
+			return X_BREAK;
+		load_field(c, s, dst, key == NFT_META_IIF ? PF_IIF : PF_OIF, ENC_HOST32, 0, 4);
+		return X_OK;
+	case NFT_META_IIFNAME:
+	case NFT_META_OIFNAME:
+	case NFT_META_IIFTYPE:
+	case NFT_META_OIFTYPE: {
+		bool in = key == NFT_META_IIFNAME || key == NFT_META_IIFTYPE;
+		bool name = key == NFT_META_IIFNAME || key == NFT_META_OIFNAME;
+
+		if (!(in ? hook_has_iif(c->hook) : hook_has_oif(c->hook)))
+			return X_BREAK;
+		if (name && reg_off((uint32_t)expr_num(e, NFTA_META_DREG, 0), 16) < 0) {
+			*why = "malformed meta";
+			return X_UNCERTAIN;
+		}
+		load_field(c, s, dst, in ? PF_IIFNAME : PF_OIFNAME, name ? ENC_NAME : ENC_IFTYPE, 0,
+			   name ? 16 : 2);
+		return X_OK;
+	}
+	case NFT_META_PKTTYPE:
+		v = 0; /* PACKET_HOST: reach is about unicast packets */
+		break;
+	default:
+		*why = "meta key not in a snapshot (skuid, cpu, time, ...)";
+		return X_UNCERTAIN;
+	}
+	set_concrete(s, dst, &v, 4);
+	return X_OK;
+}
+
+static enum xres x_ct(struct reach_ctx *c, struct sstate *s, const struct expr *e, const char **why)
+{
+	uint32_t key = (uint32_t)expr_num(e, NFTA_CT_KEY, 0);
+	int dst = reg_off((uint32_t)expr_num(e, NFTA_CT_DREG, 0), 4);
+	uint32_t v;
+
+	if (expr_has(e, NFTA_CT_SREG)) {
+		int src = reg_off((uint32_t)expr_num(e, NFTA_CT_SREG, 0), 4);
+
+		if (key != NFT_CT_MARK)
+			return X_OK;
+		if (src < 0 || s->tag[src] || s->tag[src + 3]) {
+			*why = "ct mark set from a packet-dependent value";
+			return X_UNCERTAIN;
+		}
+		memcpy(&s->ctmark, s->regs + src, 4);
+		s->ctmark_set = true;
+		return X_OK;
+	}
+	if (dst < 0) {
+		*why = "malformed ct";
+		return X_UNCERTAIN;
+	}
+	if (key == NFT_CT_STATE) {
+		if (!s->tracked || s->ctstate_set) {
+			v = s->tracked ? s->ctstate : NF_CT_STATE_INVALID_BIT;
+			set_concrete(s, dst, &v, 4);
+			return X_OK;
+		}
+		load_field(c, s, dst, PF_CTSTATE, ENC_HOST32, 0, 4);
+		return X_OK;
+	}
+	if (!s->tracked)
+		return X_BREAK;
+	/* other keys need a conntrack entry: split off invalid and untracked */
+	if (s->ctstate_set)
+		return X_BREAK;
+	{
+		struct ivs ok = { 0 }, tmp = { 0 };
+
+		ivs_add(&tmp, 2, 2);
+		ivs_add(&tmp, 4, 4);
+		ivs_add(&tmp, 8, 8);
+		ivs_intersect(&ok, &s->cube.f[PF_CTSTATE], &tmp);
+		ivs_release(&tmp);
+		if (!ivs_equal(&ok, &s->cube.f[PF_CTSTATE])) {
+			ivs_release(&ok);
+			*why = "";
+			return X_SPLIT; /* caller splits on ct state first */
+		}
+		ivs_release(&ok);
+	}
+	switch (key) {
+	case NFT_CT_DIRECTION:
+		load_field(c, s, dst, PF_CTDIR, ENC_BE, 0, 1);
+		return X_OK;
+	case NFT_CT_STATUS:
+		load_field(c, s, dst, PF_CTSTATUS, ENC_HOST32, 0, 4);
+		return X_OK;
+	case NFT_CT_MARK:
+		if (s->ctmark_set) {
+			set_concrete(s, dst, &s->ctmark, 4);
+			return X_OK;
+		}
+		load_field(c, s, dst, PF_CTMARK, ENC_HOST32, 0, 4);
+		return X_OK;
+	case NFT_CT_L3PROTOCOL:
+		v = c->family;
+		set_concrete(s, dst, &v, 4);
+		return X_OK;
+	case NFT_CT_PROTOCOL:
+		load_field(c, s, dst, PF_L4PROTO, ENC_BE, 0, 1);
+		return X_OK;
+	default:
+		*why = "ct key not modelled by reach (tuples, helper, counters, ...)";
+		return X_UNCERTAIN;
+	}
+}
+
+/* The ct states with a conntrack entry (new, established, related). */
+static void ct_entry_states(struct ivs *out)
+{
+	out->n = 0;
+	ivs_add(out, 2, 2);
+	ivs_add(out, 4, 4);
+	ivs_add(out, 8, 8);
+}
+
+static enum xres x_transform(struct sstate *s, const struct expr *e, bool bitwise, const char **why)
+{
+	uint32_t sreg = (uint32_t)expr_num(e, bitwise ? NFTA_BITWISE_SREG : NFTA_BYTEORDER_SREG, 0);
+	uint32_t dreg = (uint32_t)expr_num(e, bitwise ? NFTA_BITWISE_DREG : NFTA_BYTEORDER_DREG, 0);
+	uint32_t len = (uint32_t)expr_num(e, bitwise ? NFTA_BITWISE_LEN : NFTA_BYTEORDER_LEN, 0);
+	int so = reg_off(sreg, len), dof = reg_off(dreg, (len + 3) & ~3u);
+	const struct symload *l = NULL;
+	enum region rg;
+
+	if (so < 0 || dof < 0) {
+		*why = "malformed bitwise/byteorder";
+		return X_UNCERTAIN;
+	}
+	rg = region_of(s, so, len, &l);
+	if (rg != RG_OTHER && (bitwise ? op_bitwise(e, s->regs) : op_byteorder(e, s->regs)) < 0) {
+		*why = "bitwise operation not modelled";
+		return X_UNCERTAIN;
+	}
+	if (rg == RG_CONCRETE) {
+		memset(s->tag + dof, 0, (len + 3) & ~3u);
+		return X_OK;
+	}
+	if (rg == RG_LOAD && l->ntx < MAX_TX && s->nloads < MAX_LOADS) {
+		struct symload *n = &s->loads[s->nloads++];
+
+		*n = *l;
+		n->tx[n->ntx++] = e;
+		n->cur = (int8_t)dof;
+		n->len = l->len; /* the slice loaded stays the same */
+		memset(s->tag + dof, 0, (len + 3) & ~3u);
+		memset(s->tag + dof, s->nloads, len);
+		return X_OK;
+	}
+	set_unknown(s, dof, len);
+	return X_OK;
+}
+
+/* nft_do_chain's rule loop for one state, from expression @i. */
+static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
+{
+	struct reach_ctx *c = rr->c;
+	const struct rule *r = rr->r;
+	const char *why = NULL;
+
+	for (; i < r->exprs.n && s->verdict == NFT_CONTINUE; i++) {
+		const struct expr *e = &r->exprs.v[i];
+		const char *n = e->name;
+		enum xres x = X_OK;
+
+		why = NULL;
+		if (!e->known) {
+			why = "expression not decoded";
+			x = X_UNCERTAIN;
+		} else if (!strcmp(n, "immediate")) {
+			const struct attr *a = expr_attr(e, NFTA_IMMEDIATE_DATA);
+			int dst = reg_off((uint32_t)expr_num(e, NFTA_IMMEDIATE_DREG, 0),
+					  a ? a->len : 0);
+
+			if (a && a->is_verdict) {
+				s->verdict = a->verdict->code;
+				s->jump = a->verdict->chain;
+			} else if (a && dst >= 0) {
+				set_concrete(s, dst, a->bytes, a->len);
+			} else {
+				why = "malformed immediate", x = X_UNCERTAIN;
+			}
+		} else if (!strcmp(n, "payload")) {
+			x = x_payload(c, s, e, &why);
+		} else if (!strcmp(n, "meta")) {
+			x = x_meta(c, s, e, &why);
+		} else if (!strcmp(n, "ct")) {
+			x = x_ct(c, s, e, &why);
+			if (x == X_SPLIT) {
+				struct ivs vals = { 0 }, tmp = { 0 };
+				struct symload fake = { .field = PF_CTSTATE };
+
+				ct_entry_states(&tmp);
+				ivs_intersect(&vals, &s->cube.f[PF_CTSTATE], &tmp);
+				ivs_release(&tmp);
+				/* the states with an entry retry this expression */
+				x = split_on(rr, s, i, &fake, &vals);
+				if (x == X_OK) {
+					i--;
+					continue;
+				}
+			}
+		} else if (!strcmp(n, "bitwise") || !strcmp(n, "byteorder")) {
+			x = x_transform(s, e, n[1] == 'i', &why);
+		} else if (!strcmp(n, "cmp") || !strcmp(n, "range")) {
+			bool cmp = n[0] == 'c';
+			const struct attr *d =
+				expr_attr(e, cmp ? NFTA_CMP_DATA : NFTA_RANGE_FROM_DATA);
+			uint32_t sreg =
+				(uint32_t)expr_num(e, cmp ? NFTA_CMP_SREG : NFTA_RANGE_SREG, 0);
+			int off = d ? reg_off(sreg, d->len) : -1;
+			const struct symload *l = NULL;
+			enum region rg = off >= 0 ? region_of(s, off, d->len, &l) : RG_OTHER;
+
+			if (off < 0) {
+				why = "malformed comparison", x = X_UNCERTAIN;
+			} else if (rg == RG_CONCRETE) {
+				int res = cmp ? op_cmp(e, s->regs) : op_range(e, s->regs);
+
+				x = res < 0 ? (why = "malformed comparison", X_UNCERTAIN)
+				    : res   ? X_OK
+					    : X_BREAK;
+			} else if (rg == RG_LOAD) {
+				struct ivs vals = { 0 };
+				bool ok;
+
+				if (cmp) {
+					ok = cmp_values(c, s, l, e, &vals);
+				} else {
+					const struct attr *to = expr_attr(e, NFTA_RANGE_TO_DATA);
+
+					ok = to && seg_values(c, s, l, d->bytes, to->bytes, d->len,
+							      &vals);
+					if (ok && expr_num(e, NFTA_RANGE_OP, 0) == NFT_RANGE_NEQ) {
+						struct ivs t = { 0 };
+
+						ivs_subtract(&t, &s->cube.f[l->field], &vals);
+						ivs_release(&vals);
+						vals = t;
+					}
+				}
+				if (!ok) {
+					ivs_release(&vals);
+					why = "too many values to split on this transformed field";
+					x = X_UNCERTAIN;
+				} else {
+					x = split_on(rr, s, i + 1, l, &vals);
+				}
+			} else {
+				why = "comparison over several fields or an unknown value";
+				x = X_UNCERTAIN;
+			}
+		} else if (!strcmp(n, "lookup")) {
+			const struct set *set = set_by_name(s->chain, expr_str(e, NFTA_LOOKUP_SET));
+			uint32_t sreg = (uint32_t)expr_num(e, NFTA_LOOKUP_SREG, 0);
+			bool has_dreg = expr_has(e, NFTA_LOOKUP_DREG);
+			uint32_t dreg = (uint32_t)expr_num(e, NFTA_LOOKUP_DREG, 0);
+			bool inv = expr_num(e, NFTA_LOOKUP_FLAGS, 0) & NFT_LOOKUP_F_INV;
+			int off = set ? reg_off(sreg, set->key_len) : -1;
+			const struct symload *l = NULL;
+			enum region rg = off >= 0 ? region_of(s, off, set->key_len, &l) : RG_OTHER;
+
+			if (!set || off < 0) {
+				why = "lookup in a set missing from the snapshot", x = X_UNCERTAIN;
+			} else if (rg == RG_CONCRETE) {
+				const struct elem *el = set_lookup(c->sets, set, s->regs + off);
+
+				if (!el ^ inv) {
+					x = X_BREAK;
+				} else if (has_dreg && !inv) {
+					if (dreg == NFT_REG_VERDICT && el->verdict) {
+						s->verdict = el->verdict->code;
+						s->jump = el->verdict->chain;
+					} else if (el->data && reg_off(dreg, el->data_len) >= 0) {
+						set_concrete(s, reg_off(dreg, el->data_len),
+							     el->data, el->data_len);
+					} else {
+						why = "map element without data", x = X_UNCERTAIN;
+					}
+				}
+			} else if (rg == RG_LOAD) {
+				struct group *g = NULL;
+				size_t ng = 0;
+				bool map = has_dreg && !inv;
+				int f = l->field;
+
+				if (!lookup_groups(c, s, l, set, map, &g, &ng)) {
+					why = "too many values to split on this transformed field";
+					x = X_UNCERTAIN;
+				} else {
+					struct ivs any = { 0 }, tmp = { 0 };
+
+					for (size_t k = 0; k < ng; k++) {
+						ivs_union(&tmp, &any, &g[k].vals);
+						ivs_copy(&any, &tmp);
+					}
+					if (inv) {
+						ivs_subtract(&tmp, &s->cube.f[f], &any);
+						x = split_on(rr, s, i + 1, l, &tmp);
+						ivs_release(&any);
+					} else if (!map) {
+						x = split_on(rr, s, i + 1, l, &any);
+						ivs_release(&tmp);
+					} else {
+						/* one state per distinct data; the rest breaks */
+						for (size_t k = 0; k < ng; k++) {
+							struct sstate *y = split(s, f, &g[k].vals);
+							const struct elem *el = g[k].el;
+
+							if (!y)
+								continue;
+							if (dreg == NFT_REG_VERDICT &&
+							    el->verdict) {
+								y->verdict = el->verdict->code;
+								y->jump = el->verdict->chain;
+							} else if (el->data &&
+								   reg_off(dreg, el->data_len) >=
+									   0) {
+								set_concrete(
+									y,
+									reg_off(dreg, el->data_len),
+									el->data, el->data_len);
+							}
+							push_mid(rr, y, i + 1);
+						}
+						ivs_release(&any);
+						ivs_release(&tmp);
+						x = X_BREAK;
+					}
+				}
+				groups_free(g, ng);
+			} else {
+				why = "lookup with a concatenation of several free fields (not yet "
+				      "split "
+				      "by reach) or an unknown key";
+				x = X_UNCERTAIN;
+			}
+		} else if (!strcmp(n, "counter") || !strcmp(n, "log") || !strcmp(n, "last") ||
+			   !strcmp(n, "dup") || !strcmp(n, "flow_offload")) {
+			x = X_OK;
+		} else if (!strcmp(n, "notrack")) {
+			if (!s->tracked) {
+				s->ctstate_set = true;
+				s->ctstate = NF_CT_STATE_UNTRACKED_BIT;
+			}
+		} else if (!strcmp(n, "limit")) {
+			c->limit_assumed = true;
+			x = expr_num(e, NFTA_LIMIT_FLAGS, 0) & NFT_LIMIT_F_INV ? X_BREAK : X_OK;
+		} else if (!strcmp(n, "dynset")) {
+			const struct attr *a = expr_attr(e, NFTA_DYNSET_EXPR);
+			const struct attr *al = expr_attr(e, NFTA_DYNSET_EXPRESSIONS);
+			const struct expr_list *el = a ? a->exprs : al ? al->exprs : NULL;
+
+			for (uint32_t k = 0; el && k < el->n && x == X_OK; k++) {
+				if (expr_is(&el->v[k], "limit")) {
+					c->limit_assumed = true;
+					if (expr_num(&el->v[k], NFTA_LIMIT_FLAGS, 0) &
+					    NFT_LIMIT_F_INV)
+						x = X_BREAK;
+				} else if (!expr_is(&el->v[k], "counter")) {
+					why = "a set element's stateful expression";
+					x = X_UNCERTAIN;
+				}
+			}
+		} else if (!strcmp(n, "reject")) {
+			s->verdict = NF_DROP;
+		} else if (!strcmp(n, "queue")) {
+			s->verdict = NF_QUEUE;
+		} else if (!strcmp(n, "nat") || !strcmp(n, "masq") || !strcmp(n, "redir")) {
+			if (!s->in_nat) {
+				why = "nat statement outside a nat chain", x = X_UNCERTAIN;
+			} else {
+				s->nat_done = true;
+				s->verdict = NF_ACCEPT;
+			}
+		} else if (!strcmp(n, "objref")) {
+			uint32_t type = (uint32_t)expr_num(e, NFTA_OBJREF_IMM_TYPE, 0);
+
+			if (type == NFT_OBJECT_QUOTA || type == NFT_OBJECT_SYNPROXY ||
+			    type == NFT_OBJECT_CONNLIMIT) {
+				why = "a named quota or synproxy object";
+				x = X_UNCERTAIN;
+			} else if (type == NFT_OBJECT_LIMIT) {
+				why = "a named limit object";
+				x = X_UNCERTAIN;
+			}
+		} else if (!strcmp(n, "match")) {
+			const char *mn = expr_str(e, NFTA_MATCH_NAME);
+
+			if (!mn || strcmp(mn, "comment")) {
+				why = "xt match (reach splits on native expressions only)";
+				x = X_UNCERTAIN;
+			}
+		} else if (!strcmp(n, "target")) {
+			const char *tn = expr_str(e, NFTA_TARGET_NAME) ?: "";
+
+			if (!strcmp(tn, "REJECT"))
+				s->verdict = NF_DROP;
+			else if (strcmp(tn, "LOG") && strcmp(tn, "NFLOG"))
+				why = "xt target not modelled", x = X_UNCERTAIN;
+		} else {
+			why = "expression whose value a snapshot cannot tell (fib, socket, rt, "
+			      "quota, ...)";
+			x = X_UNCERTAIN;
+		}
+		if (x == X_UNCERTAIN) {
+			state_uncertain(c, s, r, why ? why : "cannot be evaluated");
+			return;
+		}
+		if (x == X_BREAK) {
+			s->verdict = NFT_BREAK;
+			break;
+		}
+	}
+	/* the rule is done for this state: take its verdict */
+	{
+		int32_t v = s->verdict;
+
+		s->nloads = 0;
+		s->rule++;
+		switch (v) {
+		case NFT_BREAK:
+		case NFT_CONTINUE:
+			break;
+		case NFT_JUMP:
+		case NFT_GOTO: {
+			const struct chain *to = chain_target(s->chain, s->jump);
+
+			if (!to) {
+				state_uncertain(c, s, r,
+						"jump to a chain missing from the snapshot");
+				return;
+			}
+			if (v == NFT_JUMP) {
+				if (s->sp >= JUMP_STACK) {
+					result_add(c, s, EVAL_DROP, NULL);
+					return;
+				}
+				s->stack[s->sp].chain = s->chain;
+				s->stack[s->sp++].rule = s->rule;
+			}
+			s->chain = to;
+			s->rule = 0;
+			break;
+		}
+		case NFT_RETURN:
+			s->rule = s->chain->nrules;
+			break;
+		default:
+			switch (v & NF_VERDICT_MASK) {
+			case NF_ACCEPT:
+				s->chain = NULL;
+				break;
+			case NF_DROP:
+				result_add(c, s, EVAL_DROP, NULL);
+				return;
+			case NF_QUEUE:
+				result_add(c, s, EVAL_QUEUE, NULL);
+				return;
+			default:
+				state_uncertain(c, s, r, "verdict not modelled");
+				return;
+			}
+		}
+		s->verdict = NFT_CONTINUE;
+		enqueue(c, s);
+	}
+}
+
+/* Advance a state that is between rules: enter chains, returns, policies. */
+static bool settle(struct reach_ctx *c, struct sstate *s)
+{
+	for (;;) {
+		const struct hook_entry *he;
+
+		if (s->chain && s->rule < s->chain->nrules)
+			return true;
+		if (s->chain) { /* fell off the end (or returned) */
+			if (s->sp > 0) {
+				s->sp--;
+				s->chain = s->stack[s->sp].chain;
+				s->rule = s->stack[s->sp].rule;
+				continue;
+			}
+			if (s->chain->has_policy && s->chain->policy == NF_DROP) {
+				result_add(c, s, EVAL_DROP, NULL);
+				return false;
+			}
+			s->chain = NULL;
+		}
+		if (s->in_nat && !s->nat_done && s->nat_idx < c->hp->v[c->order[s->pos]].nnat) {
+			s->chain = c->hp->v[c->order[s->pos]].nat[s->nat_idx++];
+			s->rule = 0;
+			continue;
+		}
+		if (s->in_nat) {
+			s->in_nat = false;
+			s->pos++;
+			if (s->nat_done && s->pos < c->hp->n) {
+				state_uncertain(
+					c, s, NULL,
+					"a nat statement changes the addresses later chains see");
+				return false;
+			}
+		}
+		if (s->pos >= c->hp->n) {
+			result_add(c, s, EVAL_ACCEPT, NULL);
+			return false;
+		}
+		he = &c->hp->v[c->order[s->pos]];
+		if (he->kind == HE_CONNTRACK) {
+			s->tracked = true;
+			s->pos++;
+			continue;
+		}
+		if (he->kind == HE_NAT) {
+			struct ivs first = { 0 }, tmp = { 0 };
+			struct sstate *y;
+
+			/* only a connection's first packet (new, related) sees nat chains */
+			ivs_add(&tmp, 4, 4);
+			ivs_add(&tmp, 8, 8);
+			if (!s->tracked || s->ctstate_set)
+				first.n = 0;
+			else
+				ivs_intersect(&first, &s->cube.f[PF_CTSTATE], &tmp);
+			ivs_release(&tmp);
+			y = split(s, PF_CTSTATE, &first);
+			ivs_release(&first);
+			if (y) {
+				y->in_nat = true;
+				y->nat_idx = 1;
+				y->chain = he->nat[0];
+				y->rule = 0;
+				enqueue(c, y);
+			}
+			s->pos++;
+			if (cube_empty(&s->cube)) {
+				state_free(s);
+				return false;
+			}
+			continue;
+		}
+		s->chain = he->chain;
+		s->rule = 0;
+		s->sp = 0;
+		s->pos++;
+	}
+}
+
+/* ---- flows ---- */
+
+static void ifname_add(struct reach_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->nifnames; i++)
+		if (!strcmp(r->ifnames[i], name))
+			return;
+	r->ifnames = xrealloc(r->ifnames, (r->nifnames + 1) * sizeof(*r->ifnames));
+	r->ifnames[r->nifnames++] = xstrdup(name);
+}
+
+/* Bytes that read as an interface name, or a prefix of one (wildcard). */
+static void ifname_candidates(struct reach_result *r, const uint8_t *b, uint32_t len)
+{
+	char name[17] = { 0 };
+	uint32_t n = 0;
+
+	while (n < len && n < 16 && b[n] >= 0x21 && b[n] <= 0x7e)
+		n++;
+	if (n == 0 || n > 15)
+		return;
+	for (uint32_t i = n; i < len; i++)
+		if (b[i])
+			return;
+	memcpy(name, b, n);
+	ifname_add(r, name);
+	if (n < 15) { /* a longer name starting with it: the wildcard class */
+		name[n] = '~';
+		ifname_add(r, name);
+	}
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The interface name classes the ruleset tells apart. */
+static void collect_ifnames(const struct ruleset *rs, struct reach_result *r)
+{
+	for (uint32_t t = 0; t < rs->ntables; t++) {
+		const struct table *tb = rs->tables[t];
+
+		for (uint32_t c = 0; c < tb->nchains; c++)
+			for (uint32_t k = 0; k < tb->chains[c]->nrules; k++) {
+				const struct rule *ru = tb->chains[c]->rules[k];
+
+				for (uint32_t e = 0; e < ru->exprs.n; e++) {
+					const struct expr *x = &ru->exprs.v[e];
+					const struct attr *a = NULL;
+
+					if (expr_is(x, "cmp"))
+						a = expr_attr(x, NFTA_CMP_DATA);
+					if (a && !a->is_verdict && a->len <= 16)
+						ifname_candidates(r, a->bytes, a->len);
+				}
+			}
+		for (uint32_t s = 0; s < tb->nsets; s++) {
+			const struct set *st = tb->sets[s];
+
+			if (st->key_len != 16 || st->nfields > 1)
+				continue;
+			for (uint32_t i = 0; i < st->nelems; i++)
+				if (st->elems[i].key)
+					ifname_candidates(r, st->elems[i].key, 16);
+		}
+	}
+	ifname_add(r, "~other~");
+	qsort(r->ifnames, r->nifnames, sizeof(*r->ifnames), str_cmp);
+}
+
+static size_t ifname_index(const struct reach_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->nifnames; i++)
+		if (!strcmp(r->ifnames[i], name))
+			return i;
+	return r->nifnames;
+}
+
+/* The starting cube: every value of every field, for @family at @hook. */
+static void cube_full(const struct reach_ctx *c, struct cube *cb)
+{
+	u128 amax = c->family == NFPROTO_IPV6 ? U128_MAX : 0xffffffffu;
+	static const uint32_t status_bits[] = { IPS_EXPECTED,  IPS_SEEN_REPLY, IPS_ASSURED,
+						IPS_CONFIRMED, IPS_SRC_NAT,    IPS_DST_NAT,
+						IPS_DYING };
+	struct ivs st = { 0 };
+
+	cube_init(cb);
+	ivs_range(&cb->f[PF_L4PROTO], 0, 255);
+	ivs_range(&cb->f[PF_SADDR], 0, amax);
+	ivs_range(&cb->f[PF_DADDR], 0, amax);
+	ivs_range(&cb->f[PF_SPORT], 0, 65535);
+	ivs_range(&cb->f[PF_DPORT], 0, 65535);
+	ivs_range(&cb->f[PF_TCPFLAGS], 0, 255);
+	ivs_range(&cb->f[PF_ICMPTYPE], 0, 255);
+	ivs_range(&cb->f[PF_ICMPCODE], 0, 255);
+	if (hook_has_iif(c->hook)) {
+		ivs_range(&cb->f[PF_IIFNAME], 0, c->res->nifnames - 1);
+		ivs_range(&cb->f[PF_IIF], 1, 0xffffffffu);
+	} else {
+		ivs_range(&cb->f[PF_IIFNAME], c->res->nifnames, c->res->nifnames);
+		ivs_range(&cb->f[PF_IIF], 0, 0);
+	}
+	if (hook_has_oif(c->hook)) {
+		ivs_range(&cb->f[PF_OIFNAME], 0, c->res->nifnames - 1);
+		ivs_range(&cb->f[PF_OIF], 1, 0xffffffffu);
+	} else {
+		ivs_range(&cb->f[PF_OIFNAME], c->res->nifnames, c->res->nifnames);
+		ivs_range(&cb->f[PF_OIF], 0, 0);
+	}
+	ivs_range(&cb->f[PF_MARK], 0, 0xffffffffu);
+	ivs_range(&cb->f[PF_CTMARK], 0, 0xffffffffu);
+	ivs_add(&cb->f[PF_CTSTATE], 1, 2);
+	ivs_add(&cb->f[PF_CTSTATE], 4, 4);
+	ivs_add(&cb->f[PF_CTSTATE], 8, 8);
+	ivs_add(&cb->f[PF_CTSTATE], 64, 64);
+	/* ct status: every combination of the flags a rule names */
+	for (uint32_t m = 0; m < 128; m++) {
+		uint32_t v = 0;
+
+		for (uint32_t b = 0; b < 7; b++)
+			if (m & (1u << b))
+				v |= status_bits[b];
+		ivs_add(&st, v, v);
+	}
+	ivs_normalize(&st);
+	cb->f[PF_CTSTATUS] = st;
+	ivs_range(&cb->f[PF_CTDIR], 0, 1);
+	ivs_range(&cb->f[PF_LEN], 0, 65535);
+	ivs_range(&cb->f[PF_FRAG], 0, 0);
+}
+
+/* One value or range of a flow key ("443", "1024-65535", "10.0.0.0/8"). */
+static int flow_item(struct reach_ctx *c, int f, const char *key, const char *item, struct ivs *out,
+		     struct strbuf *err)
+{
+	struct packet p;
+	char spec[96];
+	const char *slash = strchr(item, '/'), *dash = strrchr(item, '-');
+	uint32_t alen = addr_len(c->family);
+
+	if ((f == PF_SADDR || f == PF_DADDR) && slash) {
+		uint64_t plen;
+		char a[64];
+		u128 v;
+
+		snprintf(a, sizeof(a), "%.*s", (int)(slash - item), item);
+		if (!parse_uint(slash + 1, alen * 8, &plen))
+			goto bad;
+		memset(&p, 0, sizeof(p));
+		p.family = c->family;
+		snprintf(spec, sizeof(spec), "family=%s %s=%s",
+			 c->family == NFPROTO_IPV6 ? "ip6" : "ip", key, a);
+		if (packet_parse(spec, &p, err) < 0)
+			return -EINVAL;
+		v = be_value(f == PF_SADDR ? p.saddr : p.daddr, alen);
+		{
+			u128 host = plen == alen * 8 ? 0 : (((u128)1 << (alen * 8 - plen)) - 1);
+
+			ivs_add(out, v & ~host, v | host);
+		}
+		return 0;
+	}
+	if ((f == PF_SPORT || f == PF_DPORT || f == PF_LEN || f == PF_MARK) && dash &&
+	    dash != item) {
+		uint64_t lo, hi;
+		char a[32];
+
+		snprintf(a, sizeof(a), "%.*s", (int)(dash - item), item);
+		if (!parse_uint(a, UINT32_MAX, &lo) || !parse_uint(dash + 1, UINT32_MAX, &hi) ||
+		    lo > hi)
+			goto bad;
+		ivs_add(out, lo, hi);
+		return 0;
+	}
+	memset(&p, 0, sizeof(p));
+	snprintf(spec, sizeof(spec), "family=%s %s=%s", c->family == NFPROTO_IPV6 ? "ip6" : "ip",
+		 key, item);
+	if (packet_parse(spec, &p, err) < 0)
+		return -EINVAL;
+	switch (f) {
+	case PF_L4PROTO:
+		ivs_add(out, p.l4proto, p.l4proto);
+		break;
+	case PF_SADDR:
+	case PF_DADDR: {
+		u128 v = be_value(f == PF_SADDR ? p.saddr : p.daddr, alen);
+
+		ivs_add(out, v, v);
+		break;
+	}
+	case PF_SPORT:
+		ivs_add(out, p.sport, p.sport);
+		break;
+	case PF_DPORT:
+		ivs_add(out, p.dport, p.dport);
+		break;
+	case PF_TCPFLAGS:
+		ivs_add(out, p.tcpflags, p.tcpflags);
+		break;
+	case PF_ICMPTYPE:
+		ivs_add(out, p.icmp_type, p.icmp_type);
+		break;
+	case PF_ICMPCODE:
+		ivs_add(out, p.icmp_code, p.icmp_code);
+		break;
+	case PF_IIFNAME:
+	case PF_OIFNAME: {
+		size_t k = ifname_index(c->res, f == PF_IIFNAME ? p.iifname : p.oifname);
+
+		ivs_add(out, k, k);
+		break;
+	}
+	case PF_IIF:
+		ivs_add(out, p.iif, p.iif);
+		break;
+	case PF_OIF:
+		ivs_add(out, p.oif, p.oif);
+		break;
+	case PF_MARK:
+		ivs_add(out, p.mark, p.mark);
+		break;
+	case PF_CTMARK:
+		ivs_add(out, p.ctmark, p.ctmark);
+		break;
+	case PF_CTSTATE:
+		ivs_add(out, p.ctstate, p.ctstate);
+		break;
+	case PF_CTSTATUS:
+		ivs_add(out, p.ctstatus, p.ctstatus);
+		break;
+	case PF_CTDIR:
+		ivs_add(out, p.ctdir, p.ctdir);
+		break;
+	case PF_LEN:
+		ivs_add(out, p.len, p.len);
+		break;
+	case PF_FRAG:
+		ivs_add(out, p.frag, p.frag);
+		break;
+	default:
+		break;
+	}
+	return 0;
+bad:
+	strbuf_addf(err, "bad value for '%s': '%s'", key, item);
+	return -EINVAL;
+}
+
+/* Restrict @cb to the flow's fields. */
+static int flow_apply(struct reach_ctx *c, const char *flow, struct cube *cb, struct strbuf *err)
+{
+	char *copy = xstrdup(flow), *tok, *save = NULL;
+	int ret = 0;
+
+	for (tok = strtok_r(copy, " \t\n", &save); tok && !ret;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		char *eq = strchr(tok, '='), *item, *isave = NULL;
+		struct ivs vals = { 0 }, tmp = { 0 };
+		int f = -1;
+
+		if (!eq || eq == tok || !eq[1]) {
+			strbuf_addf(err, "expected key=value, got '%s'", tok);
+			ret = -EINVAL;
+			break;
+		}
+		*eq = 0;
+		if (!strcmp(tok, "family"))
+			continue;
+		for (int k = 0; k < PF__COUNT; k++)
+			if (!strcmp(pkt_field_name(k), tok) ||
+			    (k == PF_CTSTATE && !strcmp(tok, "ct-state")))
+				f = k;
+		if (f < 0) {
+			strbuf_addf(err, "unknown key '%s' (keys: family", tok);
+			for (int k = 0; k < PF__COUNT; k++)
+				strbuf_addf(err, ", %s", pkt_field_name(k));
+			strbuf_addch(err, ')');
+			ret = -EINVAL;
+			break;
+		}
+		for (item = strtok_r(eq + 1, ",", &isave); item && !ret;
+		     item = strtok_r(NULL, ",", &isave))
+			ret = flow_item(c, f, tok, item, &vals, err);
+		if (!ret) {
+			ivs_normalize(&vals);
+			ivs_intersect(&tmp, &cb->f[f], &vals);
+			ivs_release(&cb->f[f]);
+			cb->f[f] = tmp;
+		} else {
+			ivs_release(&tmp);
+		}
+		ivs_release(&vals);
+	}
+	free(copy);
+	return ret;
+}
+
+/* Names given in the flow become classes of their own. */
+static void flow_ifnames(struct reach_result *r, const char *flow)
+{
+	const char *keys[] = { "iif=", "oif=" };
+
+	for (size_t k = 0; k < 2; k++) {
+		const char *p = flow;
+
+		while ((p = strstr(p, keys[k]))) {
+			char name[17] = { 0 };
+			size_t n = 0;
+
+			if (p != flow && p[-1] != ' ' && p[-1] != '\t') {
+				p++;
+				continue;
+			}
+			p += 4;
+			while (*p && *p != ' ' && *p != '\t' && *p != ',' && n < 16)
+				name[n++] = *p++;
+			if (n && n < 16)
+				ifname_add(r, name);
+		}
+	}
+}
+
+static uint8_t flow_family(const char *flow, bool *given)
+{
+	const char *f = strstr(flow, "family=");
+
+	*given = f && (f == flow || f[-1] == ' ' || f[-1] == '\t');
+	if (*given && !strncmp(f + 7, "ip6", 3))
+		return NFPROTO_IPV6;
+	return NFPROTO_IPV4;
+}
+
+/* Run every state to its end for one order of the base chains. */
+static void run_all(struct reach_ctx *c, struct sstate *init)
+{
+	size_t live = 0;
+
+	enqueue(c, init);
+	while (c->head < c->nq) {
+		struct sstate *s = c->queue[c->head++];
+		struct rule_run rr = { .c = c, .r = s->chain->rules[s->rule] };
+
+		if (++live > MAX_STATES * 50ull) {
+			c->fail = "too many classes to follow";
+			state_free(s);
+			continue;
+		}
+		s->verdict = NFT_CONTINUE;
+		run_rule(&rr, s, 0);
+		while (rr.np) {
+			struct sstate *m = rr.pending[--rr.np];
+
+			run_rule(&rr, m, rr.pexpr[rr.np]);
+		}
+		free(rr.pending);
+		free(rr.pexpr);
+		if (c->nq - c->head > MAX_STATES) {
+			c->fail = "too many classes to follow";
+			break;
+		}
+	}
+	for (size_t i = c->head; i < c->nq; i++)
+		state_free(c->queue[i]);
+	free(c->queue);
+	c->queue = NULL;
+	c->nq = c->capq = c->head = 0;
+}
+
+static int reach_family(struct reach_ctx *c, const char *flow, struct strbuf *err)
+{
+	struct hook_path hp;
+	uint32_t *orders[24];
+	size_t norders;
+	struct sstate *init = state_new();
+	size_t first = c->res->n;
+	int ret;
+
+	cube_full(c, &init->cube);
+	ret = flow_apply(c, flow, &init->cube, err);
+	if (ret < 0) {
+		state_free(init);
+		return ret;
+	}
+	init->tracked = c->hook != NF_INET_PRE_ROUTING && c->hook != NF_INET_LOCAL_OUT;
+	init->verdict = NFT_CONTINUE;
+	{
+		int k = c->family == NFPROTO_IPV6;
+
+		cube_init(&c->res->base[k]);
+		cube_copy(&c->res->base[k], &init->cube);
+		c->res->has_base[k] = true;
+	}
+	hook_path_build(c->rs, c->hook, c->family, &hp);
+	c->hp = &hp;
+	norders = hook_path_orders(&hp, orders, 24);
+	if (!norders) {
+		state_uncertain(c, init, NULL, "too many base chains share a priority");
+	} else {
+		c->order = orders[0];
+		run_all(c, init);
+		/* tied priorities: every order must give the same classes */
+		for (size_t o = 1; o < norders && !c->fail; o++) {
+			struct reach_result alt = { 0 };
+			struct reach_result *mine = c->res;
+			struct sstate *again = state_new();
+			bool same = true;
+
+			alt.ifnames = mine->ifnames;
+			alt.nifnames = mine->nifnames;
+			cube_full(c, &again->cube);
+			flow_apply(c, flow, &again->cube, err);
+			again->tracked = init->tracked;
+			again->verdict = NFT_CONTINUE;
+			c->res = &alt;
+			c->order = orders[o];
+			run_all(c, again);
+			c->res = mine;
+			same = alt.n == mine->n - first;
+			for (size_t i = 0; same && i < alt.n; i++) {
+				bool found = false;
+
+				for (size_t k = first; k < mine->n && !found; k++) {
+					found = alt.v[i].verdict == mine->v[k].verdict;
+					for (int f = 0; found && f < PF__COUNT; f++)
+						found = ivs_equal(&alt.v[i].cube.f[f],
+								  &mine->v[k].cube.f[f]);
+				}
+				same = found;
+			}
+			for (size_t i = 0; i < alt.n; i++) {
+				cube_release(&alt.v[i].cube);
+				free(alt.v[i].reason);
+			}
+			free(alt.v);
+			if (!same) {
+				free(mine->reason);
+				mine->reason = xstrdup(
+					"base chains share a priority and the kernel's order of "
+					"them "
+					"is not in a snapshot; the orders give different answers");
+				mine->verdict = EVAL_UNCERTAIN;
+			}
+		}
+		for (size_t i = 0; i < norders; i++)
+			free(orders[i]);
+	}
+	hook_path_release(&hp);
+	return 0;
+}
+
+int reach_flow(const struct ruleset *rs, uint32_t hook, const char *flow, struct reach_result **out,
+	       struct strbuf *err)
+{
+	struct reach_result *r = xcalloc(1, sizeof(*r));
+	struct reach_ctx c = { .rs = rs, .hook = hook, .res = r };
+	bool fam_given;
+	uint8_t fam = flow_family(flow, &fam_given);
+	int ret = 0;
+
+	r->flow = xstrdup(flow);
+	r->hook = hook;
+	r->verdict = EVAL_ACCEPT;
+	collect_ifnames(rs, r);
+	flow_ifnames(r, flow);
+	qsort(r->ifnames, r->nifnames, sizeof(*r->ifnames), str_cmp);
+	c.sets = set_cache_new();
+	for (int k = 0; k < 2 && !ret; k++) {
+		c.family = k == 0 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+		if (fam_given && c.family != fam)
+			continue;
+		ret = reach_family(&c, flow, err);
+	}
+	set_cache_free(c.sets);
+	if (ret < 0) {
+		reach_result_free(r);
+		return ret;
+	}
+	if (c.fail) {
+		free(r->reason);
+		r->reason = xstrdup(c.fail);
+		r->verdict = EVAL_UNCERTAIN;
+	}
+	if (c.limit_assumed)
+		r->assumptions = xstrdup("rate limits assumed not exceeded");
+	if (r->verdict != EVAL_UNCERTAIN) {
+		bool acc = false, drop = false, unc = false, q = false;
+
+		for (size_t i = 0; i < r->n; i++) {
+			acc |= r->v[i].verdict == EVAL_ACCEPT;
+			drop |= r->v[i].verdict == EVAL_DROP;
+			q |= r->v[i].verdict == EVAL_QUEUE;
+			unc |= r->v[i].verdict == EVAL_UNCERTAIN;
+		}
+		if (unc)
+			r->verdict = EVAL_UNCERTAIN;
+		else if (acc + drop + q > 1)
+			r->verdict = EVAL_MIXED;
+		else
+			r->verdict = acc    ? EVAL_ACCEPT
+				     : drop ? EVAL_DROP
+				     : q    ? EVAL_QUEUE
+					    : EVAL_DROP;
+		if (unc && !r->reason) {
+			for (size_t i = 0; i < r->n; i++)
+				if (r->v[i].reason) {
+					r->reason = xstrdup(r->v[i].reason);
+					break;
+				}
+		}
+	}
+	*out = r;
+	return 0;
+}
+
+enum eval_verdict reach_verdict(const struct reach_result *r)
+{
+	return r->verdict;
+}
+
+void reach_result_free(struct reach_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		cube_release(&r->v[i].cube);
+		free(r->v[i].reason);
+	}
+	for (size_t i = 0; i < r->nifnames; i++)
+		free(r->ifnames[i]);
+	free(r->ifnames);
+	for (int k = 0; k < 2; k++)
+		if (r->has_base[k])
+			cube_release(&r->base[k]);
+	free(r->v);
+	free(r->flow);
+	free(r->reason);
+	free(r->assumptions);
+	free(r);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef FWAUDIT_REACH_INTERNAL_H
+#define FWAUDIT_REACH_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eval_internal.h"
+
+typedef unsigned __int128 u128;
+#define U128_MAX (~(u128)0)
+
+/* A closed interval of field values. */
+struct iv {
+	u128 lo, hi;
+};
+
+/* struct ivs - sorted, disjoint, non-adjacent intervals. Zero = empty set. */
+struct ivs {
+	struct iv *v;
+	size_t n, cap;
+};
+
+void ivs_add(struct ivs *s, u128 lo, u128 hi); /* append, in ascending order */
+void ivs_range(struct ivs *s, u128 lo, u128 hi);
+void ivs_release(struct ivs *s);
+void ivs_copy(struct ivs *dst, const struct ivs *src);
+bool ivs_equal(const struct ivs *a, const struct ivs *b);
+/* @out must not be @a or @b. */
+void ivs_intersect(struct ivs *out, const struct ivs *a, const struct ivs *b);
+void ivs_subtract(struct ivs *out, const struct ivs *a, const struct ivs *b);
+void ivs_union(struct ivs *out, const struct ivs *a, const struct ivs *b);
+void ivs_normalize(struct ivs *s);
+int ivs_cmp_lo(const void *a, const void *b);
+u128 ivs_count(const struct ivs *s, u128 cap);
+
+/* struct cube - a class of packets: the product of one value set per field. */
+struct cube {
+	struct ivs f[PF__COUNT];
+};
+
+void cube_init(struct cube *c);
+void cube_copy(struct cube *dst, const struct cube *src);
+void cube_release(struct cube *c);
+bool cube_empty(const struct cube *c);
+bool cube_merge(struct cube *a, const struct cube *b);
+
+/* One answer: a class of packets and what happens to it. */
+struct rclass {
+	uint8_t family;
+	struct cube cube;
+	enum eval_verdict verdict;
+	char *reason;
+};
+
+struct reach_result {
+	char *flow;
+	uint32_t hook;
+	enum eval_verdict verdict;
+	char *reason;
+	struct rclass *v;
+	size_t n, cap;
+	char **ifnames; /* interface name classes, by index */
+	size_t nifnames;
+	char *assumptions;
+	struct cube base[2]; /* the flow's own class, for ip and ip6 */
+	bool has_base[2];
+};
+
+/* Print @c's fields that differ from the flow's base class (reach_render.c). */
+void reach_describe_class(const struct reach_result *r, const struct rclass *c, bool json,
+			  struct strbuf *out);
+
+#endif
