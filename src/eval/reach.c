@@ -52,7 +52,7 @@ struct sstate {
 	int32_t verdict;
 	const char *jump;
 	uint32_t pos, rule;
-	const struct chain *chain;
+	const struct chain *chain, *base;
 	struct {
 		const struct chain *chain;
 		uint32_t rule;
@@ -206,9 +206,9 @@ static void state_uncertain(struct reach_ctx *c, struct sstate *s, const struct 
 
 static bool same_point(const struct sstate *a, const struct sstate *b)
 {
-	if (a->pos != b->pos || a->chain != b->chain || a->rule != b->rule || a->sp != b->sp ||
-	    a->tracked != b->tracked || a->in_nat != b->in_nat || a->nat_done != b->nat_done ||
-	    a->nat_idx != b->nat_idx || a->mark_set != b->mark_set ||
+	if (a->pos != b->pos || a->chain != b->chain || a->base != b->base || a->rule != b->rule ||
+	    a->sp != b->sp || a->tracked != b->tracked || a->in_nat != b->in_nat ||
+	    a->nat_done != b->nat_done || a->nat_idx != b->nat_idx || a->mark_set != b->mark_set ||
 	    a->ctstate_set != b->ctstate_set || a->ctmark_set != b->ctmark_set ||
 	    (a->mark_set && a->mark != b->mark) || (a->ctstate_set && a->ctstate != b->ctstate) ||
 	    (a->ctmark_set && a->ctmark != b->ctmark))
@@ -1345,14 +1345,15 @@ static bool settle(struct reach_ctx *c, struct sstate *s)
 				s->rule = s->stack[s->sp].rule;
 				continue;
 			}
-			if (s->chain->has_policy && s->chain->policy == NF_DROP) {
+			/* after a goto the base chain's policy applies */
+			if (s->base->has_policy && s->base->policy == NF_DROP) {
 				result_add(c, s, EVAL_DROP, NULL);
 				return false;
 			}
 			s->chain = NULL;
 		}
 		if (s->in_nat && !s->nat_done && s->nat_idx < c->hp->v[c->order[s->pos]].nnat) {
-			s->chain = c->hp->v[c->order[s->pos]].nat[s->nat_idx++];
+			s->chain = s->base = c->hp->v[c->order[s->pos]].nat[s->nat_idx++];
 			s->rule = 0;
 			continue;
 		}
@@ -1393,7 +1394,7 @@ static bool settle(struct reach_ctx *c, struct sstate *s)
 			if (y) {
 				y->in_nat = true;
 				y->nat_idx = 1;
-				y->chain = he->nat[0];
+				y->chain = y->base = he->nat[0];
 				y->rule = 0;
 				enqueue(c, y);
 			}
@@ -1404,7 +1405,7 @@ static bool settle(struct reach_ctx *c, struct sstate *s)
 			}
 			continue;
 		}
-		s->chain = he->chain;
+		s->chain = s->base = he->chain;
 		s->rule = 0;
 		s->sp = 0;
 		s->pos++;

@@ -42,8 +42,8 @@ struct vm {
 	int32_t verdict;
 	const char *jump;
 
-	uint32_t pos; /* index into order[] */
-	const struct chain *chain;
+	uint32_t pos;			  /* index into order[] */
+	const struct chain *chain, *base; /* base: the base chain whose policy applies */
 	uint32_t rule, expr;
 	struct {
 		const struct chain *chain;
@@ -836,6 +836,7 @@ static void vm_run(struct vm *vm, struct vm **forks, size_t *nforks, size_t *cap
 				continue;
 			vm->rule = vm->expr = 0;
 			vm->sp = 0;
+			vm->base = vm->chain;
 			add_step(vm, STEP_CHAIN);
 			continue;
 		}
@@ -847,9 +848,10 @@ static void vm_run(struct vm *vm, struct vm **forks, size_t *nforks, size_t *cap
 				vm->rule = vm->stack[vm->sp].rule;
 				continue;
 			}
+			/* after a goto the base chain's policy applies, not the last chain's */
 			st = add_step(vm, STEP_POLICY);
-			st->verdict =
-				vm->chain->has_policy ? (int32_t)vm->chain->policy : NF_ACCEPT;
+			st->chain = vm->base;
+			st->verdict = vm->base->has_policy ? (int32_t)vm->base->policy : NF_ACCEPT;
 			vm->verdict = st->verdict;
 			goto base_verdict;
 		}
