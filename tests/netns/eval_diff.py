@@ -26,6 +26,9 @@ FW = os.path.realpath(sys.argv[1])
 SEED = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 COUNT = int(sys.argv[3]) if len(sys.argv) > 3 else 12
 PROBES = int(sys.argv[4]) if len(sys.argv) > 4 else 60
+CHECK = os.path.realpath(sys.argv[5]) if len(sys.argv) > 5 else None
+FLOWS = ["family=ip proto=tcp dport=22", "family=ip proto=udp", "family=ip iif=va0 ct=new",
+         "family=ip proto=icmp", "family=ip"]
 
 NSA, NSB = "fwdiffA%d" % os.getpid(), "fwdiffB%d" % os.getpid()
 A_ADDRS = {"va0": ["10.0.0.1", "10.0.0.5"], "va1": ["10.1.0.1"]}
@@ -328,6 +331,7 @@ def main():
         out = ns(NSA, "cat", "/sys/class/net/%s/ifindex" % dev).stdout
         ifindex[dev] = int(out)
     total = agree = accepted = 0
+    reach_checked = [0]
     failures = []
     tmp = tempfile.mkdtemp()
     try:
@@ -342,6 +346,13 @@ def main():
                 continue
             snap = os.path.join(tmp, "snap%d.json" % n)
             ns(NSA, FW, "snapshot", "-o", snap)
+            for flow in FLOWS if CHECK else []:
+                out = sh(CHECK, snap, "input", flow, "12", str(SEED * 1000 + n), check=False)
+                last = (out.stdout.strip().splitlines() or [""])[-1]
+                reach_checked[0] += int(last.split("classes, ")[1].split()[0]) if "classes, " in last else 0
+                if out.returncode != 0:
+                    failures.append("reach vs trace, seed %d ruleset %d flow '%s':\n%s%s"
+                                    % (SEED, n, flow, out.stdout[-2000:], out.stderr))
             probes = gen_probes(rnd, 1000 + n * 1000)
             ns(NSA, "nft", "-f", "-", inp=observer(probes))
             # the same flow must not be seen twice: fresh conntrack entries per probe
@@ -371,8 +382,9 @@ def main():
     finally:
         teardown()
     print("eval-diff: seed %d: %d rulesets, %d probes (%d accepted by the kernel, %d dropped), "
-          "%d agree, %d disagree" % (SEED, COUNT, total, accepted, total - accepted, agree,
-                                     len(failures)))
+          "%d agree, %d disagree; reach classes checked by %d traces"
+          % (SEED, COUNT, total, accepted, total - accepted, agree, len(failures),
+             reach_checked[0]))
     for f in failures[:5]:
         print(f)
     # a run where the kernel never (or always) accepts proves nothing
