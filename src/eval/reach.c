@@ -671,8 +671,6 @@ static void groups_free(struct group *g, size_t n)
 	free(g);
 }
 
-/* ---- one rule ---- */
-
 struct rule_run {
 	struct reach_ctx *c;
 	const struct rule *r;
@@ -697,6 +695,225 @@ static void push_mid(struct rule_run *rr, struct sstate *s, uint32_t expr)
 }
 
 enum xres { X_OK, X_BREAK, X_SPLIT, X_UNCERTAIN };
+
+/* ---- concatenations: each element is a box over several fields ---- */
+
+static bool catchall_of(const struct set *set)
+{
+	for (uint32_t i = 0; i < set->nelems; i++)
+		if (set->elems[i].flags & NFT_SET_ELEM_CATCHALL)
+			return true;
+	return false;
+}
+
+struct cubes {
+	struct cube *v;
+	size_t n, cap;
+};
+
+static void cubes_push(struct cubes *cs, struct cube *c)
+{
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? cs->cap * 2 : 8;
+		cs->v = xrealloc(cs->v, cs->cap * sizeof(*cs->v));
+	}
+	cs->v[cs->n++] = *c;
+}
+
+/* @a minus box @b (only @dims constrained), appended to @out as cubes. */
+static void cube_subtract(const struct cube *a, const struct cube *b, const int *dims, int nd,
+			  struct cubes *out)
+{
+	struct cube cur;
+	struct ivs tmp = { 0 };
+
+	for (int k = 0; k < nd; k++) {
+		ivs_intersect(&tmp, &a->f[dims[k]], &b->f[dims[k]]);
+		if (!tmp.n) { /* disjoint: all of @a stays */
+			cube_init(&cur);
+			cube_copy(&cur, a);
+			cubes_push(out, &cur);
+			ivs_release(&tmp);
+			return;
+		}
+	}
+	cube_init(&cur);
+	cube_copy(&cur, a);
+	for (int k = 0; k < nd; k++) {
+		struct cube piece;
+		int d = dims[k];
+
+		cube_init(&piece);
+		cube_copy(&piece, &cur);
+		ivs_subtract(&tmp, &cur.f[d], &b->f[d]);
+		ivs_copy(&piece.f[d], &tmp);
+		if (tmp.n)
+			cubes_push(out, &piece);
+		else
+			cube_release(&piece);
+		ivs_intersect(&tmp, &cur.f[d], &b->f[d]);
+		ivs_copy(&cur.f[d], &tmp);
+	}
+	cube_release(&cur);
+	ivs_release(&tmp);
+}
+
+#define MAX_BOX_PIECES 4096
+
+static struct sstate *state_with_cube(const struct sstate *s, struct cube *c)
+{
+	struct sstate *y = state_clone(s);
+
+	cube_release(&y->cube);
+	y->cube = *c;
+	return y;
+}
+
+/*
+ * A lookup whose key concatenates fields: one state per element box (with
+ * its data for maps); the rest, cut into boxes, breaks (or goes on, for an
+ * inverted lookup). Returns X_UNCERTAIN with @why when it cannot split.
+ */
+static enum xres lookup_boxes(struct rule_run *rr, struct sstate *s, uint32_t next,
+			      const struct set *set, int off, bool inv, bool map, uint32_t dreg,
+			      const char **why)
+{
+	struct reach_ctx *c = rr->c;
+	const struct symload *seg_load[16];
+	uint32_t seg_off[16], seg_len[16], nseg = set->nfields > 1 ? set->nfields : 1;
+	int dims[16], nd = 0;
+	struct cubes rest = { 0 }, next_rest = { 0 };
+	struct cube start;
+	struct ivs vals = { 0 };
+	bool ok = true;
+
+	if (set->nfields <= 1) {
+		/* no field lengths in the snapshot: the loads in the key tell them */
+		nseg = 0;
+		for (uint32_t o = 0; o < set->key_len && nseg < 16;) {
+			uint8_t t = s->tag[off + o];
+			uint32_t n = 1;
+
+			if (t && t != TAG_UNKNOWN)
+				n = s->loads[t - 1].len;
+			else
+				while (o + n < set->key_len && s->tag[off + o + n] == t && n < 4)
+					n++;
+			if (o + n > set->key_len)
+				n = set->key_len - o;
+			seg_off[nseg] = o;
+			seg_len[nseg++] = n;
+			o += t ? (n + 3) & ~3u : n;
+		}
+	}
+	for (uint32_t j = 0, o = 0; j < nseg && ok; j++) {
+		if (set->nfields > 1) {
+			seg_off[j] = o;
+			seg_len[j] = set->field_len[j];
+			o += set_field_reglen(set, j);
+		}
+		seg_load[j] = NULL;
+		switch (region_of(s, off + (int)seg_off[j], seg_len[j], &seg_load[j])) {
+		case RG_CONCRETE:
+			seg_load[j] = NULL;
+			break;
+		case RG_LOAD:
+			for (int k = 0; k < nd; k++)
+				if (dims[k] == seg_load[j]->field)
+					ok = false;
+			dims[nd++] = seg_load[j]->field;
+			break;
+		default:
+			ok = false;
+		}
+	}
+	if (!ok) {
+		*why = "lookup key with an unknown value or a field twice";
+		return X_UNCERTAIN;
+	}
+	cube_init(&start);
+	cube_copy(&start, &s->cube);
+	cubes_push(&rest, &start);
+	for (uint32_t i = 0; i < set->nelems && ok; i++) {
+		const struct elem *e = &set->elems[i];
+		struct cube box;
+		bool empty = false;
+
+		if ((e->flags & (NFT_SET_ELEM_CATCHALL | NFT_SET_ELEM_INTERVAL_END)) || !e->key ||
+		    e->key_len < set->key_len)
+			continue;
+		cube_init(&box);
+		cube_copy(&box, &s->cube);
+		for (uint32_t j = 0; j < nseg && !empty && ok; j++) {
+			const uint8_t *lo = e->key + seg_off[j];
+			const uint8_t *hi = (e->key_end ? e->key_end : e->key) + seg_off[j];
+
+			if (!seg_load[j]) {
+				const uint8_t *v = s->regs + off + seg_off[j];
+
+				empty = memcmp(lo, v, seg_len[j]) > 0 ||
+					memcmp(v, hi, seg_len[j]) > 0;
+				continue;
+			}
+			ok = seg_values(c, s, seg_load[j], lo, hi, seg_len[j], &vals);
+			ivs_copy(&box.f[seg_load[j]->field], &vals);
+			empty = !vals.n;
+		}
+		if (!ok || empty) {
+			cube_release(&box);
+			continue;
+		}
+		for (size_t k = 0; k < rest.n; k++) {
+			cube_subtract(&rest.v[k], &box, dims, nd, &next_rest);
+			cube_release(&rest.v[k]);
+		}
+		free(rest.v);
+		rest = next_rest;
+		memset(&next_rest, 0, sizeof(next_rest));
+		ok = rest.n <= MAX_BOX_PIECES;
+		if (inv) { /* found: an inverted lookup breaks */
+			struct sstate *y = state_with_cube(s, &box);
+
+			y->verdict = NFT_BREAK;
+			push_mid(rr, y, (uint32_t)rr->r->exprs.n);
+			continue;
+		}
+		{
+			struct sstate *y = state_with_cube(s, &box);
+
+			if (map && dreg == NFT_REG_VERDICT && e->verdict) {
+				y->verdict = e->verdict->code;
+				y->jump = e->verdict->chain;
+			} else if (map && e->data && reg_off(dreg, e->data_len) >= 0) {
+				set_concrete(y, reg_off(dreg, e->data_len), e->data, e->data_len);
+			}
+			push_mid(rr, y, next);
+		}
+	}
+	ivs_release(&vals);
+	if (!ok) {
+		*why = rest.n > MAX_BOX_PIECES ? "too many pieces splitting on a concatenation"
+					       : "too many values to split on a concatenated field";
+		for (size_t k = 0; k < rest.n; k++)
+			cube_release(&rest.v[k]);
+		free(rest.v);
+		return X_UNCERTAIN;
+	}
+	/* what no element holds: breaks, or goes on for an inverted lookup */
+	for (size_t k = 0; k < rest.n; k++) {
+		struct sstate *y = state_with_cube(s, &rest.v[k]);
+
+		if (!inv)
+			y->verdict = NFT_BREAK;
+		push_mid(rr, y, inv ? next : (uint32_t)rr->r->exprs.n);
+	}
+	free(rest.v);
+	cube_release(&s->cube); /* every part went on in a state of its own */
+	cube_init(&s->cube);
+	return X_BREAK;
+}
+
+/* ---- one rule ---- */
 
 /*
  * Split on a condition over the one load in [off, off+n): the part where
@@ -1192,11 +1409,12 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 					}
 				}
 				groups_free(g, ng);
-			} else {
-				why = "lookup with a concatenation of several free fields (not yet "
-				      "split "
-				      "by reach) or an unknown key";
+			} else if (catchall_of(set)) {
+				why = "concatenated lookup with a catch-all element";
 				x = X_UNCERTAIN;
+			} else {
+				x = lookup_boxes(rr, s, i + 1, set, off, inv, has_dreg && !inv,
+						 dreg, &why);
 			}
 		} else if (!strcmp(n, "counter") || !strcmp(n, "log") || !strcmp(n, "last") ||
 			   !strcmp(n, "dup") || !strcmp(n, "flow_offload")) {
@@ -1576,6 +1794,28 @@ static int flow_item(struct reach_ctx *c, int f, const char *key, const char *it
 		}
 		return 0;
 	}
+	if ((f == PF_SADDR || f == PF_DADDR) && dash && dash != item) {
+		struct packet q;
+		char a[96];
+		u128 lo, hi;
+
+		memset(&p, 0, sizeof(p));
+		memset(&q, 0, sizeof(q));
+		snprintf(a, sizeof(a), "family=%s %s=%.*s",
+			 c->family == NFPROTO_IPV6 ? "ip6" : "ip", key, (int)(dash - item), item);
+		if (packet_parse(a, &p, err) < 0)
+			return -EINVAL;
+		snprintf(a, sizeof(a), "family=%s %s=%s", c->family == NFPROTO_IPV6 ? "ip6" : "ip",
+			 key, dash + 1);
+		if (packet_parse(a, &q, err) < 0)
+			return -EINVAL;
+		lo = be_value(f == PF_SADDR ? p.saddr : p.daddr, alen);
+		hi = be_value(f == PF_SADDR ? q.saddr : q.daddr, alen);
+		if (lo > hi)
+			goto bad;
+		ivs_add(out, lo, hi);
+		return 0;
+	}
 	if ((f == PF_SPORT || f == PF_DPORT || f == PF_LEN || f == PF_MARK) && dash &&
 	    dash != item) {
 		uint64_t lo, hi;
@@ -1694,9 +1934,13 @@ static int flow_apply(struct reach_ctx *c, const char *flow, struct cube *cb, st
 			ret = -EINVAL;
 			break;
 		}
-		for (item = strtok_r(eq + 1, ",", &isave); item && !ret;
-		     item = strtok_r(NULL, ",", &isave))
-			ret = flow_item(c, f, tok, item, &vals, err);
+		/* flags and ct status are one combination; other keys list alternatives */
+		if (f == PF_TCPFLAGS || f == PF_CTSTATUS)
+			ret = flow_item(c, f, tok, eq + 1, &vals, err);
+		else
+			for (item = strtok_r(eq + 1, ",", &isave); item && !ret;
+			     item = strtok_r(NULL, ",", &isave))
+				ret = flow_item(c, f, tok, item, &vals, err);
 		if (!ret) {
 			ivs_normalize(&vals);
 			ivs_intersect(&tmp, &cb->f[f], &vals);
@@ -1741,8 +1985,18 @@ static uint8_t flow_family(const char *flow, bool *given)
 	const char *f = strstr(flow, "family=");
 
 	*given = f && (f == flow || f[-1] == ' ' || f[-1] == '\t');
-	if (*given && !strncmp(f + 7, "ip6", 3))
-		return NFPROTO_IPV6;
+	if (*given)
+		return strncmp(f + 7, "ip6", 3) ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	/* an address fixes the family */
+	for (const char *k = flow; (k = strstr(k, "addr=")); k += 5) {
+		if (k - flow < 1 || (k[-1] != 's' && k[-1] != 'd'))
+			continue;
+		*given = true;
+		return strchr(k + 5, ':') && (!strchr(k + 5, ' ') ||
+					      strchr(k + 5, ':') < strchr(k + 5, ' '))
+			       ? NFPROTO_IPV6
+			       : NFPROTO_IPV4;
+	}
 	return NFPROTO_IPV4;
 }
 
