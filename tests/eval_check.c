@@ -126,6 +126,7 @@ int main(int argc, char **argv)
 	struct strbuf err = STRBUF_INIT, d = STRBUF_INIT;
 	struct ruleset *rs = NULL;
 	struct reach_result *r = NULL;
+	struct evaluator *ev = NULL;
 	uint32_t hook = 0;
 	unsigned samples = argc > 4 ? (unsigned)atoi(argv[4]) : 20, checked = 0, bad = 0;
 	char *text = NULL;
@@ -149,6 +150,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "eval_check: %s\n", err.buf);
 		return 2;
 	}
+	ev = evaluator_new(rs);
 	for (size_t k = 0; k < r->n; k++) {
 		const struct rclass *c = &r->v[k];
 
@@ -159,7 +161,7 @@ int main(int argc, char **argv)
 			if (c->verdict == EVAL_UNCERTAIN ||
 			    !packet_of(r, &c->cube, c->family, hook, &p))
 				break;
-			trace_packet(rs, hook, &p, &t);
+			evaluator_trace(ev, hook, &p, &t);
 			checked++;
 			if (t.verdict != c->verdict) {
 				strbuf_truncate(&d, 0);
@@ -195,6 +197,7 @@ int main(int argc, char **argv)
 	}
 	printf("eval_check: %s %s: %s, %zu classes, %u class samples traced, %u mismatches\n",
 	       argv[2], argv[3], eval_verdict_name(r->verdict), r->n, checked, bad);
+	evaluator_free(ev);
 	reach_result_free(r);
 	ruleset_free(rs);
 	strbuf_release(&err);

@@ -165,6 +165,16 @@ struct trace {
  */
 void trace_packet(const struct ruleset *rs, uint32_t hook, const struct packet *p,
 		  struct trace *out);
+
+/*
+ * The same for many packets: an evaluator keeps the set indexes it builds
+ * (sorted once, searched by bisection) across packets. @rs must outlive it.
+ */
+struct evaluator;
+struct evaluator *evaluator_new(const struct ruleset *rs);
+void evaluator_free(struct evaluator *ev);
+void evaluator_trace(struct evaluator *ev, uint32_t hook, const struct packet *p,
+		     struct trace *out);
 void trace_release(struct trace *t);
 
 /* Text like `nft monitor trace`, or the JSON object (docs/eval.md). */

@@ -4,6 +4,8 @@
 #include <net/if.h>
 #include <linux/netfilter.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "fwaudit/cmd.h"
@@ -86,6 +88,31 @@ static int emit(struct strbuf *out)
 	return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_ERROR;
 }
 
+/* FWAUDIT_BENCH_PACKETS=N: trace the packet N times, report packets/s on stderr. */
+static void bench_trace(const struct ruleset *rs, uint32_t hook, const struct packet *p)
+{
+	const char *env = getenv("FWAUDIT_BENCH_PACKETS");
+	long n = env ? strtol(env, NULL, 10) : 0;
+	struct evaluator *ev;
+	struct timespec a, b;
+	double secs;
+
+	if (n <= 0)
+		return;
+	ev = evaluator_new(rs);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++) {
+		struct trace t;
+
+		evaluator_trace(ev, hook, p, &t);
+		trace_release(&t);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	fprintf(stderr, "bench: %.0f packets/s (%ld packets in %.3f s)\n", n / secs, n, secs);
+	evaluator_free(ev);
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
@@ -113,6 +140,7 @@ int cmd_trace(int argc, char **argv)
 		if (!p.oif && p.oifname[0])
 			p.oif = if_nametoindex(p.oifname);
 	}
+	bench_trace(rs, o.hook, &p);
 	trace_packet(rs, o.hook, &p, &t);
 	if (o.json)
 		trace_render_json(&t, &p, o.hook, &out);
@@ -128,6 +156,7 @@ int cmd_reach(int argc, char **argv)
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
 	struct reach_result *r = NULL;
 	struct ruleset *rs = NULL;
+	struct timespec t0, t1;
 	struct eval_opts o;
 	int ret = parse_opts("reach", "flow", argc, argv, &o);
 
@@ -136,7 +165,13 @@ int cmd_reach(int argc, char **argv)
 	ret = source_load(&o.src, &rs);
 	if (ret)
 		return ret;
-	if (reach_flow(rs, o.hook, o.spec, &r, &err) < 0) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = reach_flow(rs, o.hook, o.spec, &r, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (getenv("FWAUDIT_BENCH_PACKETS"))
+		fprintf(stderr, "bench: reach %.3f s\n",
+			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	if (ret < 0) {
 		errmsg("reach: --flow: %s", err.buf);
 		strbuf_release(&err);
 		ruleset_free(rs);

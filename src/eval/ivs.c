@@ -30,6 +30,16 @@ void ivs_add(struct ivs *s, u128 lo, u128 hi)
 	ivs_push(s, lo, hi);
 }
 
+void ivs_append(struct ivs *s, u128 lo, u128 hi)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 2;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n].lo = lo;
+	s->v[s->n++].hi = hi;
+}
+
 void ivs_range(struct ivs *s, u128 lo, u128 hi)
 {
 	s->n = 0;

@@ -576,61 +576,73 @@ static struct group *group_for(struct group **g, size_t *ng, const struct elem *
  * Partition the values of @l's field by the element of @set they find
  * (grouped by data for maps). Returns false when it cannot.
  */
+static uint32_t sort_key_len; /* for elem_key_cmp (qsort has no context) */
+
+static int elem_key_cmp(const void *a, const void *b)
+{
+	const struct elem *x = *(const struct elem *const *)a, *y = *(const struct elem *const *)b;
+	int d = memcmp(x->key, y->key, sort_key_len);
+
+	if (d)
+		return d;
+	return (int)(y->flags & NFT_SET_ELEM_INTERVAL_END) -
+	       (int)(x->flags & NFT_SET_ELEM_INTERVAL_END);
+}
+
+static void group_add(struct group **g, size_t *ng, const struct elem *el, bool map,
+		      const struct ivs *vals, struct ivs *all)
+{
+	struct group *gr = group_for(g, ng, el, map);
+
+	for (size_t i = 0; i < vals->n; i++) {
+		ivs_append(&gr->vals, vals->v[i].lo, vals->v[i].hi);
+		ivs_append(all, vals->v[i].lo, vals->v[i].hi);
+	}
+}
+
 static bool lookup_groups(const struct reach_ctx *c, const struct sstate *s,
 			  const struct symload *l, const struct set *set, bool map,
 			  struct group **groups, size_t *ngroups)
 {
-	uint32_t n = set->key_len;
-	struct ivs vals = { 0 }, all = { 0 }, tmp = { 0 };
+	uint32_t n = set->key_len, ns = 0;
+	struct ivs vals = { 0 }, all = { 0 };
 	const struct elem *catchall = NULL;
 	bool interval = set->flags & NFT_SET_INTERVAL, ok = true;
-	const struct elem **sorted = NULL;
-	uint32_t ns = 0;
+	const struct elem **sorted = xcalloc(set->nelems ? set->nelems : 1, sizeof(*sorted));
+	uint8_t hi[64];
 
 	*groups = NULL;
 	*ngroups = 0;
-	if (interval) { /* rbtree: start elements run to the next end element */
-		sorted = xcalloc(set->nelems ? set->nelems : 1, sizeof(*sorted));
-		for (uint32_t i = 0; i < set->nelems; i++)
-			if (!(set->elems[i].flags & NFT_SET_ELEM_CATCHALL) && set->elems[i].key &&
-			    !set->elems[i].key_end)
-				sorted[ns++] = &set->elems[i];
-		for (uint32_t i = 1; i < ns; i++) /* insertion sort is fine: dumps come sorted */
-			for (uint32_t k = i;
-			     k > 0 && memcmp(sorted[k - 1]->key, sorted[k]->key, n) > 0; k--) {
-				const struct elem *t = sorted[k];
-
-				sorted[k] = sorted[k - 1];
-				sorted[k - 1] = t;
-			}
+	if (n > sizeof(hi)) {
+		free(sorted);
+		return false;
 	}
-	for (uint32_t i = 0; i < set->nelems && ok; i++) {
+	for (uint32_t i = 0; i < set->nelems; i++) {
 		const struct elem *e = &set->elems[i];
-		uint8_t hi[64];
 
-		if (e->flags & NFT_SET_ELEM_CATCHALL) {
+		if (e->flags & NFT_SET_ELEM_CATCHALL)
 			catchall = e;
-			continue;
-		}
-		if (!e->key || e->key_len < n || n > sizeof(hi))
-			continue;
+		else if (e->key && e->key_len >= n)
+			sorted[ns++] = e;
+	}
+	if (interval) { /* rbtree: a start element runs to the next end element */
+		sort_key_len = n;
+		qsort(sorted, ns, sizeof(*sorted), elem_key_cmp);
+	}
+	for (uint32_t k = 0; k < ns && ok; k++) {
+		const struct elem *e = sorted[k];
+
 		if (e->key_end) {
 			memcpy(hi, e->key_end, n);
 		} else if (interval) {
-			uint32_t k = 0;
+			uint32_t j = k;
 
 			if (e->flags & NFT_SET_ELEM_INTERVAL_END)
 				continue;
-			while (k < ns && sorted[k] != e)
-				k++;
-			/* the next element with a larger key ends it, if it is an end */
-			while (k + 1 < ns && !memcmp(sorted[k + 1]->key, e->key, n))
-				k++;
-			if (k + 1 < ns && (sorted[k + 1]->flags & NFT_SET_ELEM_INTERVAL_END)) {
-				memcpy(hi, sorted[k + 1]->key, n);
-				bytes_dec(hi, n);
-			} else if (k + 1 < ns) {
-				memcpy(hi, sorted[k + 1]->key, n);
+			while (j + 1 < ns && !memcmp(sorted[j + 1]->key, e->key, n))
+				j++;
+			if (j + 1 < ns) {
+				memcpy(hi, sorted[j + 1]->key, n);
 				bytes_dec(hi, n);
 			} else {
 				memset(hi, 0xff, n);
@@ -639,28 +651,22 @@ static bool lookup_groups(const struct reach_ctx *c, const struct sstate *s,
 			memcpy(hi, e->key, n);
 		}
 		ok = seg_values(c, s, l, e->key, hi, n, &vals);
-		if (ok && vals.n) {
-			struct group *g = group_for(groups, ngroups, e, map);
-
-			ivs_union(&tmp, &g->vals, &vals);
-			ivs_copy(&g->vals, &tmp);
-			ivs_union(&tmp, &all, &vals);
-			ivs_copy(&all, &tmp);
-		}
+		if (ok && vals.n)
+			group_add(groups, ngroups, e, map, &vals, &all);
 	}
+	for (size_t g = 0; g < *ngroups; g++)
+		ivs_normalize(&(*groups)[g].vals);
+	ivs_normalize(&all);
 	if (ok && catchall) {
 		ivs_subtract(&vals, &s->cube.f[l->field], &all);
-		if (vals.n) {
-			struct group *g = group_for(groups, ngroups, catchall, map);
-
-			ivs_union(&tmp, &g->vals, &vals);
-			ivs_copy(&g->vals, &tmp);
-		}
+		if (vals.n)
+			group_add(groups, ngroups, catchall, map, &vals, &all);
+		for (size_t g = 0; g < *ngroups; g++)
+			ivs_normalize(&(*groups)[g].vals);
 	}
 	free(sorted);
 	ivs_release(&vals);
 	ivs_release(&all);
-	ivs_release(&tmp);
 	return ok;
 }
 
@@ -1647,7 +1653,7 @@ static void ifname_candidates(struct reach_result *r, const uint8_t *b, uint32_t
 	char name[17] = { 0 };
 	uint32_t n = 0;
 
-	while (n < len && n < 16 && b[n] >= 0x21 && b[n] <= 0x7e)
+	while (n < len && n < 16 && b[n] >= 0x20 && b[n] != 0x7f)
 		n++;
 	if (n == 0 || n > 15)
 		return;
@@ -1667,7 +1673,10 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The interface name classes the ruleset tells apart. */
+/*
+ * The interface name classes the ruleset tells apart: the constants that
+ * rules compare an iifname/oifname load with, directly or through a set.
+ */
 static void collect_ifnames(const struct ruleset *rs, struct reach_result *r)
 {
 	for (uint32_t t = 0; t < rs->ntables; t++) {
@@ -1676,26 +1685,40 @@ static void collect_ifnames(const struct ruleset *rs, struct reach_result *r)
 		for (uint32_t c = 0; c < tb->nchains; c++)
 			for (uint32_t k = 0; k < tb->chains[c]->nrules; k++) {
 				const struct rule *ru = tb->chains[c]->rules[k];
+				int64_t ifreg = -1;
 
 				for (uint32_t e = 0; e < ru->exprs.n; e++) {
 					const struct expr *x = &ru->exprs.v[e];
-					const struct attr *a = NULL;
+					uint64_t key = expr_num(x, NFTA_META_KEY, 0);
+					const struct attr *a;
+					const struct set *st;
 
-					if (expr_is(x, "cmp"))
-						a = expr_attr(x, NFTA_CMP_DATA);
-					if (a && !a->is_verdict && a->len <= 16)
+					if (expr_is(x, "meta") && expr_has(x, NFTA_META_DREG) &&
+					    (key == NFT_META_IIFNAME || key == NFT_META_OIFNAME))
+						ifreg = (int64_t)expr_num(x, NFTA_META_DREG, 0);
+					else if (expr_is(x, "cmp") &&
+						 (int64_t)expr_num(x, NFTA_CMP_SREG, 0) == ifreg &&
+						 (a = expr_attr(x, NFTA_CMP_DATA)) &&
+						 !a->is_verdict && a->len <= 16)
 						ifname_candidates(r, a->bytes, a->len);
+					else if (expr_is(x, "lookup") &&
+						 (int64_t)expr_num(x, NFTA_LOOKUP_SREG, 0) ==
+							 ifreg &&
+						 (st = table_find_set(tb,
+								      expr_str(x, NFTA_LOOKUP_SET)
+									      ?: "")) &&
+						 st->key_len == 16)
+						for (uint32_t i = 0; i < st->nelems; i++) {
+							if (st->elems[i].key)
+								ifname_candidates(
+									r, st->elems[i].key, 16);
+							if (st->elems[i].key_end)
+								ifname_candidates(
+									r, st->elems[i].key_end,
+									16);
+						}
 				}
 			}
-		for (uint32_t s = 0; s < tb->nsets; s++) {
-			const struct set *st = tb->sets[s];
-
-			if (st->key_len != 16 || st->nfields > 1)
-				continue;
-			for (uint32_t i = 0; i < st->nelems; i++)
-				if (st->elems[i].key)
-					ifname_candidates(r, st->elems[i].key, 16);
-		}
 	}
 	ifname_add(r, "~other~");
 	qsort(r->ifnames, r->nifnames, sizeof(*r->ifnames), str_cmp);

@@ -24,6 +24,8 @@ struct ivs {
 
 void ivs_add(struct ivs *s, u128 lo, u128 hi); /* append, in ascending order */
 void ivs_range(struct ivs *s, u128 lo, u128 hi);
+/* Append in any order; ivs_normalize() afterwards. */
+void ivs_append(struct ivs *s, u128 lo, u128 hi);
 void ivs_release(struct ivs *s);
 void ivs_copy(struct ivs *dst, const struct ivs *src);
 bool ivs_equal(const struct ivs *a, const struct ivs *b);

@@ -1014,14 +1014,45 @@ static bool same_outcomes(const struct trace *t, size_t a0, size_t a1, size_t b0
 	return a1 - a0 == b1 - b0;
 }
 
+struct evaluator {
+	const struct ruleset *rs;
+	struct set_cache *sets;
+};
+
+struct evaluator *evaluator_new(const struct ruleset *rs)
+{
+	struct evaluator *ev = xcalloc(1, sizeof(*ev));
+
+	ev->rs = rs;
+	ev->sets = set_cache_new();
+	return ev;
+}
+
+void evaluator_free(struct evaluator *ev)
+{
+	if (ev) {
+		set_cache_free(ev->sets);
+		free(ev);
+	}
+}
+
 void trace_packet(const struct ruleset *rs, uint32_t hook, const struct packet *p,
 		  struct trace *out)
 {
+	struct evaluator *ev = evaluator_new(rs);
+
+	evaluator_trace(ev, hook, p, out);
+	evaluator_free(ev);
+}
+
+void evaluator_trace(struct evaluator *ev, uint32_t hook, const struct packet *p, struct trace *out)
+{
+	const struct ruleset *rs = ev->rs;
+	struct set_cache *sets = ev->sets;
 	struct packet pkt = *p;
 	struct hook_path hp;
 	uint32_t *orders[MAX_ORDERS];
 	size_t norders, cap = 0, first_end = 0;
-	struct set_cache *sets = set_cache_new();
 	struct strbuf why = STRBUF_INIT;
 	bool order_matters = false;
 
@@ -1076,5 +1107,4 @@ void trace_packet(const struct ruleset *rs, uint32_t hook, const struct packet *
 out:
 	strbuf_release(&why);
 	hook_path_release(&hp);
-	set_cache_free(sets);
 }
