@@ -237,7 +237,9 @@ static void enqueue(struct reach_ctx *c, struct sstate *s)
 		}
 	if (c->nq == c->capq) {
 		/* drop the consumed front before growing */
-		memmove(c->queue, c->queue + c->head, (c->nq - c->head) * sizeof(*c->queue));
+		if (c->queue)
+			memmove(c->queue, c->queue + c->head,
+				(c->nq - c->head) * sizeof(*c->queue));
 		c->nq -= c->head;
 		c->head = 0;
 		if (c->nq == c->capq) {
@@ -2065,6 +2067,7 @@ static int reach_family(struct reach_ctx *c, const char *flow, struct strbuf *er
 	uint32_t *orders[24];
 	size_t norders;
 	struct sstate *init = state_new();
+	bool tracked = c->hook != NF_INET_PRE_ROUTING && c->hook != NF_INET_LOCAL_OUT;
 	size_t first = c->res->n;
 	int ret;
 
@@ -2074,7 +2077,7 @@ static int reach_family(struct reach_ctx *c, const char *flow, struct strbuf *er
 		state_free(init);
 		return ret;
 	}
-	init->tracked = c->hook != NF_INET_PRE_ROUTING && c->hook != NF_INET_LOCAL_OUT;
+	init->tracked = tracked;
 	init->verdict = NFT_CONTINUE;
 	{
 		int k = c->family == NFPROTO_IPV6;
@@ -2102,7 +2105,7 @@ static int reach_family(struct reach_ctx *c, const char *flow, struct strbuf *er
 			alt.nifnames = mine->nifnames;
 			cube_full(c, &again->cube);
 			flow_apply(c, flow, &again->cube, err);
-			again->tracked = init->tracked;
+			again->tracked = tracked;
 			again->verdict = NFT_CONTINUE;
 			c->res = &alt;
 			c->order = orders[o];
