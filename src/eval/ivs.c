@@ -134,6 +134,8 @@ void ivs_normalize(struct ivs *s)
 	struct ivs tmp = { 0 };
 	int (*cmp)(const void *, const void *) = ivs_cmp_lo;
 
+	if (!s->n)
+		return;
 	qsort(s->v, s->n, sizeof(*s->v), cmp);
 	for (size_t i = 0; i < s->n; i++)
 		ivs_push(&tmp, s->v[i].lo, s->v[i].hi);
