@@ -27,6 +27,21 @@ struct source_opts {
 	const char *snapshot;
 };
 
+/* getopt_long rows for --netns, --netns-path and --snapshot ('n', 'p', 's'). */
+/* clang-format off */
+#define SOURCE_OPTIONS \
+	{ "netns", required_argument, NULL, 'n' }, \
+	{ "netns-path", required_argument, NULL, 'p' }, \
+	{ "snapshot", required_argument, NULL, 's' }
+/* clang-format on */
+
+/* Store the source option @c (from SOURCE_OPTIONS); false if @c is not one. */
+bool source_opt(struct source_opts *src, int c, const char *arg);
+
+/* --format: "text" or "json". Returns 0, or prints what is wrong (as @cmd)
+ * and returns EXIT_ERROR. */
+int format_opt(const char *cmd, const char *arg, bool *json);
+
 /*
  * After getopt: no stray arguments and at most one source. Returns 0, or
  * prints what is wrong (as @cmd) and returns EXIT_ERROR.

@@ -228,6 +228,9 @@ struct table *ruleset_find_table(const struct ruleset *rs, uint32_t family, cons
 struct chain *table_find_chain(const struct table *t, const char *name);
 struct set *table_find_set(const struct table *t, const char *name);
 
+/* "accept", "drop", "jump", ...; NULL for a code without a name. */
+const char *verdict_code_name(int32_t code);
+
 /* Hook names of @family ("input", "ingress", ...): NULL / false if unknown. */
 const char *hook_name(uint32_t family, uint32_t hooknum);
 bool hook_parse(uint32_t family, const char *name, uint32_t *hooknum);

@@ -10,9 +10,7 @@
 int cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "netns", required_argument, NULL, 'n' },
-		{ "netns-path", required_argument, NULL, 'p' },
-		{ "snapshot", required_argument, NULL, 's' },
+		SOURCE_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "handles", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
@@ -27,21 +25,9 @@ int cmd_show(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
 		switch (c) {
-		case 'n':
-			src.netns = optarg;
-			break;
-		case 'p':
-			src.netns_path = optarg;
-			break;
-		case 's':
-			src.snapshot = optarg;
-			break;
 		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-				errmsg("show: --format takes text or json, not %s", optarg);
+			if (format_opt("show", optarg, &json))
 				return EXIT_ERROR;
-			}
-			json = !strcmp(optarg, "json");
 			break;
 		case 'a':
 			ro.handles = true;
@@ -50,6 +36,8 @@ int cmd_show(int argc, char **argv)
 			cmd_usage("show");
 			return EXIT_CLEAN;
 		default:
+			if (source_opt(&src, c, optarg))
+				break;
 			return EXIT_ERROR;
 		}
 	}

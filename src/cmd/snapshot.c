@@ -22,9 +22,7 @@ int cmd_snapshot(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "netns-path", required_argument, NULL, 'p' },
-		{ "snapshot", required_argument, NULL, 's' },
+		SOURCE_OPTIONS,
 		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -42,15 +40,6 @@ int cmd_snapshot(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case 'n':
-			src.netns = optarg;
-			break;
-		case 'p':
-			src.netns_path = optarg;
-			break;
-		case 's':
-			src.snapshot = optarg;
-			break;
 		case 'S':
 			want_stats = true;
 			break;
@@ -58,6 +47,8 @@ int cmd_snapshot(int argc, char **argv)
 			cmd_usage("snapshot");
 			return EXIT_CLEAN;
 		default:
+			if (source_opt(&src, c, optarg))
+				break;
 			return EXIT_ERROR;
 		}
 	}

@@ -9,6 +9,33 @@
 #include "fwaudit/nl.h"
 #include "fwaudit/util.h"
 
+bool source_opt(struct source_opts *src, int c, const char *arg)
+{
+	switch (c) {
+	case 'n':
+		src->netns = arg;
+		return true;
+	case 'p':
+		src->netns_path = arg;
+		return true;
+	case 's':
+		src->snapshot = arg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int format_opt(const char *cmd, const char *arg, bool *json)
+{
+	if (strcmp(arg, "text") && strcmp(arg, "json")) {
+		errmsg("%s: --format takes text or json, not %s", cmd, arg);
+		return EXIT_ERROR;
+	}
+	*json = !strcmp(arg, "json");
+	return 0;
+}
+
 int source_check(const char *cmd, const struct source_opts *src, int argc, char **argv, int optind)
 {
 	if (optind < argc) {

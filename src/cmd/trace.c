@@ -24,9 +24,7 @@ static int parse_opts(const char *cmd, const char *spec_opt, int argc, char **ar
 		      struct eval_opts *o)
 {
 	const struct option opts[] = {
-		{ "netns", required_argument, NULL, 'n' },
-		{ "netns-path", required_argument, NULL, 'p' },
-		{ "snapshot", required_argument, NULL, 's' },
+		SOURCE_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "hook", required_argument, NULL, 'k' },
 		{ spec_opt, required_argument, NULL, 'q' },
@@ -39,21 +37,9 @@ static int parse_opts(const char *cmd, const char *spec_opt, int argc, char **ar
 	o->hook = NF_INET_LOCAL_IN;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'n':
-			o->src.netns = optarg;
-			break;
-		case 'p':
-			o->src.netns_path = optarg;
-			break;
-		case 's':
-			o->src.snapshot = optarg;
-			break;
 		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-				errmsg("%s: --format takes text or json, not %s", cmd, optarg);
+			if (format_opt(cmd, optarg, &o->json))
 				return EXIT_ERROR;
-			}
-			o->json = !strcmp(optarg, "json");
 			break;
 		case 'k':
 			if (!hook_parse(NFPROTO_IPV4, optarg, &o->hook) ||
@@ -71,6 +57,8 @@ static int parse_opts(const char *cmd, const char *spec_opt, int argc, char **ar
 			cmd_usage(cmd);
 			return -1;
 		default:
+			if (source_opt(&o->src, c, optarg))
+				break;
 			return EXIT_ERROR;
 		}
 	}

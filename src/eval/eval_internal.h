@@ -48,6 +48,8 @@ static inline int reg_offset(uint32_t reg, uint32_t len)
  * Expressions over an 80-byte register file (ops.c). op_cmp and op_range
  * return 1 (holds), 0 (does not) or -1 (malformed); the others 0 or -1.
  */
+/* The value bytes of data attribute @type (not a verdict), or NULL with *len 0. */
+const uint8_t *expr_data(const struct expr *e, uint16_t type, uint32_t *len);
 int op_cmp(const struct expr *e, const uint8_t *regs);
 int op_range(const struct expr *e, const uint8_t *regs);
 int op_bitwise(const struct expr *e, uint8_t *regs);

@@ -10,7 +10,7 @@
 #include "eval_internal.h"
 #include "fwaudit/model.h"
 
-static const uint8_t *data_attr(const struct expr *e, uint16_t type, uint32_t *len)
+const uint8_t *expr_data(const struct expr *e, uint16_t type, uint32_t *len)
 {
 	const struct attr *a = expr_attr(e, type);
 
@@ -25,7 +25,7 @@ static const uint8_t *data_attr(const struct expr *e, uint16_t type, uint32_t *l
 int op_cmp(const struct expr *e, const uint8_t *regs)
 {
 	uint32_t sreg = (uint32_t)expr_num(e, NFTA_CMP_SREG, 0), len;
-	const uint8_t *data = data_attr(e, NFTA_CMP_DATA, &len);
+	const uint8_t *data = expr_data(e, NFTA_CMP_DATA, &len);
 	int off = reg_offset(sreg, len), d;
 
 	if (!data || off < 0)
@@ -52,8 +52,8 @@ int op_cmp(const struct expr *e, const uint8_t *regs)
 int op_range(const struct expr *e, const uint8_t *regs)
 {
 	uint32_t sreg = (uint32_t)expr_num(e, NFTA_RANGE_SREG, 0), flen, tlen;
-	const uint8_t *from = data_attr(e, NFTA_RANGE_FROM_DATA, &flen);
-	const uint8_t *to = data_attr(e, NFTA_RANGE_TO_DATA, &tlen);
+	const uint8_t *from = expr_data(e, NFTA_RANGE_FROM_DATA, &flen);
+	const uint8_t *to = expr_data(e, NFTA_RANGE_TO_DATA, &tlen);
 	int off = reg_offset(sreg, flen);
 	bool in;
 
@@ -70,9 +70,9 @@ int op_bitwise(const struct expr *e, uint8_t *regs)
 	uint32_t len = (uint32_t)expr_num(e, NFTA_BITWISE_LEN, 0);
 	uint32_t op = (uint32_t)expr_num(e, NFTA_BITWISE_OP, NFT_BITWISE_BOOL);
 	uint32_t words = (len + 3) / 4, src[16], dst[16] = { 0 }, mlen, xlen, dlen;
-	const uint8_t *mask = data_attr(e, NFTA_BITWISE_MASK, &mlen);
-	const uint8_t * xor = data_attr(e, NFTA_BITWISE_XOR, &xlen);
-	const uint8_t *data = data_attr(e, NFTA_BITWISE_DATA, &dlen);
+	const uint8_t *mask = expr_data(e, NFTA_BITWISE_MASK, &mlen);
+	const uint8_t * xor = expr_data(e, NFTA_BITWISE_XOR, &xlen);
+	const uint8_t *data = expr_data(e, NFTA_BITWISE_DATA, &dlen);
 	int so = reg_offset(sreg, words * 4), dof = reg_offset(dreg, words * 4);
 	uint32_t shift = 0, carry = 0;
 

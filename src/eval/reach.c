@@ -252,11 +252,6 @@ static void enqueue(struct reach_ctx *c, struct sstate *s)
 
 /* ---- loads ---- */
 
-static int reg_off(uint32_t reg, uint32_t len)
-{
-	return reg_offset(reg, len);
-}
-
 static void set_concrete(struct sstate *s, int off, const void *v, uint32_t len)
 {
 	uint32_t full = (len + 3) & ~3u;
@@ -892,8 +887,9 @@ static enum xres lookup_boxes(struct rule_run *rr, struct sstate *s, uint32_t ne
 			if (map && dreg == NFT_REG_VERDICT && e->verdict) {
 				y->verdict = e->verdict->code;
 				y->jump = e->verdict->chain;
-			} else if (map && e->data && reg_off(dreg, e->data_len) >= 0) {
-				set_concrete(y, reg_off(dreg, e->data_len), e->data, e->data_len);
+			} else if (map && e->data && reg_offset(dreg, e->data_len) >= 0) {
+				set_concrete(y, reg_offset(dreg, e->data_len), e->data,
+					     e->data_len);
 			}
 			push_mid(rr, y, next);
 		}
@@ -951,7 +947,7 @@ static enum xres x_payload(struct reach_ctx *c, struct sstate *s, const struct e
 	uint32_t base = (uint32_t)expr_num(e, NFTA_PAYLOAD_BASE, 0);
 	uint32_t off = (uint32_t)expr_num(e, NFTA_PAYLOAD_OFFSET, 0);
 	uint32_t len = (uint32_t)expr_num(e, NFTA_PAYLOAD_LEN, 0);
-	int dst = reg_off((uint32_t)expr_num(e, NFTA_PAYLOAD_DREG, 0), (len + 3) & ~3u);
+	int dst = reg_offset((uint32_t)expr_num(e, NFTA_PAYLOAD_DREG, 0), (len + 3) & ~3u);
 	uint32_t fo = 0;
 	int field = -1, enc = ENC_BE;
 	const struct ivs *pv = &s->cube.f[PF_L4PROTO];
@@ -1037,11 +1033,11 @@ static enum xres x_meta(struct reach_ctx *c, struct sstate *s, const struct expr
 			const char **why)
 {
 	uint32_t key = (uint32_t)expr_num(e, NFTA_META_KEY, 0);
-	int dst = reg_off((uint32_t)expr_num(e, NFTA_META_DREG, 0), 16);
+	int dst = reg_offset((uint32_t)expr_num(e, NFTA_META_DREG, 0), 16);
 	uint32_t v;
 
 	if (expr_has(e, NFTA_META_SREG)) {
-		int src = reg_off((uint32_t)expr_num(e, NFTA_META_SREG, 0), 4);
+		int src = reg_offset((uint32_t)expr_num(e, NFTA_META_SREG, 0), 4);
 
 		if (key != NFT_META_MARK)
 			return X_OK;
@@ -1055,7 +1051,7 @@ static enum xres x_meta(struct reach_ctx *c, struct sstate *s, const struct expr
 		return X_OK;
 	}
 	if (dst < 0)
-		dst = reg_off((uint32_t)expr_num(e, NFTA_META_DREG, 0), 4);
+		dst = reg_offset((uint32_t)expr_num(e, NFTA_META_DREG, 0), 4);
 	if (dst < 0) {
 		*why = "malformed meta";
 		return X_UNCERTAIN;
@@ -1095,7 +1091,7 @@ static enum xres x_meta(struct reach_ctx *c, struct sstate *s, const struct expr
 
 		if (!(in ? hook_has_iif(c->hook) : hook_has_oif(c->hook)))
 			return X_BREAK;
-		if (name && reg_off((uint32_t)expr_num(e, NFTA_META_DREG, 0), 16) < 0) {
+		if (name && reg_offset((uint32_t)expr_num(e, NFTA_META_DREG, 0), 16) < 0) {
 			*why = "malformed meta";
 			return X_UNCERTAIN;
 		}
@@ -1117,11 +1113,11 @@ static enum xres x_meta(struct reach_ctx *c, struct sstate *s, const struct expr
 static enum xres x_ct(struct reach_ctx *c, struct sstate *s, const struct expr *e, const char **why)
 {
 	uint32_t key = (uint32_t)expr_num(e, NFTA_CT_KEY, 0);
-	int dst = reg_off((uint32_t)expr_num(e, NFTA_CT_DREG, 0), 4);
+	int dst = reg_offset((uint32_t)expr_num(e, NFTA_CT_DREG, 0), 4);
 	uint32_t v;
 
 	if (expr_has(e, NFTA_CT_SREG)) {
-		int src = reg_off((uint32_t)expr_num(e, NFTA_CT_SREG, 0), 4);
+		int src = reg_offset((uint32_t)expr_num(e, NFTA_CT_SREG, 0), 4);
 
 		if (key != NFT_CT_MARK)
 			return X_OK;
@@ -1207,7 +1203,7 @@ static enum xres x_transform(struct sstate *s, const struct expr *e, bool bitwis
 	uint32_t sreg = (uint32_t)expr_num(e, bitwise ? NFTA_BITWISE_SREG : NFTA_BYTEORDER_SREG, 0);
 	uint32_t dreg = (uint32_t)expr_num(e, bitwise ? NFTA_BITWISE_DREG : NFTA_BYTEORDER_DREG, 0);
 	uint32_t len = (uint32_t)expr_num(e, bitwise ? NFTA_BITWISE_LEN : NFTA_BYTEORDER_LEN, 0);
-	int so = reg_off(sreg, len), dof = reg_off(dreg, (len + 3) & ~3u);
+	int so = reg_offset(sreg, len), dof = reg_offset(dreg, (len + 3) & ~3u);
 	const struct symload *l = NULL;
 	enum region rg;
 
@@ -1257,8 +1253,8 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 			x = X_UNCERTAIN;
 		} else if (!strcmp(n, "immediate")) {
 			const struct attr *a = expr_attr(e, NFTA_IMMEDIATE_DATA);
-			int dst = reg_off((uint32_t)expr_num(e, NFTA_IMMEDIATE_DREG, 0),
-					  a ? a->len : 0);
+			int dst = reg_offset((uint32_t)expr_num(e, NFTA_IMMEDIATE_DREG, 0),
+					     a ? a->len : 0);
 
 			if (a && a->is_verdict) {
 				s->verdict = a->verdict->code;
@@ -1296,7 +1292,7 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 				expr_attr(e, cmp ? NFTA_CMP_DATA : NFTA_RANGE_FROM_DATA);
 			uint32_t sreg =
 				(uint32_t)expr_num(e, cmp ? NFTA_CMP_SREG : NFTA_RANGE_SREG, 0);
-			int off = d ? reg_off(sreg, d->len) : -1;
+			int off = d ? reg_offset(sreg, d->len) : -1;
 			const struct symload *l = NULL;
 			enum region rg = off >= 0 ? region_of(s, off, d->len, &l) : RG_OTHER;
 
@@ -1344,7 +1340,7 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 			bool has_dreg = expr_has(e, NFTA_LOOKUP_DREG);
 			uint32_t dreg = (uint32_t)expr_num(e, NFTA_LOOKUP_DREG, 0);
 			bool inv = expr_num(e, NFTA_LOOKUP_FLAGS, 0) & NFT_LOOKUP_F_INV;
-			int off = set ? reg_off(sreg, set->key_len) : -1;
+			int off = set ? reg_offset(sreg, set->key_len) : -1;
 			const struct symload *l = NULL;
 			enum region rg = off >= 0 ? region_of(s, off, set->key_len, &l) : RG_OTHER;
 
@@ -1359,8 +1355,9 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 					if (dreg == NFT_REG_VERDICT && el->verdict) {
 						s->verdict = el->verdict->code;
 						s->jump = el->verdict->chain;
-					} else if (el->data && reg_off(dreg, el->data_len) >= 0) {
-						set_concrete(s, reg_off(dreg, el->data_len),
+					} else if (el->data &&
+						   reg_offset(dreg, el->data_len) >= 0) {
+						set_concrete(s, reg_offset(dreg, el->data_len),
 							     el->data, el->data_len);
 					} else {
 						why = "map element without data", x = X_UNCERTAIN;
@@ -1402,11 +1399,12 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 								y->verdict = el->verdict->code;
 								y->jump = el->verdict->chain;
 							} else if (el->data &&
-								   reg_off(dreg, el->data_len) >=
+								   reg_offset(dreg, el->data_len) >=
 									   0) {
 								set_concrete(
 									y,
-									reg_off(dreg, el->data_len),
+									reg_offset(dreg,
+										   el->data_len),
 									el->data, el->data_len);
 							}
 							push_mid(rr, y, i + 1);

@@ -8,30 +8,10 @@
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
 
+/* The verdict's name; queue carries its number in the upper bits. */
 static const char *code_name(int32_t code)
 {
-	switch (code) {
-	case NFT_CONTINUE:
-		return "continue";
-	case NFT_JUMP:
-		return "jump";
-	case NFT_GOTO:
-		return "goto";
-	case NFT_RETURN:
-		return "return";
-	default:
-		break;
-	}
-	switch (code & NF_VERDICT_MASK) {
-	case NF_ACCEPT:
-		return "accept";
-	case NF_DROP:
-		return "drop";
-	case NF_QUEUE:
-		return "queue";
-	default:
-		return "stolen";
-	}
+	return verdict_code_name(code) ?: verdict_code_name(code & NF_VERDICT_MASK) ?: "stolen";
 }
 
 static void rule_text(const struct rule *r, struct strbuf *out)

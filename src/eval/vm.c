@@ -180,18 +180,6 @@ static void store_u32(struct vm *vm, uint32_t r, uint32_t v)
 	store(vm, r, &v, 4);
 }
 
-static const uint8_t *attr_bytes(const struct expr *e, uint16_t type, uint32_t *len)
-{
-	const struct attr *a = expr_attr(e, type);
-
-	if (!a || a->kind != ATTR_DATA || a->is_verdict) {
-		*len = 0;
-		return NULL;
-	}
-	*len = a->len;
-	return a->bytes;
-}
-
 /* ---- expressions ---- */
 
 static enum step_result ex_immediate(struct vm *vm, const struct expr *e)
@@ -264,7 +252,7 @@ static enum step_result ex_cmp(struct vm *vm, const struct rule *r, const struct
 	uint32_t sreg = (uint32_t)expr_num(e, NFTA_CMP_SREG, 0), len;
 	int res;
 
-	attr_bytes(e, NFTA_CMP_DATA, &len);
+	expr_data(e, NFTA_CMP_DATA, &len);
 	if (reg_unknown(vm, sreg, len))
 		return undecided(vm, r, "comparison of an undecidable value");
 	res = op_cmp(e, (const uint8_t *)vm->regs);
@@ -278,7 +266,7 @@ static enum step_result ex_range(struct vm *vm, const struct rule *r, const stru
 	uint32_t sreg = (uint32_t)expr_num(e, NFTA_RANGE_SREG, 0), len;
 	int res;
 
-	attr_bytes(e, NFTA_RANGE_FROM_DATA, &len);
+	expr_data(e, NFTA_RANGE_FROM_DATA, &len);
 	if (reg_unknown(vm, sreg, len))
 		return undecided(vm, r, "range check of an undecidable value");
 	res = op_range(e, (const uint8_t *)vm->regs);

@@ -10,8 +10,6 @@ struct strbuf;
 
 #define SNAPSHOT_FORMAT_VERSION 1
 
-/* "accept", "drop", "jump", ...; NULL for a code without a name. */
-const char *verdict_code_name(int32_t code);
 /* Inverse of verdict_code_name(); false if unknown. */
 bool verdict_code_parse(const char *name, int32_t *code);
 /* "input", "prerouting", "ingress", ... for @family; NULL if unknown. */
