@@ -110,6 +110,11 @@ void set_cache_free(struct set_cache *sc);
  * (pipapo), then the catch-all element. Returns the element or NULL.
  */
 const struct elem *set_lookup(struct set_cache *sc, const struct set *s, const uint8_t *key);
+/*
+ * Sort elements by key (@key_len bytes); at equal keys an interval end comes
+ * first, so the start element that follows it wins a lookup (rbtree order).
+ */
+void elems_sort(const struct elem **v, uint32_t n, uint32_t key_len);
 /* The set a lookup/dynset in @c's table names, or NULL. */
 struct set *set_by_name(const struct chain *c, const char *name);
 /* Byte length of concatenated field @i of @s in a register (padded to 4). */

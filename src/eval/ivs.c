@@ -10,26 +10,6 @@
 #include "reach_internal.h"
 #include "fwaudit/util.h"
 
-static void ivs_push(struct ivs *s, u128 lo, u128 hi)
-{
-	if (s->n && s->v[s->n - 1].hi != U128_MAX && s->v[s->n - 1].hi + 1 >= lo) {
-		if (hi > s->v[s->n - 1].hi)
-			s->v[s->n - 1].hi = hi;
-		return;
-	}
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 2;
-		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
-	}
-	s->v[s->n].lo = lo;
-	s->v[s->n++].hi = hi;
-}
-
-void ivs_add(struct ivs *s, u128 lo, u128 hi)
-{
-	ivs_push(s, lo, hi);
-}
-
 void ivs_append(struct ivs *s, u128 lo, u128 hi)
 {
 	if (s->n == s->cap) {
@@ -38,6 +18,22 @@ void ivs_append(struct ivs *s, u128 lo, u128 hi)
 	}
 	s->v[s->n].lo = lo;
 	s->v[s->n++].hi = hi;
+}
+
+/* Append [lo, hi], merged into the last interval when they touch. */
+static void ivs_push(struct ivs *s, u128 lo, u128 hi)
+{
+	if (s->n && s->v[s->n - 1].hi != U128_MAX && s->v[s->n - 1].hi + 1 >= lo) {
+		if (hi > s->v[s->n - 1].hi)
+			s->v[s->n - 1].hi = hi;
+		return;
+	}
+	ivs_append(s, lo, hi);
+}
+
+void ivs_add(struct ivs *s, u128 lo, u128 hi)
+{
+	ivs_push(s, lo, hi);
 }
 
 void ivs_range(struct ivs *s, u128 lo, u128 hi)

@@ -573,19 +573,6 @@ static struct group *group_for(struct group **g, size_t *ng, const struct elem *
  * Partition the values of @l's field by the element of @set they find
  * (grouped by data for maps). Returns false when it cannot.
  */
-static uint32_t sort_key_len; /* for elem_key_cmp (qsort has no context) */
-
-static int elem_key_cmp(const void *a, const void *b)
-{
-	const struct elem *x = *(const struct elem *const *)a, *y = *(const struct elem *const *)b;
-	int d = memcmp(x->key, y->key, sort_key_len);
-
-	if (d)
-		return d;
-	return (int)(y->flags & NFT_SET_ELEM_INTERVAL_END) -
-	       (int)(x->flags & NFT_SET_ELEM_INTERVAL_END);
-}
-
 static void group_add(struct group **g, size_t *ng, const struct elem *el, bool map,
 		      const struct ivs *vals, struct ivs *all)
 {
@@ -623,8 +610,7 @@ static bool lookup_groups(const struct reach_ctx *c, const struct sstate *s,
 			sorted[ns++] = e;
 	}
 	if (interval) { /* rbtree: a start element runs to the next end element */
-		sort_key_len = n;
-		qsort(sorted, ns, sizeof(*sorted), elem_key_cmp);
+		elems_sort(sorted, ns, n);
 	}
 	for (uint32_t k = 0; k < ns && ok; k++) {
 		const struct elem *e = sorted[k];
@@ -1029,6 +1015,26 @@ static bool hook_has_oif(uint32_t hook)
 	return hook >= NF_INET_FORWARD;
 }
 
+/* The register's u32 when no byte of it depends on the packet. */
+static bool reg_u32(const struct sstate *s, uint32_t reg, uint32_t *v)
+{
+	int off = reg_offset(reg, 4);
+
+	if (off < 0 || s->tag[off] || s->tag[off + 1] || s->tag[off + 2] || s->tag[off + 3])
+		return false;
+	memcpy(v, s->regs + off, 4);
+	return true;
+}
+
+/* The ct states with a conntrack entry (new, established, related). */
+static void ct_entry_states(struct ivs *out)
+{
+	out->n = 0;
+	ivs_add(out, 2, 2);
+	ivs_add(out, 4, 4);
+	ivs_add(out, 8, 8);
+}
+
 static enum xres x_meta(struct reach_ctx *c, struct sstate *s, const struct expr *e,
 			const char **why)
 {
@@ -1037,16 +1043,12 @@ static enum xres x_meta(struct reach_ctx *c, struct sstate *s, const struct expr
 	uint32_t v;
 
 	if (expr_has(e, NFTA_META_SREG)) {
-		int src = reg_offset((uint32_t)expr_num(e, NFTA_META_SREG, 0), 4);
-
 		if (key != NFT_META_MARK)
 			return X_OK;
-		if (src < 0 || s->tag[src] || s->tag[src + 1] || s->tag[src + 2] ||
-		    s->tag[src + 3]) {
+		if (!reg_u32(s, (uint32_t)expr_num(e, NFTA_META_SREG, 0), &s->mark)) {
 			*why = "meta mark set from a packet-dependent value";
 			return X_UNCERTAIN;
 		}
-		memcpy(&s->mark, s->regs + src, 4);
 		s->mark_set = true;
 		return X_OK;
 	}
@@ -1117,15 +1119,12 @@ static enum xres x_ct(struct reach_ctx *c, struct sstate *s, const struct expr *
 	uint32_t v;
 
 	if (expr_has(e, NFTA_CT_SREG)) {
-		int src = reg_offset((uint32_t)expr_num(e, NFTA_CT_SREG, 0), 4);
-
 		if (key != NFT_CT_MARK)
 			return X_OK;
-		if (src < 0 || s->tag[src] || s->tag[src + 3]) {
+		if (!reg_u32(s, (uint32_t)expr_num(e, NFTA_CT_SREG, 0), &s->ctmark)) {
 			*why = "ct mark set from a packet-dependent value";
 			return X_UNCERTAIN;
 		}
-		memcpy(&s->ctmark, s->regs + src, 4);
 		s->ctmark_set = true;
 		return X_OK;
 	}
@@ -1150,9 +1149,7 @@ static enum xres x_ct(struct reach_ctx *c, struct sstate *s, const struct expr *
 	{
 		struct ivs ok = { 0 }, tmp = { 0 };
 
-		ivs_add(&tmp, 2, 2);
-		ivs_add(&tmp, 4, 4);
-		ivs_add(&tmp, 8, 8);
+		ct_entry_states(&tmp);
 		ivs_intersect(&ok, &s->cube.f[PF_CTSTATE], &tmp);
 		ivs_release(&tmp);
 		if (!ivs_equal(&ok, &s->cube.f[PF_CTSTATE])) {
@@ -1187,15 +1184,6 @@ static enum xres x_ct(struct reach_ctx *c, struct sstate *s, const struct expr *
 		*why = "ct key not modelled by reach (tuples, helper, counters, ...)";
 		return X_UNCERTAIN;
 	}
-}
-
-/* The ct states with a conntrack entry (new, established, related). */
-static void ct_entry_states(struct ivs *out)
-{
-	out->n = 0;
-	ivs_add(out, 2, 2);
-	ivs_add(out, 4, 4);
-	ivs_add(out, 8, 8);
 }
 
 static enum xres x_transform(struct sstate *s, const struct expr *e, bool bitwise, const char **why)
@@ -1721,7 +1709,6 @@ static void collect_ifnames(const struct ruleset *rs, struct reach_result *r)
 			}
 	}
 	ifname_add(r, "~other~");
-	qsort(r->ifnames, r->nifnames, sizeof(*r->ifnames), str_cmp);
 }
 
 static size_t ifname_index(const struct reach_result *r, const char *name)
@@ -2059,31 +2046,34 @@ static void run_all(struct reach_ctx *c, struct sstate *init)
 	c->nq = c->capq = c->head = 0;
 }
 
+/* A state entering the hook with the flow's whole class @base. */
+static struct sstate *state_at_start(const struct reach_ctx *c, const struct cube *base)
+{
+	struct sstate *s = state_new();
+
+	cube_copy(&s->cube, base);
+	/* conntrack has run before every hook but prerouting and output */
+	s->tracked = c->hook != NF_INET_PRE_ROUTING && c->hook != NF_INET_LOCAL_OUT;
+	s->verdict = NFT_CONTINUE;
+	return s;
+}
+
 static int reach_family(struct reach_ctx *c, const char *flow, struct strbuf *err)
 {
 	struct hook_path hp;
 	uint32_t *orders[24];
 	size_t norders;
-	struct sstate *init = state_new();
-	bool tracked = c->hook != NF_INET_PRE_ROUTING && c->hook != NF_INET_LOCAL_OUT;
+	struct cube *base = &c->res->base[c->family == NFPROTO_IPV6];
+	struct sstate *init;
 	size_t first = c->res->n;
 	int ret;
 
-	cube_full(c, &init->cube);
-	ret = flow_apply(c, flow, &init->cube, err);
-	if (ret < 0) {
-		state_free(init);
+	cube_full(c, base);
+	c->res->has_base[c->family == NFPROTO_IPV6] = true;
+	ret = flow_apply(c, flow, base, err);
+	if (ret < 0)
 		return ret;
-	}
-	init->tracked = tracked;
-	init->verdict = NFT_CONTINUE;
-	{
-		int k = c->family == NFPROTO_IPV6;
-
-		cube_init(&c->res->base[k]);
-		cube_copy(&c->res->base[k], &init->cube);
-		c->res->has_base[k] = true;
-	}
+	init = state_at_start(c, base);
 	hook_path_build(c->rs, c->hook, c->family, &hp);
 	c->hp = &hp;
 	norders = hook_path_orders(&hp, orders, 24);
@@ -2096,15 +2086,11 @@ static int reach_family(struct reach_ctx *c, const char *flow, struct strbuf *er
 		for (size_t o = 1; o < norders && !c->fail; o++) {
 			struct reach_result alt = { 0 };
 			struct reach_result *mine = c->res;
-			struct sstate *again = state_new();
+			struct sstate *again = state_at_start(c, base);
 			bool same = true;
 
 			alt.ifnames = mine->ifnames;
 			alt.nifnames = mine->nifnames;
-			cube_full(c, &again->cube);
-			flow_apply(c, flow, &again->cube, err);
-			again->tracked = tracked;
-			again->verdict = NFT_CONTINUE;
 			c->res = &alt;
 			c->order = orders[o];
 			run_all(c, again);

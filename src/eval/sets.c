@@ -61,6 +61,12 @@ static int elem_cmp(const void *a, const void *b)
 	       (int)(x->flags & NFT_SET_ELEM_INTERVAL_END);
 }
 
+void elems_sort(const struct elem **v, uint32_t n, uint32_t key_len)
+{
+	sort_len = key_len;
+	qsort(v, n, sizeof(*v), elem_cmp);
+}
+
 static void index_build(struct set_index *ix, const struct set *s)
 {
 	ix->set = s;
@@ -79,10 +85,8 @@ static void index_build(struct set_index *ix, const struct set *s)
 			ix->kind = SK_RANGES;
 		ix->v[ix->n++] = e;
 	}
-	if (ix->kind != SK_RANGES) {
-		sort_len = s->key_len;
-		qsort(ix->v, ix->n, sizeof(*ix->v), elem_cmp);
-	}
+	if (ix->kind != SK_RANGES)
+		elems_sort(ix->v, ix->n, s->key_len);
 }
 
 static struct set_index *index_get(struct set_cache *sc, const struct set *s)
