@@ -24,6 +24,8 @@ extern const struct sym proto_syms[], tcpflag_syms[], ctstate_syms[], ctstatus_s
 const char *sym_name(const struct sym *t, uint64_t v);
 bool parse_uint(const char *s, uint64_t max, uint64_t *v);
 
+/* The family a description's family= key names, or -1 without one. */
+int spec_family(const char *spec);
 /* Fill the fields a description left out that depend on the others. */
 void packet_finish(struct packet *p);
 uint32_t packet_header_len(const struct packet *p);

@@ -163,13 +163,15 @@ static bool parse_ifname(const char *s, char *out)
 	return true;
 }
 
-static uint8_t family_of(const char *spec)
+int spec_family(const char *spec)
 {
 	const char *f = strstr(spec, "family=");
 
 	while (f && f != spec && f[-1] != ' ' && f[-1] != '\t')
 		f = strstr(f + 1, "family=");
-	if (f && !strncmp(f + 7, "ip6", 3) && (f[10] == 0 || f[10] == ' ' || f[10] == '\t'))
+	if (!f)
+		return -1;
+	if (!strncmp(f + 7, "ip6", 3) && (f[10] == 0 || f[10] == ' ' || f[10] == '\t'))
 		return NFPROTO_IPV6;
 	return NFPROTO_IPV4;
 }
@@ -282,7 +284,7 @@ int packet_parse(const char *spec, struct packet *p, struct strbuf *err)
 	int ret = 0;
 
 	/* family first: it decides how addresses and icmp types read */
-	p->family = family_of(spec);
+	p->family = spec_family(spec) == NFPROTO_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	for (tok = strtok_r(copy, " \t\n", &save); tok && !ret;
 	     tok = strtok_r(NULL, " \t\n", &save)) {
 		char *eq = strchr(tok, '=');

@@ -1992,11 +1992,11 @@ static void flow_ifnames(struct reach_result *r, const char *flow)
 
 static uint8_t flow_family(const char *flow, bool *given)
 {
-	const char *f = strstr(flow, "family=");
+	int f = spec_family(flow);
 
-	*given = f && (f == flow || f[-1] == ' ' || f[-1] == '\t');
+	*given = f >= 0;
 	if (*given)
-		return strncmp(f + 7, "ip6", 3) ? NFPROTO_IPV4 : NFPROTO_IPV6;
+		return (uint8_t)f;
 	/* an address fixes the family */
 	for (const char *k = flow; (k = strstr(k, "addr=")); k += 5) {
 		if (k - flow < 1 || (k[-1] != 's' && k[-1] != 'd'))

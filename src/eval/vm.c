@@ -1002,9 +1002,14 @@ static bool same_outcomes(const struct trace *t, size_t a0, size_t a1, size_t b0
 	return a1 - a0 == b1 - b0;
 }
 
+/* What an evaluator keeps across packets: set indexes, hook paths. */
 struct evaluator {
 	const struct ruleset *rs;
 	struct set_cache *sets;
+	struct hook_path hp[NF_INET_NUMHOOKS][2]; /* [hook][ipv6] */
+	uint32_t *orders[NF_INET_NUMHOOKS][2][MAX_ORDERS];
+	size_t norders[NF_INET_NUMHOOKS][2];
+	bool built[NF_INET_NUMHOOKS][2];
 };
 
 struct evaluator *evaluator_new(const struct ruleset *rs)
@@ -1018,10 +1023,17 @@ struct evaluator *evaluator_new(const struct ruleset *rs)
 
 void evaluator_free(struct evaluator *ev)
 {
-	if (ev) {
-		set_cache_free(ev->sets);
-		free(ev);
-	}
+	if (!ev)
+		return;
+	for (int h = 0; h < NF_INET_NUMHOOKS; h++)
+		for (int f = 0; f < 2; f++) {
+			for (size_t i = 0; i < ev->norders[h][f]; i++)
+				free(ev->orders[h][f][i]);
+			if (ev->built[h][f])
+				hook_path_release(&ev->hp[h][f]);
+		}
+	set_cache_free(ev->sets);
+	free(ev);
 }
 
 void trace_packet(const struct ruleset *rs, uint32_t hook, const struct packet *p,
@@ -1035,19 +1047,32 @@ void trace_packet(const struct ruleset *rs, uint32_t hook, const struct packet *
 
 void evaluator_trace(struct evaluator *ev, uint32_t hook, const struct packet *p, struct trace *out)
 {
-	const struct ruleset *rs = ev->rs;
 	struct set_cache *sets = ev->sets;
 	struct packet pkt = *p;
-	struct hook_path hp;
-	uint32_t *orders[MAX_ORDERS];
+	const struct hook_path *hpp;
+	uint32_t **orders;
 	size_t norders, cap = 0, first_end = 0;
 	struct strbuf why = STRBUF_INIT;
 	bool order_matters = false;
+	int v6;
 
 	memset(out, 0, sizeof(*out));
 	packet_finish(&pkt);
-	hook_path_build(rs, hook, pkt.family, &hp);
-	norders = hook_path_orders(&hp, orders, MAX_ORDERS);
+	v6 = pkt.family == NFPROTO_IPV6;
+	if (hook >= NF_INET_NUMHOOKS) {
+		out->verdict = EVAL_UNCERTAIN;
+		out->reason = xstrdup("no such hook");
+		return;
+	}
+	if (!ev->built[hook][v6]) {
+		hook_path_build(ev->rs, hook, pkt.family, &ev->hp[hook][v6]);
+		ev->norders[hook][v6] =
+			hook_path_orders(&ev->hp[hook][v6], ev->orders[hook][v6], MAX_ORDERS);
+		ev->built[hook][v6] = true;
+	}
+	hpp = &ev->hp[hook][v6];
+	orders = ev->orders[hook][v6];
+	norders = ev->norders[hook][v6];
 	if (norders == 0) {
 		out->verdict = EVAL_UNCERTAIN;
 		out->reason = xstrdup("too many base chains share a priority to try every order");
@@ -1056,7 +1081,7 @@ void evaluator_trace(struct evaluator *ev, uint32_t hook, const struct packet *p
 	for (size_t i = 0; i < norders; i++) {
 		size_t start = out->npaths;
 
-		run_order(&hp, orders[i], hook, &pkt, sets, out, &cap);
+		run_order(hpp, orders[i], hook, &pkt, sets, out, &cap);
 		if (i == 0)
 			first_end = out->npaths;
 		else if (!same_outcomes(out, 0, first_end, start, out->npaths))
@@ -1075,9 +1100,9 @@ void evaluator_trace(struct evaluator *ev, uint32_t hook, const struct packet *p
 		strbuf_addstr(&why,
 			      "base chains share a priority and the kernel's order of them is "
 			      "not in a snapshot; the orders give different verdicts:");
-		for (uint32_t i = 1; i < hp.n; i++)
-			if (hp.v[i].priority == hp.v[i - 1].priority)
-				strbuf_addf(&why, " priority %d", hp.v[i].priority);
+		for (uint32_t i = 1; i < hpp->n; i++)
+			if (hpp->v[i].priority == hpp->v[i - 1].priority)
+				strbuf_addf(&why, " priority %d", hpp->v[i].priority);
 	} else if (out->verdict == EVAL_UNCERTAIN) {
 		for (size_t i = 0; i < out->npaths; i++)
 			if (out->paths[i].uncertain) {
@@ -1090,9 +1115,6 @@ void evaluator_trace(struct evaluator *ev, uint32_t hook, const struct packet *p
 	}
 	if (why.len)
 		out->reason = strbuf_detach(&why);
-	for (size_t i = 0; i < norders; i++)
-		free(orders[i]);
 out:
 	strbuf_release(&why);
-	hook_path_release(&hp);
 }
