@@ -200,4 +200,38 @@ void reach_render_text(const struct reach_result *r, struct strbuf *out);
 void reach_render_json(const struct reach_result *r, struct strbuf *out);
 void reach_result_free(struct reach_result *r);
 
+/**
+ * struct reach_class - one class of packets of a reach answer.
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @verdict: accept, drop, queue or uncertain
+ * @rule: the rule whose verdict ended the class, or NULL for a base chain's
+ *	policy (then @chain is that base chain) or for no base chain at the
+ *	hook (@chain NULL too)
+ * @many: the class joined packets decided by different rules (accepted by
+ *	several rules, then merged in a later base chain); @rule, @chain NULL
+ * @reason: why the class is uncertain, or NULL (owned by the result)
+ */
+struct reach_class {
+	uint8_t family;
+	enum eval_verdict verdict;
+	const struct rule *rule;
+	const struct chain *chain;
+	bool many;
+	const char *reason;
+};
+
+size_t reach_nclasses(const struct reach_result *r);
+void reach_class_get(const struct reach_result *r, size_t i, struct reach_class *out);
+/* Class @i holds every value of @f that the flow allows. */
+bool reach_class_spans(const struct reach_result *r, size_t i, enum pkt_field f);
+/* Class @i holds the value @v of @f (a port, a protocol, an ICMP type). */
+bool reach_class_holds(const struct reach_result *r, size_t i, enum pkt_field f, uint64_t v);
+/* How many values of @f class @i holds (saturating). */
+uint64_t reach_class_count(const struct reach_result *r, size_t i, enum pkt_field f);
+/* The fields where class @i differs from the flow, as `reach` prints them:
+ * text, or the members of a JSON object. */
+void reach_class_describe(const struct reach_result *r, size_t i, bool json, struct strbuf *out);
+/* "rule handle 4 in inet filter input", "policy of inet filter input", ... */
+void reach_class_decider(const struct reach_result *r, size_t i, struct strbuf *out);
+
 #endif

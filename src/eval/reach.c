@@ -60,6 +60,7 @@ struct sstate {
 	uint32_t sp, nat_idx;
 	bool tracked, in_nat, nat_done, mark_set, ctstate_set, ctmark_set;
 	uint32_t mark, ctstate, ctmark;
+	struct decider by;
 };
 
 struct reach_ctx {
@@ -162,6 +163,18 @@ static void state_free(struct sstate *s)
 	}
 }
 
+static bool decider_same(const struct decider *a, const struct decider *b)
+{
+	return a->rule == b->rule && a->chain == b->chain && a->many == b->many;
+}
+
+static void decide(struct sstate *s, const struct rule *r, const struct chain *ch)
+{
+	s->by.rule = r;
+	s->by.chain = ch;
+	s->by.many = false;
+}
+
 static void result_add(struct reach_ctx *c, struct sstate *s, enum eval_verdict v, char *reason)
 {
 	struct reach_result *r = c->res;
@@ -171,7 +184,7 @@ static void result_add(struct reach_ctx *c, struct sstate *s, enum eval_verdict 
 	for (size_t i = 0; i < r->n && !reason; i++) {
 		k = &r->v[i];
 		if (k->family == c->family && k->verdict == v && !k->reason &&
-		    cube_merge(&k->cube, &s->cube)) {
+		    decider_same(&k->by, &s->by) && cube_merge(&k->cube, &s->cube)) {
 			state_free(s);
 			return;
 		}
@@ -185,6 +198,7 @@ static void result_add(struct reach_ctx *c, struct sstate *s, enum eval_verdict 
 	k->cube = s->cube;
 	k->verdict = v;
 	k->reason = reason;
+	k->by = s->by;
 	free(s);
 }
 
@@ -193,8 +207,10 @@ static void state_uncertain(struct reach_ctx *c, struct sstate *s, const struct 
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	if (r)
+	if (r) {
 		strbuf_addf(&sb, "rule handle %llu in ", (unsigned long long)r->handle);
+		decide(s, r, s->chain);
+	}
 	if (s->chain) {
 		strbuf_addstr(&sb, "chain ");
 		chain_describe(s->chain, &sb);
@@ -232,6 +248,8 @@ static void enqueue(struct reach_ctx *c, struct sstate *s)
 		return;
 	for (size_t i = c->head; i < c->nq; i++)
 		if (same_point(c->queue[i], s) && cube_merge(&c->queue[i]->cube, &s->cube)) {
+			if (!decider_same(&c->queue[i]->by, &s->by))
+				c->queue[i]->by.many = true;
 			state_free(s);
 			return;
 		}
@@ -1508,6 +1526,7 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 			}
 			if (v == NFT_JUMP) {
 				if (s->sp >= JUMP_STACK) {
+					decide(s, r, s->chain);
 					result_add(c, s, EVAL_DROP, NULL);
 					return;
 				}
@@ -1522,6 +1541,7 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 			s->rule = s->chain->nrules;
 			break;
 		default:
+			decide(s, r, s->chain);
 			switch (v & NF_VERDICT_MASK) {
 			case NF_ACCEPT:
 				s->chain = NULL;
@@ -1558,6 +1578,7 @@ static bool settle(struct reach_ctx *c, struct sstate *s)
 				continue;
 			}
 			/* after a goto the base chain's policy applies */
+			decide(s, NULL, s->base);
 			if (s->base->has_policy && s->base->policy == NF_DROP) {
 				result_add(c, s, EVAL_DROP, NULL);
 				return false;
@@ -1923,6 +1944,7 @@ static int flow_apply(struct reach_ctx *c, const char *flow, struct cube *cb, st
 		char *eq = strchr(tok, '='), *item, *isave = NULL;
 		struct ivs vals = { 0 }, tmp = { 0 };
 		int f = -1;
+		bool neg;
 
 		if (!eq || eq == tok || !eq[1]) {
 			strbuf_addf(err, "expected key=value, got '%s'", tok);
@@ -1944,16 +1966,26 @@ static int flow_apply(struct reach_ctx *c, const char *flow, struct cube *cb, st
 			ret = -EINVAL;
 			break;
 		}
+		/* "!" takes every value but the ones listed */
+		neg = eq[1] == '!';
+		if (neg && !eq[2]) {
+			strbuf_addf(err, "%s: nothing after '!'", tok);
+			ret = -EINVAL;
+			break;
+		}
 		/* flags and ct status are one combination; other keys list alternatives */
 		if (f == PF_TCPFLAGS || f == PF_CTSTATUS)
-			ret = flow_item(c, f, tok, eq + 1, &vals, err);
+			ret = flow_item(c, f, tok, eq + 1 + neg, &vals, err);
 		else
-			for (item = strtok_r(eq + 1, ",", &isave); item && !ret;
+			for (item = strtok_r(eq + 1 + neg, ",", &isave); item && !ret;
 			     item = strtok_r(NULL, ",", &isave))
 				ret = flow_item(c, f, tok, item, &vals, err);
 		if (!ret) {
 			ivs_normalize(&vals);
-			ivs_intersect(&tmp, &cb->f[f], &vals);
+			if (neg)
+				ivs_subtract(&tmp, &cb->f[f], &vals);
+			else
+				ivs_intersect(&tmp, &cb->f[f], &vals);
 			ivs_release(&cb->f[f]);
 			cb->f[f] = tmp;
 		} else {
@@ -1974,18 +2006,27 @@ static void flow_ifnames(struct reach_result *r, const char *flow)
 		const char *p = flow;
 
 		while ((p = strstr(p, keys[k]))) {
-			char name[17] = { 0 };
-			size_t n = 0;
-
 			if (p != flow && p[-1] != ' ' && p[-1] != '\t') {
 				p++;
 				continue;
 			}
 			p += 4;
-			while (*p && *p != ' ' && *p != '\t' && *p != ',' && n < 16)
-				name[n++] = *p++;
-			if (n && n < 16)
-				ifname_add(r, name);
+			if (*p == '!')
+				p++;
+			/* every name of a comma list */
+			while (*p && *p != ' ' && *p != '\t') {
+				char name[17] = { 0 };
+				size_t n = 0;
+
+				while (*p && *p != ' ' && *p != '\t' && *p != ',' && n < 16)
+					name[n++] = *p++;
+				if (n && n < 16)
+					ifname_add(r, name);
+				while (*p && *p != ' ' && *p != '\t' && *p != ',')
+					p++;
+				if (*p == ',')
+					p++;
+			}
 		}
 	}
 }

@@ -48,12 +48,24 @@ void cube_release(struct cube *c);
 bool cube_empty(const struct cube *c);
 bool cube_merge(struct cube *a, const struct cube *b);
 
+/*
+ * struct decider - what gave a class its verdict: a rule (@rule, in @chain),
+ * a base chain's policy (@rule NULL, @chain set), no chain at all (both
+ * NULL), or several rules of classes merged on the way (@many).
+ */
+struct decider {
+	const struct rule *rule;
+	const struct chain *chain;
+	bool many;
+};
+
 /* One answer: a class of packets and what happens to it. */
 struct rclass {
 	uint8_t family;
 	struct cube cube;
 	enum eval_verdict verdict;
 	char *reason;
+	struct decider by;
 };
 
 struct reach_result {

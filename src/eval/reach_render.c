@@ -225,6 +225,71 @@ static const char *fam_name(uint8_t f)
 	return f == NFPROTO_IPV6 ? "ip6" : "ip";
 }
 
+static void decider_describe(const struct decider *d, struct strbuf *out)
+{
+	if (d->many) {
+		strbuf_addstr(out, "several rules");
+	} else if (d->rule) {
+		strbuf_addf(out, "rule handle %llu in ", (unsigned long long)d->rule->handle);
+		chain_describe(d->chain, out);
+	} else if (d->chain) {
+		strbuf_addstr(out, "policy of ");
+		chain_describe(d->chain, out);
+	} else {
+		strbuf_addstr(out, "no base chain at the hook");
+	}
+}
+
+size_t reach_nclasses(const struct reach_result *r)
+{
+	return r->n;
+}
+
+void reach_class_get(const struct reach_result *r, size_t i, struct reach_class *out)
+{
+	const struct rclass *c = &r->v[i];
+
+	out->family = c->family;
+	out->verdict = c->verdict;
+	out->rule = c->by.many ? NULL : c->by.rule;
+	out->chain = c->by.many ? NULL : c->by.chain;
+	out->many = c->by.many;
+	out->reason = c->reason;
+}
+
+bool reach_class_spans(const struct reach_result *r, size_t i, enum pkt_field f)
+{
+	const struct rclass *c = &r->v[i];
+	int k = c->family == NFPROTO_IPV6;
+
+	return r->has_base[k] && ivs_equal(&c->cube.f[f], &r->base[k].f[f]);
+}
+
+bool reach_class_holds(const struct reach_result *r, size_t i, enum pkt_field f, uint64_t v)
+{
+	const struct ivs *s = &r->v[i].cube.f[f];
+
+	for (size_t k = 0; k < s->n; k++)
+		if (s->v[k].lo <= v && v <= s->v[k].hi)
+			return true;
+	return false;
+}
+
+uint64_t reach_class_count(const struct reach_result *r, size_t i, enum pkt_field f)
+{
+	return (uint64_t)ivs_count(&r->v[i].cube.f[f], UINT64_MAX);
+}
+
+void reach_class_describe(const struct reach_result *r, size_t i, bool json, struct strbuf *out)
+{
+	reach_describe_class(r, &r->v[i], json, out);
+}
+
+void reach_class_decider(const struct reach_result *r, size_t i, struct strbuf *out)
+{
+	decider_describe(&r->v[i].by, out);
+}
+
 void reach_render_text(const struct reach_result *r, struct strbuf *out)
 {
 	bool both = r->has_base[0] && r->has_base[1];
@@ -238,6 +303,8 @@ void reach_render_text(const struct reach_result *r, struct strbuf *out)
 		if (both)
 			strbuf_addf(out, "family %s; ", fam_name(c->family));
 		reach_describe_class(r, c, false, out);
+		strbuf_addstr(out, "\n            by ");
+		decider_describe(&c->by, out);
 		if (c->reason)
 			strbuf_addf(out, "\n            because %s", c->reason);
 		strbuf_addch(out, '\n');
@@ -280,6 +347,14 @@ void reach_render_json(const struct reach_result *r, struct strbuf *out)
 			strbuf_addjson(out, c->reason);
 		else
 			strbuf_addstr(out, "null");
+		strbuf_addstr(out, ",\"by\":");
+		{
+			struct strbuf by = STRBUF_INIT;
+
+			decider_describe(&c->by, &by);
+			strbuf_addjson(out, by.buf);
+			strbuf_release(&by);
+		}
 		strbuf_addstr(out, ",\"fields\":{");
 		reach_describe_class(r, c, true, out);
 		strbuf_addstr(out, "}}");
