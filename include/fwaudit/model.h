@@ -196,6 +196,20 @@ struct table {
 };
 
 /**
+ * struct listener - a socket waiting for traffic in the namespace.
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @proto: IPPROTO_TCP (listening) or IPPROTO_UDP (bound, unconnected)
+ * @addr: the local address it is bound to, as text ("0.0.0.0", "::1")
+ * @loopback: bound to a loopback address only (unreachable from outside)
+ */
+struct listener {
+	uint8_t family, proto;
+	uint16_t port;
+	bool loopback;
+	char addr[48];
+};
+
+/**
  * struct ruleset - a consistent copy of one namespace's nf_tables state.
  * @generation: the generation id the whole copy belongs to
  * @taken_at: unix time (seconds) of the snapshot
@@ -208,7 +222,13 @@ struct ruleset {
 	char *host, *kernel, *tool;
 	struct table **tables;
 	uint32_t ntables, tables_cap;
+	struct listener *listeners; /* arena; valid when @has_listeners */
+	uint32_t nlisteners;
+	bool has_listeners;
 };
+
+/* @addr (text) is a loopback address: 127.0.0.0/8, ::1 or ::ffff:127.x. */
+bool listener_addr_loopback(uint8_t family, const char *addr);
 
 /* A new, empty ruleset with its own arena. Free with ruleset_free(). */
 struct ruleset *ruleset_new(void);

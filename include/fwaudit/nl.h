@@ -59,4 +59,11 @@ int nl_enter_netns(const char *name, const char *path, struct strbuf *err);
  */
 int nl_decode_msg(struct ruleset *rs, const void *msg, size_t len);
 
+/*
+ * Record in @rs the TCP sockets listening and UDP sockets bound in the
+ * current network namespace (from /proc/self/net). Never fails: a table
+ * that cannot be read contributes nothing.
+ */
+void nl_read_listeners(struct ruleset *rs);
+
 #endif

@@ -5,7 +5,9 @@
  * positions for values).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <jansson.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -166,6 +168,47 @@ static int get_u64(struct loader *l, json_t *o, const char *key, bool required, 
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return fail(l, key, "expected a non-negative integer");
 	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* "listening": the sockets the namespace served when the snapshot was taken. */
+static int load_listeners(struct loader *l, json_t *arr)
+{
+	json_t *o;
+	size_t i;
+
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return fail(l, "listening", "expected an array");
+	l->rs->has_listeners = true;
+	l->rs->nlisteners = (uint32_t)json_array_size(arr);
+	l->rs->listeners =
+		arena_alloc(l->rs->arena, (json_array_size(arr) + 1) * sizeof(struct listener));
+	json_array_foreach(arr, i, o)
+	{
+		struct listener *li = &l->rs->listeners[i];
+		char *fam = NULL, *proto = NULL, *addr = NULL;
+		uint64_t port = 0;
+
+		snprintf(l->path, sizeof(l->path), "/listening/%zu", i);
+		if (!json_is_object(o))
+			return fail(l, NULL, "expected an object");
+		if (get_string(l, o, "family", true, &fam) < 0 ||
+		    get_string(l, o, "proto", true, &proto) < 0 ||
+		    get_string(l, o, "address", true, &addr) < 0 ||
+		    get_u64(l, o, "port", true, &port) < 0)
+			return -EINVAL;
+		if ((strcmp(fam, "ip") && strcmp(fam, "ip6")) ||
+		    (strcmp(proto, "tcp") && strcmp(proto, "udp")) || port > 65535 ||
+		    strlen(addr) >= sizeof(li->addr))
+			return fail(l, NULL, "expected family ip/ip6, proto tcp/udp, a port");
+		li->family = fam[2] ? NFPROTO_IPV6 : NFPROTO_IPV4;
+		li->proto = proto[0] == 'u' ? IPPROTO_UDP : IPPROTO_TCP;
+		li->port = (uint16_t)port;
+		snprintf(li->addr, sizeof(li->addr), "%s", addr);
+		li->loopback = listener_addr_loopback(li->family, addr);
+	}
 	return 0;
 }
 
@@ -676,6 +719,7 @@ int ruleset_from_json(const char *text, size_t len, const char *filename, struct
 		if (ret < 0)
 			goto out;
 	}
+	ret = load_listeners(&l, json_object_get(root, "listening"));
 out:
 	json_decref(root);
 	if (ret < 0) {

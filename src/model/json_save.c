@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <linux/netfilter.h>
 
 #include "fwaudit/model.h"
@@ -437,6 +438,22 @@ static void write_ruleset(struct jw *w_, const struct ruleset *rs)
 	jw_kstr(&w, "kernel", rs->kernel);
 	jw_kstr(&w, "tool", rs->tool);
 	WRITE_LIST(&w, "tables", rs->tables, rs->ntables, write_table);
+	if (rs->has_listeners) {
+		jw_key(&w, "listening");
+		jw_open(&w, '[');
+		for (uint32_t i = 0; i < rs->nlisteners; i++) {
+			const struct listener *li = &rs->listeners[i];
+
+			jw_sep(&w);
+			jw_open(&w, '{');
+			jw_kstr(&w, "family", li->family == NFPROTO_IPV6 ? "ip6" : "ip");
+			jw_kstr(&w, "proto", li->proto == IPPROTO_UDP ? "udp" : "tcp");
+			jw_kstr(&w, "address", li->addr);
+			jw_knum(&w, "port", li->port);
+			jw_close(&w, '}');
+		}
+		jw_close(&w, ']');
+	}
 	jw_close(&w, '}');
 	strbuf_addch(w.out, '\n');
 	*w_ = w;

@@ -185,3 +185,10 @@ const uint8_t *udata_find(const uint8_t *udata, uint32_t len, uint8_t type, uint
 	}
 	return NULL;
 }
+
+bool listener_addr_loopback(uint8_t family, const char *addr)
+{
+	if (family == NFPROTO_IPV6)
+		return !strcmp(addr, "::1") || !strncmp(addr, "::ffff:127.", 11);
+	return !strncmp(addr, "127.", 4);
+}

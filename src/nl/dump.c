@@ -399,6 +399,7 @@ int nl_snapshot(struct ruleset **out, const struct nl_snapshot_opts *opts,
 		if (!d.interrupted && before == after) {
 			d.rs->generation = before;
 			stamp(d.rs);
+			nl_read_listeners(d.rs);
 			*out = d.rs;
 			if (stats) {
 				stats->attempts = attempt;
