@@ -39,6 +39,21 @@ static const struct command commands[] = {
 	  "defaults printed on the first line. The verdict is accept, drop, queue, or\n"
 	  "uncertain when it depends on what a snapshot cannot tell (every possible\n"
 	  "path is then shown with what it assumed).\n" },
+	{ "check", cmd_check, "check the ruleset and watched files against policies",
+	  "fwaudit check [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
+	  "              [--policies DIR]... [POLICY.yaml]... [--fail-on SEVERITY]\n"
+	  "              [--format text|json|sarif|junit] [-o FILE] [--root DIR]\n"
+	  "\n"
+	  "Check the ruleset (and the files the policies watch) against the policies\n"
+	  "in each DIR (every *.yaml / *.yml, sorted) and the files named; without\n"
+	  "either, "
+	  "/usr/share/fwaudit/policies and /etc/fwaudit/policies.d.\n"
+	  "A malformed policy is reported as FILE:LINE:COL and nothing is checked.\n"
+	  "Exit 0 when no finding is at or above --fail-on (default high), 1 when\n"
+	  "one is, 2 on any error. -o writes the report atomically to FILE. --root\n"
+	  "reads watched files under DIR instead of / (tests, images).\n"
+	  "Formats: text (grouped by severity; colour on a tty unless NO_COLOR),\n"
+	  "json (docs/report.md), sarif (2.1.0), junit (XML for CI test views).\n" },
 	{ "reach", cmd_reach, "what the ruleset does with a whole class of packets",
 	  "fwaudit reach [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
 	  "              [--hook HOOK] --flow 'KEY=VALUE ...' [--format text|json]\n"

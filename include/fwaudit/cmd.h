@@ -3,6 +3,7 @@
 #define FWAUDIT_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct ruleset;
 
@@ -11,6 +12,7 @@ int cmd_show(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_reach(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* The usage of one command, printed by "fwaudit help CMD" and "CMD --help". */
 void cmd_usage(const char *name);
@@ -54,5 +56,13 @@ int source_check(const char *cmd, const struct source_opts *src, int argc, char 
  * returns EXIT_ERROR.
  */
 int source_load(const struct source_opts *src, struct ruleset **out);
+
+struct policy_set;
+/*
+ * Load the policies named by @paths (files or directories), or by default
+ * the shipped and the site's directories. Returns 0 and sets *out (free
+ * with policy_set_free()), or prints every problem and returns EXIT_ERROR.
+ */
+int policies_load(const char *cmd, char **paths, size_t npaths, struct policy_set **out);
 
 #endif

@@ -234,4 +234,40 @@ void reach_class_describe(const struct reach_result *r, size_t i, bool json, str
 /* "rule handle 4 in inet filter input", "policy of inet filter input", ... */
 void reach_class_decider(const struct reach_result *r, size_t i, struct strbuf *out);
 
+/* ---- rules of one chain (rules.c) ---- */
+
+enum rule_fate {
+	RULE_MATCHES,  /* some packet entering the chain reaches and matches it */
+	RULE_SHADOWED, /* it matches packets, but earlier rules decide all of them */
+	RULE_NEVER,    /* no packet matches it at all (its conditions contradict) */
+	RULE_UNKNOWN,  /* reach could not tell (see @why) */
+};
+
+/**
+ * struct rule_report - what reach found about one rule of a chain.
+ * @redundant: RULE_MATCHES, ends with accept or drop, and without it every
+ *	packet it matches would get the same verdict from the rules after it
+ *	(or the chain's policy)
+ * @by: SHADOWED: earlier rules that decide the packets it would match
+ * @why: UNKNOWN: the reason (static text)
+ */
+struct rule_report {
+	enum rule_fate fate;
+	bool redundant;
+	const struct rule *by[4];
+	size_t nby;
+	const char *why;
+};
+
+/*
+ * Analyse every rule of @ch over every packet entering it, as if each jump
+ * returned every packet (so only the chain's own verdicts count). @out has
+ * ch->nrules entries. @budget bounds the rule evaluations per family
+ * (0 = a default); past it, undecided rules are RULE_UNKNOWN. Returns 0,
+ * or -EOPNOTSUPP for chains of families reach does not model (arp,
+ * bridge, netdev).
+ */
+int chain_analyse(const struct ruleset *rs, const struct chain *ch, bool redundancy, size_t budget,
+		  struct rule_report *out);
+
 #endif

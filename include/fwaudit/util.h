@@ -10,6 +10,15 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Room for one more element in array @v with @n used and @cap allocated. */
+#define GROW(v, n, cap)                                                                            \
+	do {                                                                                       \
+		if ((n) == (cap)) {                                                                \
+			(cap) = (cap) ? (cap)*2 : 8;                                               \
+			(v) = xrealloc((v), (cap) * sizeof(*(v)));                                 \
+		}                                                                                  \
+	} while (0)
+
 /* Exit codes shared by every command (see DESIGN.md). */
 enum {
 	EXIT_CLEAN = 0,

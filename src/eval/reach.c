@@ -61,6 +61,7 @@ struct sstate {
 	bool tracked, in_nat, nat_done, mark_set, ctstate_set, ctmark_set;
 	uint32_t mark, ctstate, ctmark;
 	struct decider by;
+	bool partial; /* chain mode: the rule's verdict may not apply (limit) */
 };
 
 struct reach_ctx {
@@ -74,7 +75,8 @@ struct reach_ctx {
 	struct sstate **queue;
 	size_t nq, capq, head;
 	bool limit_assumed;
-	const char *fail; /* set when reach gives up */
+	const char *fail;     /* set when reach gives up */
+	struct chain_run *cr; /* chain mode (chain_run()), or NULL */
 };
 
 /* ---- field encodings ---- */
@@ -206,6 +208,15 @@ static void state_uncertain(struct reach_ctx *c, struct sstate *s, const struct 
 			    const char *why)
 {
 	struct strbuf sb = STRBUF_INIT;
+
+	if (c->cr) {
+		if (s->rule < c->cr->first_unsure) {
+			c->cr->first_unsure = s->rule;
+			c->cr->unsure_why = why;
+		}
+		state_free(s);
+		return;
+	}
 
 	if (r) {
 		strbuf_addf(&sb, "rule handle %llu in ", (unsigned long long)r->handle);
@@ -1242,6 +1253,98 @@ static enum xres x_transform(struct sstate *s, const struct expr *e, bool bitwis
 }
 
 /* nft_do_chain's rule loop for one state, from expression @i. */
+/* ---- chain mode: one chain alone, as if every jump returned ---- */
+
+static void chain_outcome(struct reach_ctx *c, struct sstate *s, uint32_t rule, int32_t verdict)
+{
+	struct chain_run *cr = c->cr;
+	size_t i;
+
+	for (i = 0; i < cr->nout; i++)
+		if (cr->outcomes[i].rule == rule && cr->outcomes[i].verdict == verdict)
+			break;
+	if (i == cr->nout) {
+		GROW(cr->outcomes, cr->nout, cr->capout);
+		cr->outcomes[cr->nout].rule = rule;
+		cr->outcomes[cr->nout++].verdict = verdict;
+	}
+	state_free(s);
+}
+
+/* Before a rule: count the step, pass over the skipped rule, mark it reached. */
+static bool chain_enter(struct reach_ctx *c, struct sstate *s)
+{
+	struct chain_run *cr = c->cr;
+
+	if (cr->budget && ++cr->steps > cr->budget) {
+		cr->gave_up = true;
+		state_free(s);
+		return false;
+	}
+	if ((int64_t)s->rule == cr->skip_rule) {
+		s->rule++;
+		if (s->rule >= s->chain->nrules) {
+			chain_outcome(c, s, s->chain->nrules, NFT_CONTINUE);
+			return false;
+		}
+	}
+	if (cr->seen)
+		cr->seen[s->rule] |= CHAIN_REACHED;
+	return true;
+}
+
+/* After a rule: within the chain only its own verdicts end a class. */
+static void chain_after_rule(struct reach_ctx *c, struct sstate *s)
+{
+	struct chain_run *cr = c->cr;
+	uint32_t idx = s->rule;
+	int32_t v = s->verdict;
+	bool matched = v != NFT_BREAK;
+
+	if (matched && cr->seen)
+		cr->seen[idx] |= CHAIN_MATCHED;
+	if ((int64_t)idx == cr->probe_rule) {
+		if (matched) {
+			GROW(cr->matched, cr->nmatched, cr->capm);
+			cr->matched[cr->nmatched++] = s->cube;
+			cube_init(&s->cube);
+			cr->verdicts |=
+				v == NFT_CONTINUE			       ? CHAIN_V_CONTINUE
+				: v == NFT_JUMP				       ? CHAIN_V_JUMP
+				: (v & NF_VERDICT_MASK) == NF_ACCEPT && v >= 0 ? CHAIN_V_ACCEPT
+				: (v & NF_VERDICT_MASK) == NF_DROP && v >= 0   ? CHAIN_V_DROP
+									       : CHAIN_V_OTHER;
+		}
+		state_free(s);
+		return;
+	}
+	s->nloads = 0;
+	s->rule++;
+	if (!matched || v == NFT_CONTINUE) {
+		s->verdict = NFT_CONTINUE;
+		s->partial = false;
+		enqueue(c, s);
+		return;
+	}
+	if (v == NFT_JUMP) {
+		/* the called chain may decide; as if it returned everything */
+		if (cr->skip_rule >= 0 && (int64_t)idx > cr->skip_rule)
+			cr->jumped_after_skip = true;
+		s->verdict = NFT_CONTINUE;
+		s->partial = false;
+		enqueue(c, s);
+		return;
+	}
+	if (s->partial) { /* a rate limit: packets over it go on */
+		struct sstate *y = state_clone(s);
+
+		y->verdict = NFT_CONTINUE;
+		y->partial = false;
+		enqueue(c, y);
+	}
+	chain_outcome(c, s, idx, v);
+}
+
 static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 {
 	struct reach_ctx *c = rr->c;
@@ -1438,6 +1541,7 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 			}
 		} else if (!strcmp(n, "limit")) {
 			c->limit_assumed = true;
+			s->partial = true;
 			x = expr_num(e, NFTA_LIMIT_FLAGS, 0) & NFT_LIMIT_F_INV ? X_BREAK : X_OK;
 		} else if (!strcmp(n, "dynset")) {
 			const struct attr *a = expr_attr(e, NFTA_DYNSET_EXPR);
@@ -1505,6 +1609,10 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 			break;
 		}
 	}
+	if (c->cr) {
+		chain_after_rule(c, s);
+		return;
+	}
 	/* the rule is done for this state: take its verdict */
 	{
 		int32_t v = s->verdict;
@@ -1563,8 +1671,16 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 }
 
 /* Advance a state that is between rules: enter chains, returns, policies. */
+static void chain_outcome(struct reach_ctx *c, struct sstate *s, uint32_t rule, int32_t verdict);
+
 static bool settle(struct reach_ctx *c, struct sstate *s)
 {
+	if (c->cr) {
+		if (s->rule < s->chain->nrules)
+			return true;
+		chain_outcome(c, s, s->chain->nrules, NFT_CONTINUE);
+		return false;
+	}
 	for (;;) {
 		const struct hook_entry *he;
 
@@ -2059,8 +2175,11 @@ static void run_all(struct reach_ctx *c, struct sstate *init)
 	enqueue(c, init);
 	while (c->head < c->nq) {
 		struct sstate *s = c->queue[c->head++];
-		struct rule_run rr = { .c = c, .r = s->chain->rules[s->rule] };
+		struct rule_run rr = { .c = c };
 
+		if (c->cr && !chain_enter(c, s))
+			continue;
+		rr.r = s->chain->rules[s->rule];
 		if (++live > MAX_STATES * 50ull) {
 			c->fail = "too many classes to follow";
 			state_free(s);
@@ -2231,6 +2350,68 @@ int reach_flow(const struct ruleset *rs, uint32_t hook, const char *flow, struct
 	}
 	*out = r;
 	return 0;
+}
+
+struct chain_cache {
+	struct reach_result res; /* interface name classes */
+	struct set_cache *sets;
+};
+
+void chain_cache_free(struct chain_cache *cc)
+{
+	if (!cc)
+		return;
+	for (size_t i = 0; i < cc->res.nifnames; i++)
+		free(cc->res.ifnames[i]);
+	free(cc->res.ifnames);
+	set_cache_free(cc->sets);
+	free(cc);
+}
+
+void chain_run(const struct ruleset *rs, struct chain_run *cr, const struct cube *start,
+	       size_t nstart)
+{
+	struct reach_ctx c = { .rs = rs, .hook = cr->hook, .family = cr->family, .cr = cr };
+
+	if (!cr->cache) {
+		cr->cache = xcalloc(1, sizeof(*cr->cache));
+		collect_ifnames(rs, &cr->cache->res);
+		qsort(cr->cache->res.ifnames, cr->cache->res.nifnames,
+		      sizeof(*cr->cache->res.ifnames), str_cmp);
+		cr->cache->sets = set_cache_new();
+	}
+	c.res = &cr->cache->res;
+	c.sets = cr->cache->sets;
+	cr->first_unsure = cr->chain->nrules;
+	for (size_t i = 0; i < (start ? nstart : 1); i++) {
+		struct sstate *s = state_new();
+
+		if (start)
+			cube_copy(&s->cube, &start[i]);
+		else
+			cube_full(&c, &s->cube);
+		s->tracked = cr->hook != NF_INET_PRE_ROUTING && cr->hook != NF_INET_LOCAL_OUT;
+		s->verdict = NFT_CONTINUE;
+		s->chain = s->base = cr->chain;
+		s->rule = cr->start_rule;
+		run_all(&c, s);
+	}
+	if (c.fail)
+		cr->gave_up = true;
+}
+
+void chain_run_reset(struct chain_run *cr)
+{
+	for (size_t i = 0; i < cr->nmatched; i++)
+		cube_release(&cr->matched[i]);
+	free(cr->matched);
+	free(cr->outcomes);
+	cr->matched = NULL;
+	cr->outcomes = NULL;
+	cr->nmatched = cr->capm = cr->nout = cr->capout = 0;
+	cr->steps = 0;
+	cr->verdicts = 0;
+	cr->gave_up = cr->jumped_after_skip = false;
 }
 
 enum eval_verdict reach_verdict(const struct reach_result *r)

@@ -82,6 +82,58 @@ struct reach_result {
 	bool has_base[2];
 };
 
+/*
+ * struct chain_run - reach over one chain alone (chain mode): jumps count as
+ * returning everything, so only the chain's own verdicts end a class.
+ * @chain, @start_rule: where the classes begin
+ * @skip_rule: a rule passed over as if deleted, or -1
+ * @probe_rule: stop after this rule, keeping the classes that matched it
+ *	in @matched and their verdict kinds in @verdicts; or -1
+ * @seen: per rule CHAIN_REACHED / CHAIN_MATCHED flags, or NULL
+ * @budget: rule evaluations allowed (0 = no limit); @gave_up if exceeded
+ * @first_unsure: the first rule where a class could not be decided
+ *	(chain->nrules if none), with @unsure_why
+ * @outcomes: (rule index, verdict code) of each way a class ended; rule
+ *	index chain->nrules = fell off the end
+ * @jumped_after_skip: a jump after @skip_rule matched some class
+ */
+#define CHAIN_REACHED	 1
+#define CHAIN_MATCHED	 2
+#define CHAIN_V_CONTINUE 1
+#define CHAIN_V_JUMP	 2
+#define CHAIN_V_ACCEPT	 4
+#define CHAIN_V_DROP	 8
+#define CHAIN_V_OTHER	 16
+
+struct chain_run {
+	const struct chain *chain;
+	uint8_t family;
+	uint32_t hook;
+	uint32_t start_rule;
+	int64_t skip_rule, probe_rule;
+	uint8_t *seen;
+	size_t budget, steps;
+	bool gave_up, jumped_after_skip;
+	uint32_t first_unsure;
+	const char *unsure_why;
+	struct {
+		uint32_t rule;
+		int32_t verdict;
+	} * outcomes;
+	size_t nout, capout;
+	struct cube *matched;
+	size_t nmatched, capm;
+	unsigned verdicts;
+	struct chain_cache *cache; /* set indexes, interface names: chain_cache_free() */
+};
+
+/* Run @cr from @start classes (@nstart cubes; NULL = every packet). */
+void chain_run(const struct ruleset *rs, struct chain_run *cr, const struct cube *start,
+	       size_t nstart);
+/* Forget a run's results (not its cache). */
+void chain_run_reset(struct chain_run *cr);
+void chain_cache_free(struct chain_cache *cc);
+
 /* Print @c's fields that differ from the flow's base class (reach_render.c). */
 void reach_describe_class(const struct reach_result *r, const struct rclass *c, bool json,
 			  struct strbuf *out);

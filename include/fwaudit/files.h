@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef FWAUDIT_FILES_H
+#define FWAUDIT_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct strbuf;
+
+/*
+ * Watched files: a safe capture (no symlinks unless asked, regular files
+ * only, open then fstat so what is hashed is what was checked) and the
+ * config formats fwaudit reads keys from.
+ */
+
+/**
+ * struct file_capture - one watched file as it was read.
+ * @exists: false when the path (or a directory on it) does not exist
+ * @error: -errno when it exists but could not be captured, with @why
+ * @symlink: the path is a symbolic link (@target is where it points)
+ * @regular: a regular file (only those are read)
+ * @content: the first @len bytes (NUL-terminated), @truncated if more
+ * @sha256: of the whole file, lowercase hex
+ */
+struct file_capture {
+	bool exists, symlink, regular, truncated;
+	int error;
+	char *why;
+	char *target;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	uint64_t size;
+	int64_t mtime;
+	char sha256[65];
+	char *content;
+	size_t len;
+};
+
+/*
+ * Capture @path (absolute) under @root (NULL = /). Symbolic links anywhere
+ * on the path are refused unless @follow. At most @cap bytes are kept; the
+ * hash covers the whole file. Returns 0 (see @out->exists / @out->error);
+ * release with file_capture_release().
+ */
+int file_capture(const char *root, const char *path, bool follow, uint64_t cap,
+		 struct file_capture *out);
+void file_capture_release(struct file_capture *fc);
+
+/* SHA-256 of @len bytes as lowercase hex into @hex (65 bytes). */
+void sha256_hex(const void *data, size_t len, char hex[65]);
+
+/**
+ * struct conf - a config file read as (key path, value, line) entries.
+ * Keys are dotted paths: "section.key" (ini), "http.server.listen"
+ * (nginx), "auth.timeout_seconds" (yaml/json); a key may repeat.
+ */
+struct conf_entry {
+	char *key;
+	char *value;
+	uint32_t line;
+};
+
+struct conf {
+	struct conf_entry *v;
+	size_t n, cap;
+};
+
+void conf_add(struct conf *c, const char *key, const char *value, size_t vlen, uint32_t line);
+void conf_release(struct conf *c);
+
+/*
+ * Parsers of the formats without a library. Each returns 0, or -EINVAL
+ * with "LINE:COL: what is wrong" in @err.
+ */
+int conf_parse_keyvalue(const char *text, size_t len, struct conf *out, struct strbuf *err);
+int conf_parse_ini(const char *text, size_t len, struct conf *out, struct strbuf *err);
+int conf_parse_nginx(const char *text, size_t len, struct conf *out, struct strbuf *err);
+
+#endif

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef FWAUDIT_POLICY_H
+#define FWAUDIT_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ruleset;
+struct strbuf;
+struct file_assert;
+
+/*
+ * Policies: YAML documents that say what must hold of a ruleset and of the
+ * watched files (fwaudit-policy(5)). The loader is the only place that
+ * includes yaml.h; checking turns a policy set and a snapshot into findings.
+ */
+
+enum severity {
+	SEV_INFO,
+	SEV_LOW,
+	SEV_MEDIUM,
+	SEV_HIGH,
+	SEV_CRITICAL,
+};
+
+/* "info" ... "critical". */
+const char *severity_name(enum severity s);
+/* Returns 0, or -EINVAL for an unknown name. */
+int severity_parse(const char *name, enum severity *out);
+
+/* Where a policy item was written (for messages). @file is owned by the set. */
+struct src_loc {
+	const char *file;
+	uint32_t line, col;
+};
+
+/**
+ * struct policy_ignore - rules, chains or tables managed by someone else.
+ * @table: "FAMILY NAME" or "NAME" (any family), or NULL
+ * @chain: "FAMILY TABLE CHAIN", "TABLE CHAIN" or "CHAIN", or NULL
+ * @comment: POSIX extended regex on the rule's comment, or NULL
+ * @rule: POSIX extended regex on the rendered rule, or NULL
+ * All given keys must match.
+ */
+struct policy_ignore {
+	char *table, *chain, *comment, *rule;
+	void *comment_re, *rule_re; /* compiled regex_t */
+	struct src_loc loc;
+};
+
+/**
+ * struct policy_expect - a flow and the verdict it must get.
+ * @hook: NF_INET_* hook number
+ * @flow: the flow as `fwaudit reach --flow` reads it (without the hook)
+ * @verdict: EVAL_ACCEPT or EVAL_DROP
+ * @name: a label for messages, or NULL
+ * @severity: the policy's, unless the item sets its own
+ */
+struct policy_expect {
+	uint32_t hook;
+	char *flow;
+	int verdict;
+	char *name;
+	int severity;
+	struct src_loc loc;
+};
+
+/**
+ * struct policy_require - a structure the ruleset must have.
+ * @kind: "chain" or "table"
+ * @family, @table, @name, @type, @policy: wanted values, or NULL for any
+ * @hook: wanted hook, or -1; @priority: wanted priority when @has_priority
+ */
+struct policy_require {
+	char *kind;
+	char *family, *table, *name, *type, *policy;
+	int hook;
+	bool has_priority;
+	int32_t priority;
+	int severity;
+	struct src_loc loc;
+};
+
+/**
+ * struct policy_detect - one built-in detector and its parameters.
+ * @id: the detector's id ("blanket-inbound-block", ...)
+ * @ports, @nports: "ports:" (world-open, blanket-inbound-block) as ranges
+ * @severity: the detector's default unless overridden
+ */
+struct policy_detect {
+	const char *id;
+	uint32_t (*ports)[2];
+	size_t nports;
+	int severity;
+	struct src_loc loc;
+};
+
+enum file_format {
+	FMT_TEXT,
+	FMT_KEYVALUE,
+	FMT_INI,
+	FMT_YAML,
+	FMT_JSON,
+	FMT_NGINX,
+};
+
+enum assert_op {
+	AS_EQUALS,
+	AS_CONTAINS,
+	AS_RANGE,
+	AS_MATCHES,
+	AS_EXISTS,
+	AS_REGEX, /* a regex over the lines, no key */
+};
+
+/**
+ * struct file_assert - one assertion about a watched file.
+ * @key: dotted key path ("http.server.listen"), or NULL for @op AS_REGEX
+ * @value: equals/contains text, or the regex source (matches, regex)
+ * @min, @max: AS_RANGE bounds (has_min / has_max)
+ * @must_match: AS_REGEX, AS_EXISTS: true = must match / exist
+ */
+struct file_assert {
+	char *key;
+	enum assert_op op;
+	char *value;
+	void *re; /* compiled regex_t for AS_MATCHES, AS_REGEX */
+	double min, max;
+	bool has_min, has_max, must_match;
+	struct src_loc loc;
+};
+
+/**
+ * struct policy_file - a watched config file and what must hold of it.
+ * @owner, @group: names or numeric ids, or NULL
+ * @max_mode: the permission bits the file may have at most, or -1
+ * @sha256: pinned lowercase hex digest, or NULL
+ * @max_size: capture cap in bytes
+ */
+struct policy_file {
+	char *path;
+	bool must_exist, follow_symlinks;
+	char *owner, *group;
+	int max_mode;
+	char *sha256;
+	enum file_format format;
+	uint64_t max_size;
+	struct file_assert *asserts;
+	size_t nasserts;
+	int severity;
+	struct src_loc loc;
+};
+
+/**
+ * struct policy - one policy document.
+ * @id, @title, @description: from the document (@title defaults to @id)
+ * @links: postmortem action-item ids this policy enforces
+ */
+struct policy {
+	char *id, *title, *description;
+	enum severity severity;
+	char **links;
+	size_t nlinks;
+	struct policy_ignore *ignores;
+	size_t nignores;
+	struct policy_expect *expects;
+	size_t nexpects;
+	struct policy_require *requires;
+	size_t nrequires;
+	struct policy_detect *detects;
+	size_t ndetects;
+	struct policy_file *files;
+	size_t nfiles;
+	struct src_loc loc;
+};
+
+/**
+ * struct policy_set - every policy loaded, in load order.
+ * @files: the file names the src_locs point to
+ */
+struct policy_set {
+	struct policy **v;
+	size_t n;
+	char **files;
+	size_t nfiles;
+};
+
+struct policy_set *policy_set_new(void);
+void policy_set_free(struct policy_set *ps);
+
+/*
+ * Load policies from the YAML text @buf (@len bytes) named @name into @ps.
+ * Every problem found is appended to @err as "NAME:LINE:COL: message\n".
+ * Returns 0, or -EINVAL when anything was wrong (then nothing from @buf
+ * is added to @ps).
+ */
+int policy_load_buffer(struct policy_set *ps, const char *name, const char *buf, size_t len,
+		       struct strbuf *err);
+
+/*
+ * Load a file, or every *.yaml / *.yml file of a directory (sorted by
+ * name). Returns 0 or -errno; messages are appended to @err.
+ */
+int policy_load_path(struct policy_set *ps, const char *path, struct strbuf *err);
+
+/* After loading: ids unique across the set. Returns 0 or -EINVAL. */
+int policy_set_validate(const struct policy_set *ps, struct strbuf *err);
+
+/* ---- detectors ---- */
+
+/**
+ * struct detector_info - a built-in detector.
+ * @id: its id in policies and findings
+ * @severity: default severity
+ * @summary: one line for help and reports
+ * @params: the parameter keys it accepts (NULL-terminated)
+ */
+struct detector_info {
+	const char *id;
+	enum severity severity;
+	const char *summary;
+	const char *const *params;
+};
+
+/* Every detector, NULL-id terminated. */
+extern const struct detector_info detectors[];
+const struct detector_info *detector_find(const char *id);
+
+/* ---- findings ---- */
+
+enum subject_kind {
+	SUBJ_RULESET,
+	SUBJ_HOOK,
+	SUBJ_CHAIN,
+	SUBJ_RULE,
+	SUBJ_FILE,
+};
+
+/**
+ * struct subject - what a finding is about.
+ * @family, @table, @chain: names, or NULL
+ * @hook: hook name, or NULL
+ * @handle: rule handle (SUBJ_RULE)
+ * @rule: the rule rendered in nft syntax (SUBJ_RULE)
+ * @path, @line: SUBJ_FILE; line 0 = the whole file
+ */
+struct subject {
+	enum subject_kind kind;
+	char *family, *table, *chain, *hook;
+	uint64_t handle;
+	char *rule;
+	char *path;
+	uint32_t line;
+};
+
+/**
+ * struct finding - one thing a person should act on.
+ * @id: stable id: policy, check and subject ("web/blanket-inbound-block/
+ *	inet/filter/input/4")
+ * @policy: the policy it came from (owned by the policy set)
+ * @check: the detector id, "expect", "require" or "file"
+ * @message: one sentence
+ * @evidence_text: lines proving it (reach classes, a file line), or NULL
+ * @evidence_json: the same as one JSON value, or NULL
+ */
+struct finding {
+	char *id;
+	const struct policy *policy;
+	char *check;
+	enum severity severity;
+	char *message;
+	struct subject subject;
+	char *evidence_text, *evidence_json;
+	struct src_loc loc;
+};
+
+struct findings {
+	struct finding *v;
+	size_t n, cap;
+};
+
+void findings_release(struct findings *f);
+/* Sort by severity (highest first), then policy, then id. */
+void findings_sort(struct findings *f);
+
+/**
+ * struct check_opts - what a check run may look at beyond the ruleset.
+ * @root: prefix for watched file paths (tests), or NULL
+ */
+struct check_opts {
+	const char *root;
+};
+
+/*
+ * Check @rs and the watched files against every policy of @ps; findings
+ * are appended to @out. Never fails: anything that cannot be decided
+ * becomes a finding that says so.
+ */
+void policy_check(const struct policy_set *ps, const struct ruleset *rs,
+		  const struct check_opts *opts, struct findings *out);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef FWAUDIT_REPORT_H
+#define FWAUDIT_REPORT_H
+
+#include <stdbool.h>
+
+#include "fwaudit/policy.h"
+
+struct strbuf;
+struct ruleset;
+
+/*
+ * Reports: findings as text for people, JSON for programs (docs/report.md),
+ * SARIF 2.1.0 for code-scanning tools and JUnit XML for CI test views.
+ */
+
+enum report_format {
+	REPORT_TEXT,
+	REPORT_JSON,
+	REPORT_SARIF,
+	REPORT_JUNIT,
+};
+
+/* "text", "json", "sarif", "junit". Returns 0 or -EINVAL. */
+int report_format_parse(const char *name, enum report_format *out);
+
+/**
+ * struct report_meta - what the report says about the run itself.
+ * @source: where the ruleset came from ("live", "netns web", a file)
+ * @rs: the ruleset checked (generation, host), or NULL
+ * @ps: the policies checked
+ * @fail_on: the severity from which findings fail the run
+ * @color: text: use ANSI colours
+ */
+struct report_meta {
+	const char *source;
+	const struct ruleset *rs;
+	const struct policy_set *ps;
+	enum severity fail_on;
+	bool color;
+};
+
+/* Render @f (sorted by the caller) in @fmt into @out. */
+void report_render(const struct findings *f, const struct report_meta *m, enum report_format fmt,
+		   struct strbuf *out);
+
+#endif

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* fwaudit check: a ruleset and the watched files against the policies. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fwaudit/cmd.h"
+#include "fwaudit/model.h"
+#include "fwaudit/policy.h"
+#include "fwaudit/report.h"
+#include "fwaudit/util.h"
+
+#ifndef FWAUDIT_POLICYDIR
+#define FWAUDIT_POLICYDIR "/usr/share/fwaudit/policies"
+#endif
+#define SITE_POLICYDIR "/etc/fwaudit/policies.d"
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int policies_load(const char *cmd, char **paths, size_t npaths, struct policy_set **out)
+{
+	struct policy_set *ps = policy_set_new();
+	struct strbuf err = STRBUF_INIT;
+	int ret = 0;
+
+	if (!npaths) {
+		/* the shipped set, then the site's own */
+		static const char *const defaults[] = { FWAUDIT_POLICYDIR, SITE_POLICYDIR };
+
+		for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
+			if (is_dir(defaults[i]) && policy_load_path(ps, defaults[i], &err) < 0)
+				ret = -EINVAL;
+	}
+	for (size_t i = 0; i < npaths; i++)
+		if (policy_load_path(ps, paths[i], &err) < 0)
+			ret = -EINVAL;
+	if (!ret && policy_set_validate(ps, &err) < 0)
+		ret = -EINVAL;
+	if (!ret && !ps->n) {
+		strbuf_addf(&err,
+			    "%s: no policies (give --policies DIR or policy files; looked in "
+			    "%s and %s)\n",
+			    cmd, FWAUDIT_POLICYDIR, SITE_POLICYDIR);
+		ret = -ENOENT;
+	}
+	if (ret < 0) {
+		fputs(err.buf, stderr);
+		strbuf_release(&err);
+		policy_set_free(ps);
+		return EXIT_ERROR;
+	}
+	strbuf_release(&err);
+	*out = ps;
+	return 0;
+}
+
+static bool want_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && !(nc && *nc);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	const struct option opts[] = {
+		SOURCE_OPTIONS,
+		{ "policies", required_argument, NULL, 'P' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct source_opts src = { 0 };
+	enum report_format fmt = REPORT_TEXT;
+	enum severity fail_on = SEV_HIGH;
+	struct check_opts copts = { 0 };
+	struct policy_set *ps = NULL;
+	struct ruleset *rs = NULL;
+	struct findings found = { 0 };
+	struct strbuf out = STRBUF_INIT, source = STRBUF_INIT;
+	const char *output = NULL;
+	char **paths = NULL;
+	size_t npaths = 0;
+	int c, ret = EXIT_ERROR;
+
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'P':
+			paths = xrealloc(paths, (npaths + 1) * sizeof(*paths));
+			paths[npaths++] = optarg;
+			break;
+		case 'F':
+			if (severity_parse(optarg, &fail_on) < 0) {
+				errmsg("check: --fail-on takes info, low, medium, high or "
+				       "critical, "
+				       "not %s",
+				       optarg);
+				goto out;
+			}
+			break;
+		case 'f':
+			if (report_format_parse(optarg, &fmt) < 0) {
+				errmsg("check: --format takes text, json, sarif or junit, not %s",
+				       optarg);
+				goto out;
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'r':
+			copts.root = optarg;
+			break;
+		case 'h':
+			cmd_usage("check");
+			ret = EXIT_CLEAN;
+			goto out;
+		default:
+			if (source_opt(&src, c, optarg))
+				break;
+			goto out;
+		}
+	}
+	/* policy files may also be named as arguments */
+	for (; optind < argc; optind++) {
+		paths = xrealloc(paths, (npaths + 1) * sizeof(*paths));
+		paths[npaths++] = argv[optind];
+	}
+	if (source_check("check", &src, argc, argv, optind))
+		goto out;
+	/* policies first: a bad policy stops the run before anything is read */
+	if (policies_load("check", paths, npaths, &ps))
+		goto out;
+	if (source_load(&src, &rs))
+		goto out;
+	if (src.snapshot)
+		strbuf_addf(&source, "snapshot %s", src.snapshot);
+	else if (src.netns)
+		strbuf_addf(&source, "netns %s", src.netns);
+	else if (src.netns_path)
+		strbuf_addf(&source, "netns %s", src.netns_path);
+	else
+		strbuf_addstr(&source, "live");
+	policy_check(ps, rs, &copts, &found);
+	findings_sort(&found);
+	{
+		struct report_meta m = { .source = source.buf,
+					 .rs = rs,
+					 .ps = ps,
+					 .fail_on = fail_on,
+					 .color = fmt == REPORT_TEXT && !output && want_color() };
+
+		report_render(&found, &m, fmt, &out);
+	}
+	if (output) {
+		int r = write_file_atomic(output, out.buf, out.len);
+
+		if (r < 0) {
+			errmsg("check: %s: %s", output, strerror(-r));
+			goto out;
+		}
+	} else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
+		errmsg("check: writing the report: %s", strerror(errno));
+		goto out;
+	}
+	ret = EXIT_CLEAN;
+	for (size_t i = 0; i < found.n; i++)
+		if (found.v[i].severity >= fail_on)
+			ret = EXIT_FINDINGS;
+out:
+	findings_release(&found);
+	policy_set_free(ps);
+	ruleset_free(rs);
+	strbuf_release(&out);
+	strbuf_release(&source);
+	free(paths);
+	return ret;
+}

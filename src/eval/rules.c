@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Shadowed and redundant rules: reach in chain mode over one chain. A rule
+ * no class matches, although the rule alone matches some, is shadowed; the
+ * earlier rules that decide those classes are named by running them again
+ * from the chain's start. A rule is redundant when the classes it matches,
+ * run on as if it were deleted, end with the same verdict.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "reach_internal.h"
+#include "fwaudit/eval.h"
+#include "fwaudit/model.h"
+#include "fwaudit/util.h"
+
+#define DEFAULT_BUDGET 200000
+
+/* The verdict kind a fall-off or an outcome stands for within the chain. */
+static unsigned outcome_kind(const struct chain *ch, uint32_t rule, int32_t v)
+{
+	if (rule >= ch->nrules) {
+		if (!ch->base)
+			return CHAIN_V_OTHER; /* back to the caller */
+		return ch->has_policy && ch->policy == NF_DROP ? CHAIN_V_DROP : CHAIN_V_ACCEPT;
+	}
+	if (v >= 0 && (v & NF_VERDICT_MASK) == NF_ACCEPT)
+		return CHAIN_V_ACCEPT;
+	if (v >= 0 && (v & NF_VERDICT_MASK) == NF_DROP)
+		return CHAIN_V_DROP;
+	return CHAIN_V_OTHER;
+}
+
+static void add_by(struct rule_report *rep, const struct rule *r)
+{
+	for (size_t i = 0; i < rep->nby; i++)
+		if (rep->by[i] == r)
+			return;
+	if (rep->nby < ARRAY_SIZE(rep->by))
+		rep->by[rep->nby++] = r;
+}
+
+/* A run over the same chain with the same cache, without results. */
+static struct chain_run fork_run(const struct chain_run *cr)
+{
+	struct chain_run r = { .chain = cr->chain,
+			       .family = cr->family,
+			       .hook = cr->hook,
+			       .skip_rule = -1,
+			       .probe_rule = -1,
+			       .cache = cr->cache };
+	return r;
+}
+
+/* One family's fates. */
+static void analyse_family(const struct ruleset *rs, const struct chain *ch, uint8_t family,
+			   bool redundancy, size_t budget, struct rule_report *out)
+{
+	struct chain_run cr = { .chain = ch, .family = family, .skip_rule = -1, .probe_rule = -1 };
+	uint32_t n = ch->nrules, unsure;
+	size_t spent = 0;
+	bool gave_up;
+
+	cr.hook = ch->base ? ch->hooknum : NF_INET_FORWARD;
+	cr.seen = xcalloc(n + 1, 1);
+	cr.budget = budget;
+	chain_run(rs, &cr, NULL, 0);
+	gave_up = cr.gave_up;
+	unsure = cr.first_unsure;
+	for (uint32_t i = 0; i < n; i++) {
+		struct rule_report *rep = &out[i];
+
+		if (cr.seen[i] & CHAIN_MATCHED) {
+			rep->fate = RULE_MATCHES;
+			continue;
+		}
+		if (gave_up) {
+			rep->fate = RULE_UNKNOWN;
+			rep->why = "too many classes of packets to follow through the chain";
+			continue;
+		}
+		if (i > unsure || (i == unsure && !(cr.seen[i] & CHAIN_MATCHED))) {
+			rep->fate = RULE_UNKNOWN;
+			rep->why = "an earlier rule (or this one) cannot be evaluated";
+			continue;
+		}
+		/* the rule alone, on every packet */
+		{
+			struct chain_run p = fork_run(&cr);
+
+			p.start_rule = i;
+			p.probe_rule = i;
+			p.budget = 0;
+			chain_run(rs, &p, NULL, 0);
+			if (p.first_unsure <= i) {
+				rep->fate = RULE_UNKNOWN;
+				rep->why = "the rule cannot be evaluated";
+			} else if (!p.nmatched) {
+				rep->fate = RULE_NEVER;
+			} else {
+				struct chain_run b = fork_run(&cr);
+
+				/* who decides its packets first */
+				b.start_rule = 0;
+				b.probe_rule = i;
+				b.budget = budget;
+				chain_run(rs, &b, p.matched, p.nmatched);
+				spent += b.steps;
+				rep->fate = b.nmatched || b.gave_up ? RULE_UNKNOWN : RULE_SHADOWED;
+				if (rep->fate == RULE_UNKNOWN)
+					rep->why =
+						"reach disagrees with itself or ran out of budget";
+				for (size_t k = 0; k < b.nout; k++)
+					if (b.outcomes[k].rule < i)
+						add_by(rep, ch->rules[b.outcomes[k].rule]);
+				chain_run_reset(&b);
+			}
+			chain_run_reset(&p);
+		}
+	}
+	for (uint32_t i = 0; redundancy && i < n && i < unsure; i++) {
+		struct chain_run p = fork_run(&cr), b = fork_run(&cr);
+		unsigned kind, after = 0;
+
+		if (out[i].fate != RULE_MATCHES || spent > budget * 4)
+			continue;
+		p.start_rule = i;
+		p.probe_rule = i;
+		chain_run(rs, &p, NULL, 0);
+		kind = p.verdicts;
+		if ((kind != CHAIN_V_ACCEPT && kind != CHAIN_V_DROP) || p.first_unsure <= i) {
+			chain_run_reset(&p);
+			continue;
+		}
+		/* its packets, with the rule deleted */
+		b.start_rule = 0;
+		b.skip_rule = i;
+		b.budget = budget;
+		chain_run(rs, &b, p.matched, p.nmatched);
+		spent += b.steps;
+		for (size_t k = 0; k < b.nout; k++)
+			if (b.outcomes[k].rule > i)
+				after |=
+					outcome_kind(ch, b.outcomes[k].rule, b.outcomes[k].verdict);
+		out[i].redundant =
+			after == kind && !b.gave_up && !b.jumped_after_skip && b.first_unsure == n;
+		chain_run_reset(&b);
+		chain_run_reset(&p);
+	}
+	chain_run_reset(&cr);
+	chain_cache_free(cr.cache);
+	free(cr.seen);
+}
+
+static int fate_rank(enum rule_fate f)
+{
+	/* how families combine: one match is a match; unknown beats a claim */
+	switch (f) {
+	case RULE_MATCHES:
+		return 3;
+	case RULE_UNKNOWN:
+		return 2;
+	case RULE_SHADOWED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int chain_analyse(const struct ruleset *rs, const struct chain *ch, bool redundancy, size_t budget,
+		  struct rule_report *out)
+{
+	uint32_t fam = ch->table->family;
+	struct rule_report *v6 = NULL;
+
+	if (fam != NFPROTO_IPV4 && fam != NFPROTO_IPV6 && fam != NFPROTO_INET)
+		return -EOPNOTSUPP;
+	if (!budget)
+		budget = DEFAULT_BUDGET;
+	memset(out, 0, ch->nrules * sizeof(*out));
+	if (fam == NFPROTO_IPV6) {
+		analyse_family(rs, ch, NFPROTO_IPV6, redundancy, budget, out);
+		return 0;
+	}
+	analyse_family(rs, ch, NFPROTO_IPV4, redundancy, budget, out);
+	if (fam != NFPROTO_INET)
+		return 0;
+	v6 = xcalloc(ch->nrules + 1, sizeof(*v6));
+	analyse_family(rs, ch, NFPROTO_IPV6, redundancy, budget, v6);
+	for (uint32_t i = 0; i < ch->nrules; i++) {
+		struct rule_report *a = &out[i], *b = &v6[i];
+		bool red = (a->fate != RULE_MATCHES || a->redundant) &&
+			   (b->fate != RULE_MATCHES || b->redundant) &&
+			   (a->fate == RULE_MATCHES || b->fate == RULE_MATCHES);
+
+		if (fate_rank(b->fate) > fate_rank(a->fate)) {
+			a->fate = b->fate;
+			a->why = b->why;
+		}
+		if (a->fate == RULE_SHADOWED)
+			for (size_t k = 0; k < b->nby; k++)
+				add_by(a, b->by[k]);
+		a->redundant = a->fate == RULE_MATCHES && red;
+	}
+	free(v6);
+	return 0;
+}
