@@ -280,9 +280,9 @@ static void served_from_expect(const struct policy_expect *e, struct served **v,
 }
 
 /*
- * Class @c drops new connections to a served port for every source, and
- * also ports nobody serves: the rule or policy behind it does not look at
- * the port (a rule naming only served ports is a deliberate block).
+ * Class @c drops new connections to served ports and also ports nobody
+ * serves: the rule or policy behind it does not look at the port (a rule
+ * naming only served ports is a deliberate block).
  */
 static bool blanket_class(const struct reach_result *r, size_t c, const struct served *sv,
 			  size_t nsv, uint8_t pr, int fam)
@@ -291,13 +291,33 @@ static bool blanket_class(const struct reach_result *r, size_t c, const struct s
 	uint64_t inside = 0;
 
 	reach_class_get(r, c, &k);
-	if (k.verdict != EVAL_DROP || !reach_class_spans(r, c, PF_SADDR))
+	if (k.verdict != EVAL_DROP)
 		return false;
 	for (size_t i = 0; i < nsv; i++)
 		if (sv[i].proto == pr && (sv[i].families & (1u << fam)) &&
 		    reach_class_holds(r, c, PF_DPORT, sv[i].port))
 			inside++;
 	return inside && reach_class_count(r, c, PF_DPORT) > inside;
+}
+
+/*
+ * Served port @port is blocked for every source: every class that holds it
+ * is dropped by a port-blind rule or policy (the classes may split the
+ * sources between them, as a policy behind an accept for one range does).
+ */
+static bool port_blocked(const struct reach_result *r, const struct served *sv, size_t nsv,
+			 uint8_t pr, int fam, uint16_t port)
+{
+	bool any = false;
+
+	for (size_t c = 0; c < reach_nclasses(r); c++) {
+		if (!reach_class_holds(r, c, PF_DPORT, port))
+			continue;
+		any = true;
+		if (!blanket_class(r, c, sv, nsv, pr, fam))
+			return false;
+	}
+	return any;
 }
 
 static void detect_blanket(const struct policy *po, const struct policy_detect *pd,
@@ -338,14 +358,10 @@ static void detect_blanket(const struct policy *po, const struct policy_detect *
 			snprintf(flow, sizeof(flow), "family=%s proto=%s ct=new " FROM_OUTSIDE,
 				 fam ? "ip6" : "ip", proto ? "udp" : "tcp");
 			res[proto][fam] = probe(rs, NF_INET_LOCAL_IN, flow);
-			for (size_t c = 0; c < reach_nclasses(res[proto][fam]); c++)
-				if (blanket_class(res[proto][fam], c, sv, nsv, pr, fam))
-					for (size_t i = 0; i < nsv; i++)
-						if (sv[i].proto == pr &&
-						    (sv[i].families & (1u << fam)) &&
-						    reach_class_holds(res[proto][fam], c, PF_DPORT,
-								      sv[i].port))
-							sv[i].blocked |= 1u << fam;
+			for (size_t i = 0; i < nsv; i++)
+				if (sv[i].proto == pr && (sv[i].families & (1u << fam)) &&
+				    port_blocked(res[proto][fam], sv, nsv, pr, fam, sv[i].port))
+					sv[i].blocked |= 1u << fam;
 		}
 	}
 	/*

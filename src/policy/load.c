@@ -24,10 +24,16 @@
 
 #define MAX_POLICY_BYTES (4u << 20)
 
+struct load_error {
+	size_t line, col, seq;
+	char *text;
+};
+
 struct loader {
 	const char *file;
 	yaml_document_t *doc;
-	struct strbuf *err;
+	struct load_error *errs; /* printed sorted by position, once */
+	size_t nerrs, caperrs;
 	unsigned nerr;
 	struct ruleset *empty; /* for validating flows with reach's own parser */
 };
@@ -55,36 +61,46 @@ __attribute__((format(printf, 3, 4))) static void fail_at(struct loader *l, cons
 							  const char *fmt, ...)
 {
 	va_list ap;
+	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_addf(l->err, "%s:%zu:%zu: ", l->file, m->line + 1, m->column + 1);
+	strbuf_addf(&sb, "%s:%zu:%zu: ", l->file, m->line + 1, m->column + 1);
 	va_start(ap, fmt);
-	strbuf_vaddf(l->err, fmt, ap);
+	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	strbuf_addch(l->err, '\n');
+	strbuf_addch(&sb, '\n');
+	GROW(l->errs, l->nerrs, l->caperrs);
+	l->errs[l->nerrs++] =
+		(struct load_error){ m->line, m->column, l->nerrs, strbuf_detach(&sb) };
 	l->nerr++;
 }
 
 #define fail(l, node, ...) fail_at(l, &(node)->start_mark, __VA_ARGS__)
 
+/* Edits between @a and @b, a swap of neighbours counting one (typos). */
 static size_t edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+	size_t la = strlen(a), lb = strlen(b), d[64][64];
 
 	if (la >= 63 || lb >= 63)
 		return 99;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
 		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
 
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
-		memcpy(prev, cur, (lb + 1) * sizeof(*cur));
-	}
-	return prev[lb];
+	return d[la][lb];
 }
 
 /* " (did you mean 'x'?)" for the closest of @names, or "" when none is close. */
@@ -193,9 +209,8 @@ static bool check_keys(struct loader *l, yaml_node_t *map, const char *what,
 			known |= !strcmp(ks, allowed[i]);
 		if (!known) {
 			struct strbuf sb = STRBUF_INIT;
-
 			suggest(&sb, ks, allowed);
-			fail(l, k, "unknown key '%s' in %s%s", ks, what, sb.buf);
+			fail(l, k, "unknown key '%s' in %s%s", ks, what, sb.buf ? sb.buf : "");
 			strbuf_release(&sb);
 			ok = false;
 		}
@@ -877,7 +892,7 @@ static bool load_assert(struct loader *l, yaml_node_t *x, struct policy_file *pf
 			int m;
 
 			if (!want(l, v, YAML_SCALAR_NODE, "must") ||
-			    (m = one_of(l, v, "value of must", scalar(v), musts)) < 0)
+			    (m = one_of(l, v, "must value", scalar(v), musts)) < 0)
 				return false;
 			a->must_match = m == 0;
 		}
@@ -1169,6 +1184,17 @@ static bool utf8_valid(const char *buf, size_t len, size_t *bad)
 	return true;
 }
 
+static int error_cmp(const void *a, const void *b)
+{
+	const struct load_error *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static const char *set_file_name(struct policy_set *ps, const char *name)
 {
 	ps->files = xrealloc(ps->files, (ps->nfiles + 1) * sizeof(*ps->files));
@@ -1179,7 +1205,7 @@ static const char *set_file_name(struct policy_set *ps, const char *name)
 int policy_load_buffer(struct policy_set *ps, const char *name, const char *buf, size_t len,
 		       struct strbuf *err)
 {
-	struct loader l = { .err = err };
+	struct loader l = { 0 };
 	yaml_parser_t parser;
 	struct policy **got = NULL;
 	size_t ngot = 0, ndocs = 0, bad;
@@ -1240,6 +1266,14 @@ int policy_load_buffer(struct policy_set *ps, const char *name, const char *buf,
 	}
 	yaml_parser_delete(&parser);
 	ruleset_free(l.empty);
+	if (l.nerrs) {
+		qsort(l.errs, l.nerrs, sizeof(*l.errs), error_cmp);
+		for (size_t i = 0; i < l.nerrs; i++) {
+			strbuf_addstr(err, l.errs[i].text);
+			free(l.errs[i].text);
+		}
+		free(l.errs);
+	}
 	if (!l.nerr && !ndocs)
 		strbuf_addf(err, "%s:1:1: empty policy file\n", name), l.nerr++;
 	if (l.nerr) {

@@ -1,0 +1,268 @@
+#!/usr/bin/python3
+# fwaudit check against rulesets loaded by nft into private namespaces: the
+# seed outage end to end (with real connections from a second namespace
+# proving the kernel agrees), every detector, expect/require, watched files,
+# bad policies, and the report formats (SARIF against the official schema
+# when tests/.cache holds it, JUnit through xmllint).
+# usage: check.py FWAUDIT POLICYDIR [SARIF_SCHEMA]
+import json, os, shutil, subprocess, sys, tempfile, time
+
+fw = os.path.realpath(sys.argv[1])
+policies = os.path.realpath(sys.argv[2])
+schema = sys.argv[3] if len(sys.argv) > 3 else ""
+ns, cli = "fwa-check-%d" % os.getpid(), "fwa-cli-%d" % os.getpid()
+fails = 0
+checks = 0
+
+
+def sh(*cmd, inp=None, check=True):
+    r = subprocess.run(cmd, input=inp, capture_output=True, text=True)
+    if check and r.returncode:
+        raise RuntimeError("%s: %s" % (" ".join(cmd), r.stderr))
+    return r
+
+
+def expect(cond, what):
+    global fails, checks
+    checks += 1
+    if not cond:
+        fails += 1
+        print("FAIL", what)
+
+
+if subprocess.run(["ip", "netns", "add", ns], capture_output=True).returncode:
+    print("check: cannot make a namespace; skipped")
+    sys.exit(77)
+sh("ip", "netns", "add", cli)
+work = tempfile.mkdtemp()
+servers = []
+try:
+    sh("ip", "-n", ns, "link", "set", "lo", "up")
+    sh("ip", "link", "add", "v0", "netns", ns, "type", "veth", "peer", "name", "v1", "netns", cli)
+    sh("ip", "-n", ns, "addr", "add", "192.0.2.1/24", "dev", "v0")
+    sh("ip", "-n", cli, "addr", "add", "192.0.2.2/24", "dev", "v1")
+    sh("ip", "-n", ns, "link", "set", "v0", "up")
+    sh("ip", "-n", cli, "link", "set", "v1", "up")
+    # a web server: something listening on 80 and 443
+    for port in (80, 443):
+        servers.append(subprocess.Popen(
+            ["ip", "netns", "exec", ns, "python3", "-c",
+             "import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,"
+             "socket.SO_REUSEADDR,1)\ns.bind(('0.0.0.0',%d))\ns.listen(64)\n"
+             "while True:\n c,_=s.accept(); c.close()" % port]))
+    time.sleep(0.5)
+
+    def load(ruleset):
+        sh("ip", "netns", "exec", ns, "nft", "flush", "ruleset")
+        sh("ip", "netns", "exec", ns, "nft", "-f", "-", inp=ruleset)
+
+    def check(*args, fmt="json"):
+        r = subprocess.run([fw, "check", "--netns", ns, "--format", fmt] + list(args),
+                           capture_output=True, text=True)
+        return r.returncode, r.stdout, r.stderr
+
+    def findings(*args):
+        code, out, err = check("--policies", policies, *args)
+        if code == 2:
+            print(err)
+        return code, json.loads(out)["findings"] if out else []
+
+    def connects(port):
+        r = subprocess.run(["ip", "netns", "exec", cli, "python3", "-c",
+                            "import socket\ns=socket.create_connection(('192.0.2.1',%d),"
+                            "timeout=1)" % port], capture_output=True)
+        return r.returncode == 0
+
+    def handle_of(match):
+        out = sh("ip", "netns", "exec", ns, "nft", "-a", "list", "chain", "inet", "filter",
+                 "input").stdout
+        for line in out.splitlines():
+            if match in line and "# handle" in line:
+                return int(line.rsplit("# handle ", 1)[1])
+        raise RuntimeError("no rule like %r" % match)
+
+    web = """table inet filter {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept
+		ct state invalid drop
+		iif "lo" accept
+		meta l4proto { icmp, ipv6-icmp } accept
+		tcp dport { 80, 443 } accept
+		ip saddr 10.0.0.0/8 tcp dport 22 accept
+	}
+}
+"""
+    # 1. the web server's ruleset is clean, and the kernel lets clients in
+    load(web)
+    code, f = findings()
+    expect(code == 0 and f == [], "clean web ruleset: exit %d, %s" % (code, [x["id"] for x in f]))
+    expect(connects(80) and connects(443), "clean web ruleset: clients reach 80 and 443")
+
+    # 2. the outage: a rule that drops everything, inserted at the top
+    sh("ip", "netns", "exec", ns, "nft", "insert", "rule", "inet", "filter", "input", "drop")
+    h = handle_of("\t\tdrop ")
+    code, f = findings()
+    blanket = [x for x in f if x["check"] == "blanket-inbound-block"]
+    expect(code == 1, "outage (rule): exit 1, got %d" % code)
+    expect(len(blanket) == 1 and blanket[0]["severity"] == "critical" and
+           blanket[0]["subject"].get("handle") == h and
+           "tcp/80" in blanket[0]["message"] and "tcp/443" in blanket[0]["message"] and
+           blanket[0]["subject"]["rule"] == "drop" and blanket[0]["links"],
+           "outage (rule): critical blanket-inbound-block naming handle %d: %s" % (h, blanket))
+    expect(not connects(80), "outage (rule): the kernel drops clients too")
+
+    # 3. the outage again: the accepts deleted, the policy drop does it
+    load(web.replace("\t\ttcp dport { 80, 443 } accept\n", ""))
+    code, f = findings()
+    blanket = [x for x in f if x["check"] == "blanket-inbound-block"]
+    expect(code == 1 and len(blanket) == 1 and blanket[0]["subject"]["kind"] == "chain" and
+           blanket[0]["subject"]["chain"] == "input" and "drop policy" in blanket[0]["message"]
+           and "tcp/80" in blanket[0]["message"],
+           "outage (policy): blanket-inbound-block by the chain policy: %s" % blanket)
+    expect(not connects(443), "outage (policy): the kernel drops clients too")
+
+    def only(ruleset, detector, what, want=1, extra=()):
+        load(ruleset)
+        code, f = findings(*extra)
+        got = [x for x in f if x["check"] == detector]
+        ok = len(got) == want and (want == 0 or code in (0, 1))
+        expect(ok, "%s: %d %s finding(s) expected, got %s" % (what, want, detector,
+                                                            [x["message"] for x in f]))
+        return got
+
+    # 4. the other detectors
+    got = only("table inet filter {\n chain input {\n type filter hook input priority 0; "
+               "policy accept;\n counter\n }\n}\n", "accept-all", "accept-all")
+    expect(got and got[0]["severity"] == "high", "accept-all is high")
+    got = only(web.replace("ip saddr 10.0.0.0/8 tcp dport 22", "tcp dport 22"),
+               "world-open", "world-open (ssh from anywhere)")
+    expect(got and "tcp/22" in got[0]["message"] and got[0]["subject"]["kind"] == "rule",
+           "world-open names the ssh rule")
+    got = only(web.replace("\t\tct state established,related accept\n", ""),
+               "no-established", "no-established")
+    expect(got and got[0]["subject"]["kind"] == "chain", "no-established: by the policy")
+    only(web.replace('\t\tiif "lo" accept\n', ""), "no-loopback", "no-loopback", want=2)
+    only(web.replace("meta l4proto { icmp, ipv6-icmp } accept",
+                     "meta l4proto { icmp, ipv6-icmp } drop")
+         .replace("ct state established,related accept\n",
+                  "meta l4proto { icmp, ipv6-icmp } drop\n\t\tct state established,related accept\n"),
+         "icmp-blocked", "icmp-blocked", want=3)
+    got = only(web.replace("tcp dport { 80, 443 } accept",
+                           "tcp dport 0-1024 accept\n\t\ttcp dport 80 accept"),
+               "shadowed-rule", "shadowed-rule", want=2)
+    got = [x for x in got if x["subject"]["rule"] == "tcp dport 80 accept"]
+    expect(got and "tcp dport 0-1024 accept" in (got[0]["evidence"]["text"] or ""),
+           "shadowed-rule names the shadowed rule and the one that shadows it: %s" % got)
+    got = only(web.replace("tcp dport { 80, 443 } accept",
+                           "tcp dport { 80, 443 } accept\n\t\ttcp dport 8080 drop"),
+               "redundant-rule", "redundant-rule")
+    expect(got and got[0]["subject"]["rule"] == "tcp dport 8080 drop", "redundant-rule: %s" % got)
+    got = only("", "empty-ruleset", "empty-ruleset")
+    expect(got and got[0]["severity"] == "high", "empty-ruleset is high")
+
+    # 5. expect and require, in a policy of the test's own
+    pol = os.path.join(work, "web.yaml")
+    with open(pol, "w") as fh:
+        fh.write("policy: web\nseverity: critical\nlinks: [artimus-2023-06-01#2]\n"
+                 "expect:\n  - flow: {proto: tcp, dport: [80, 443], ct: new}\n"
+                 "    verdict: accept\n  - flow: {proto: tcp, dport: 23, ct: new, iif: \"!lo\", "
+                 "iifindex: \"!1\"}\n    verdict: drop\n"
+                 "require:\n  - chain: {hook: input, family: inet, policy: drop}\n")
+    load(web)
+    code, out, err = check(pol)
+    expect(code == 0 and json.loads(out)["findings"] == [], "web policy clean: %s %s" % (out, err))
+    sh("ip", "netns", "exec", ns, "nft", "insert", "rule", "inet", "filter", "input",
+       "tcp", "dport", "443", "drop")
+    sh("ip", "netns", "exec", ns, "nft", "chain", "inet", "filter", "input",
+       "{ policy accept ; }")
+    code, out, err = check(pol)
+    f = json.loads(out)["findings"]
+    exp = [x for x in f if x["check"] == "expect"]
+    req = [x for x in f if x["check"] == "require"]
+    expect(code == 1 and len(exp) == 2 and len(req) == 1, "web policy broken: %s" % out)
+    expect(any(x["subject"].get("rule") == "tcp dport 443 drop" for x in exp),
+           "expect names the rule that drops 443: %s" % exp)
+
+    # 6. report formats
+    for fmt in ("sarif", "junit", "text"):
+        code, out, err = check(pol, fmt=fmt)
+        expect(code == 1 and out, "format %s: exit 1 and a report" % fmt)
+        with open(os.path.join(work, "report." + fmt), "w") as fh:
+            fh.write(out)
+    if shutil.which("xmllint"):
+        r = subprocess.run(["xmllint", "--noout", os.path.join(work, "report.junit")])
+        expect(r.returncode == 0, "junit: xmllint accepts it")
+    if schema and os.path.exists(schema):
+        r = subprocess.run(["/usr/bin/python3", "-c",
+                            "import json,sys,jsonschema\n"
+                            "s=json.load(open(sys.argv[1]))\nd=json.load(open(sys.argv[2]))\n"
+                            "jsonschema.Draft4Validator(s).validate(d)",
+                            schema, os.path.join(work, "report.sarif")], capture_output=True,
+                           text=True)
+        expect(r.returncode == 0, "sarif: valid against the 2.1.0 schema: %s" % r.stderr[-400:])
+    else:
+        print("check: SARIF schema not found; schema validation skipped")
+    text = open(os.path.join(work, "report.text")).read()
+    expect("\033[" not in text and "CRITICAL" in text, "text: grouped by severity, no colour off a tty")
+
+    # 7. watched files, under --root
+    root = os.path.join(work, "root")
+    os.makedirs(root + "/etc/nginx")
+    os.makedirs(root + "/etc/auth")
+    with open(root + "/etc/nginx/nginx.conf", "w") as fh:
+        fh.write("http {\n  server {\n    listen 80;\n    autoindex on;\n  }\n}\n")
+    os.chmod(root + "/etc/nginx/nginx.conf", 0o666)
+    with open(root + "/etc/auth/config.yaml", "w") as fh:
+        fh.write("auth:\n  timeout_seconds: 1\n")
+    os.symlink("/etc/shadow", root + "/etc/auth/link.conf")
+    fpol = os.path.join(work, "files.yaml")
+    with open(fpol, "w") as fh:
+        fh.write("""policy: files
+files:
+  - path: /etc/nginx/nginx.conf
+    max_mode: "0644"
+    format: nginx
+    sha256: "%s"
+    assert:
+      - {key: "http.server.listen", contains: "443"}
+      - {regex: "^\\\\s*autoindex\\\\s+on", must: not-match}
+  - path: /etc/auth/config.yaml
+    format: yaml
+    assert:
+      - {key: "auth.timeout_seconds", min: 5, max: 120}
+  - path: /etc/auth/link.conf
+  - path: /etc/missing.conf
+""" % ("0" * 64))
+    code, out, err = check("--root", root, fpol)
+    f = json.loads(out)["findings"] if out else []
+    msgs = {(x["subject"].get("path"), x["subject"].get("line")): x["message"] for x in f}
+    expect(code == 1 and len(f) == 7, "files: 7 findings, got %d: %s %s" % (len(f), msgs, err))
+    every = [x["message"] for x in f]
+    expect(any("mode 0666" in m for m in every), "files: mode too wide: %s" % every)
+    expect(any("sha256" in m for m in every), "files: sha256 pin")
+    expect(msgs.get(("/etc/nginx/nginx.conf", 3), "").startswith("http.server.listen is '80'"),
+           "files: nginx listen on line 3: %s" % msgs)
+    expect("autoindex" in msgs.get(("/etc/nginx/nginx.conf", 4), ""), "files: regex on line 4")
+    expect("between 5 and 120" in msgs.get(("/etc/auth/config.yaml", 2), ""),
+           "files: timeout out of range on line 2")
+    expect("symbolic link" in msgs.get(("/etc/auth/link.conf", 0), ""), "files: symlink refused")
+    expect("does not exist" in msgs.get(("/etc/missing.conf", 0), ""), "files: missing file")
+
+    # 8. a bad policy: exit 2, FILE:LINE:COL, nothing checked, nothing on stdout
+    bad = os.path.join(work, "bad.yaml")
+    with open(bad, "w") as fh:
+        fh.write("policy: bad\ndetect: [blanket-block]\n")
+    code, out, err = check(bad)
+    expect(code == 2 and out == "" and
+           err.startswith(bad + ":2:10: unknown detector 'blanket-block'"),
+           "bad policy: exit 2 with the location: %d %r %r" % (code, out, err))
+finally:
+    for s in servers:
+        s.kill()
+    subprocess.run(["ip", "netns", "del", ns])
+    subprocess.run(["ip", "netns", "del", cli])
+    shutil.rmtree(work, ignore_errors=True)
+
+print("check: %d checks, %d failed" % (checks, fails))
+sys.exit(1 if fails else 0)
