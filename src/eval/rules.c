@@ -17,7 +17,7 @@
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
 
-#define DEFAULT_BUDGET 200000
+#define DEFAULT_BUDGET 20000 /* rule evaluations per family and chain */
 
 /* The verdict kind a fall-off or an outcome stands for within the chain. */
 static unsigned outcome_kind(const struct chain *ch, uint32_t rule, int32_t v)
@@ -125,7 +125,7 @@ static void analyse_family(const struct ruleset *rs, const struct chain *ch, uin
 		struct chain_run p = fork_run(&cr), b = fork_run(&cr);
 		unsigned kind, after = 0;
 
-		if (out[i].fate != RULE_MATCHES || spent > budget * 4)
+		if (out[i].fate != RULE_MATCHES || spent > budget)
 			continue;
 		p.start_rule = i;
 		p.probe_rule = i;

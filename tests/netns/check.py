@@ -249,6 +249,11 @@ files:
     expect("symbolic link" in msgs.get(("/etc/auth/link.conf", 0), ""), "files: symlink refused")
     expect("does not exist" in msgs.get(("/etc/missing.conf", 0), ""), "files: missing file")
 
+    # the shipped examples load and check
+    for ex in ("web-ingress.yaml", "auth-timeout.yaml"):
+        code, out, err = check(os.path.join(policies, "examples", ex))
+        expect(code in (0, 1) and out, "example %s loads and checks: %s" % (ex, err))
+
     # 8. a bad policy: exit 2, FILE:LINE:COL, nothing checked, nothing on stdout
     bad = os.path.join(work, "bad.yaml")
     with open(bad, "w") as fh:
