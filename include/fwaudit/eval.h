@@ -267,7 +267,16 @@ struct rule_report {
  * or -EOPNOTSUPP for chains of families reach does not model (arp,
  * bridge, netdev).
  */
-int chain_analyse(const struct ruleset *rs, const struct chain *ch, bool redundancy, size_t budget,
+struct chain_cache;
+/*
+ * What chain_analyse() needs of the ruleset, built once for all its chains
+ * (set indexes, interface name classes). @rs must outlive it; free with
+ * chain_cache_free().
+ */
+struct chain_cache *chain_cache_new(const struct ruleset *rs);
+void chain_cache_free(struct chain_cache *cc);
+
+int chain_analyse(struct chain_cache *cc, const struct chain *ch, bool redundancy, size_t budget,
 		  struct rule_report *out);
 
 #endif

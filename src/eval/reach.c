@@ -2353,9 +2353,21 @@ int reach_flow(const struct ruleset *rs, uint32_t hook, const char *flow, struct
 }
 
 struct chain_cache {
+	const struct ruleset *rs;
 	struct reach_result res; /* interface name classes */
 	struct set_cache *sets;
 };
+
+struct chain_cache *chain_cache_new(const struct ruleset *rs)
+{
+	struct chain_cache *cc = xcalloc(1, sizeof(*cc));
+
+	cc->rs = rs;
+	collect_ifnames(rs, &cc->res);
+	qsort(cc->res.ifnames, cc->res.nifnames, sizeof(*cc->res.ifnames), str_cmp);
+	cc->sets = set_cache_new();
+	return cc;
+}
 
 void chain_cache_free(struct chain_cache *cc)
 {
@@ -2368,18 +2380,12 @@ void chain_cache_free(struct chain_cache *cc)
 	free(cc);
 }
 
-void chain_run(const struct ruleset *rs, struct chain_run *cr, const struct cube *start,
-	       size_t nstart)
+void chain_run(struct chain_run *cr, const struct cube *start, size_t nstart)
 {
-	struct reach_ctx c = { .rs = rs, .hook = cr->hook, .family = cr->family, .cr = cr };
+	struct reach_ctx c = {
+		.rs = cr->cache->rs, .hook = cr->hook, .family = cr->family, .cr = cr
+	};
 
-	if (!cr->cache) {
-		cr->cache = xcalloc(1, sizeof(*cr->cache));
-		collect_ifnames(rs, &cr->cache->res);
-		qsort(cr->cache->res.ifnames, cr->cache->res.nifnames,
-		      sizeof(*cr->cache->res.ifnames), str_cmp);
-		cr->cache->sets = set_cache_new();
-	}
 	c.res = &cr->cache->res;
 	c.sets = cr->cache->sets;
 	cr->first_unsure = cr->chain->nrules;

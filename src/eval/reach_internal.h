@@ -124,16 +124,13 @@ struct chain_run {
 	struct cube *matched;
 	size_t nmatched, capm;
 	unsigned verdicts;
-	struct chain_cache *cache; /* set indexes, interface names: chain_cache_free() */
+	struct chain_cache *cache; /* the ruleset, its set indexes, interface names */
 };
 
 /* Run @cr from @start classes (@nstart cubes; NULL = every packet). */
-void chain_run(const struct ruleset *rs, struct chain_run *cr, const struct cube *start,
-	       size_t nstart);
+void chain_run(struct chain_run *cr, const struct cube *start, size_t nstart);
 /* Forget a run's results (not its cache). */
 void chain_run_reset(struct chain_run *cr);
-void chain_cache_free(struct chain_cache *cc);
-
 /* Print @c's fields that differ from the flow's base class (reach_render.c). */
 void reach_describe_class(const struct reach_result *r, const struct rclass *c, bool json,
 			  struct strbuf *out);

@@ -56,10 +56,12 @@ static struct chain_run fork_run(const struct chain_run *cr)
 }
 
 /* One family's fates. */
-static void analyse_family(const struct ruleset *rs, const struct chain *ch, uint8_t family,
+static void analyse_family(struct chain_cache *cc, const struct chain *ch, uint8_t family,
 			   bool redundancy, size_t budget, struct rule_report *out)
 {
-	struct chain_run cr = { .chain = ch, .family = family, .skip_rule = -1, .probe_rule = -1 };
+	struct chain_run cr = {
+		.chain = ch, .family = family, .skip_rule = -1, .probe_rule = -1, .cache = cc
+	};
 	uint32_t n = ch->nrules, unsure;
 	size_t spent = 0;
 	bool gave_up;
@@ -67,7 +69,7 @@ static void analyse_family(const struct ruleset *rs, const struct chain *ch, uin
 	cr.hook = ch->base ? ch->hooknum : NF_INET_FORWARD;
 	cr.seen = xcalloc(n + 1, 1);
 	cr.budget = budget;
-	chain_run(rs, &cr, NULL, 0);
+	chain_run(&cr, NULL, 0);
 	gave_up = cr.gave_up;
 	unsure = cr.first_unsure;
 	for (uint32_t i = 0; i < n; i++) {
@@ -94,7 +96,7 @@ static void analyse_family(const struct ruleset *rs, const struct chain *ch, uin
 			p.start_rule = i;
 			p.probe_rule = i;
 			p.budget = 0;
-			chain_run(rs, &p, NULL, 0);
+			chain_run(&p, NULL, 0);
 			if (p.first_unsure <= i) {
 				rep->fate = RULE_UNKNOWN;
 				rep->why = "the rule cannot be evaluated";
@@ -107,7 +109,7 @@ static void analyse_family(const struct ruleset *rs, const struct chain *ch, uin
 				b.start_rule = 0;
 				b.probe_rule = i;
 				b.budget = budget;
-				chain_run(rs, &b, p.matched, p.nmatched);
+				chain_run(&b, p.matched, p.nmatched);
 				spent += b.steps;
 				rep->fate = b.nmatched || b.gave_up ? RULE_UNKNOWN : RULE_SHADOWED;
 				if (rep->fate == RULE_UNKNOWN)
@@ -129,7 +131,7 @@ static void analyse_family(const struct ruleset *rs, const struct chain *ch, uin
 			continue;
 		p.start_rule = i;
 		p.probe_rule = i;
-		chain_run(rs, &p, NULL, 0);
+		chain_run(&p, NULL, 0);
 		kind = p.verdicts;
 		if ((kind != CHAIN_V_ACCEPT && kind != CHAIN_V_DROP) || p.first_unsure <= i) {
 			chain_run_reset(&p);
@@ -139,7 +141,7 @@ static void analyse_family(const struct ruleset *rs, const struct chain *ch, uin
 		b.start_rule = 0;
 		b.skip_rule = i;
 		b.budget = budget;
-		chain_run(rs, &b, p.matched, p.nmatched);
+		chain_run(&b, p.matched, p.nmatched);
 		spent += b.steps;
 		for (size_t k = 0; k < b.nout; k++)
 			if (b.outcomes[k].rule > i)
@@ -151,7 +153,6 @@ static void analyse_family(const struct ruleset *rs, const struct chain *ch, uin
 		chain_run_reset(&p);
 	}
 	chain_run_reset(&cr);
-	chain_cache_free(cr.cache);
 	free(cr.seen);
 }
 
@@ -170,7 +171,7 @@ static int fate_rank(enum rule_fate f)
 	}
 }
 
-int chain_analyse(const struct ruleset *rs, const struct chain *ch, bool redundancy, size_t budget,
+int chain_analyse(struct chain_cache *cc, const struct chain *ch, bool redundancy, size_t budget,
 		  struct rule_report *out)
 {
 	uint32_t fam = ch->table->family;
@@ -182,14 +183,14 @@ int chain_analyse(const struct ruleset *rs, const struct chain *ch, bool redunda
 		budget = DEFAULT_BUDGET;
 	memset(out, 0, ch->nrules * sizeof(*out));
 	if (fam == NFPROTO_IPV6) {
-		analyse_family(rs, ch, NFPROTO_IPV6, redundancy, budget, out);
+		analyse_family(cc, ch, NFPROTO_IPV6, redundancy, budget, out);
 		return 0;
 	}
-	analyse_family(rs, ch, NFPROTO_IPV4, redundancy, budget, out);
+	analyse_family(cc, ch, NFPROTO_IPV4, redundancy, budget, out);
 	if (fam != NFPROTO_INET)
 		return 0;
 	v6 = xcalloc(ch->nrules + 1, sizeof(*v6));
-	analyse_family(rs, ch, NFPROTO_IPV6, redundancy, budget, v6);
+	analyse_family(cc, ch, NFPROTO_IPV6, redundancy, budget, v6);
 	for (uint32_t i = 0; i < ch->nrules; i++) {
 		struct rule_report *a = &out[i], *b = &v6[i];
 		bool red = (a->fate != RULE_MATCHES || a->redundant) &&

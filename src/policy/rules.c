@@ -105,10 +105,12 @@ void detect_rules(const struct policy *po, const struct policy_detect *pd, const
 {
 	bool shadow = !strcmp(pd->id, "shadowed-rule");
 	bool redundant = !shadow || policy_has(po, "redundant-rule");
+	struct chain_cache *cc;
 
 	/* one analysis serves both detectors when a policy lists both */
 	if (!shadow && policy_has(po, "shadowed-rule"))
 		return;
+	cc = chain_cache_new(rs);
 	for (uint32_t t = 0; t < rs->ntables; t++)
 		for (uint32_t k = 0; k < rs->tables[t]->nchains; k++) {
 			const struct chain *ch = rs->tables[t]->chains[k];
@@ -117,8 +119,9 @@ void detect_rules(const struct policy *po, const struct policy_detect *pd, const
 			if (!ch->nrules)
 				continue;
 			rep = xcalloc(ch->nrules, sizeof(*rep));
-			if (chain_analyse(rs, ch, redundant, 0, rep) == 0)
+			if (chain_analyse(cc, ch, redundant, 0, rep) == 0)
 				report_chain(po, ch, rep, shadow, redundant, out);
 			free(rep);
 		}
+	chain_cache_free(cc);
 }
