@@ -15,6 +15,31 @@
 #include "policy_internal.h"
 
 /* The classes of @r whose verdict is not @want, as text lines and a JSON array. */
+void evidence_add_class(const struct reach_result *r, size_t i, size_t nth, size_t text_max,
+			struct strbuf *text, struct strbuf *json)
+{
+	struct reach_class k;
+	struct strbuf by = STRBUF_INIT;
+
+	reach_class_get(r, i, &k);
+	reach_class_decider(r, i, &by);
+	if (nth < text_max) {
+		strbuf_addf(text, "%s%s %s: ", nth ? "\n" : "",
+			    k.family == NFPROTO_IPV6 ? "ip6" : "ip", eval_verdict_name(k.verdict));
+		reach_class_describe(r, i, false, text);
+		strbuf_addf(text, " (by %s)", by.buf);
+		if (k.reason)
+			strbuf_addf(text, " because %s", k.reason);
+	}
+	strbuf_addf(json, "%s{\"family\":\"%s\",\"verdict\":\"%s\",\"by\":", nth ? "," : "",
+		    k.family == NFPROTO_IPV6 ? "ip6" : "ip", eval_verdict_name(k.verdict));
+	strbuf_addjson(json, by.buf);
+	strbuf_addstr(json, ",\"fields\":{");
+	reach_class_describe(r, i, true, json);
+	strbuf_addstr(json, "}}");
+	strbuf_release(&by);
+}
+
 void evidence_classes(const struct reach_result *r, int want, struct finding *f)
 {
 	struct strbuf t = STRBUF_INIT, j = STRBUF_INIT;
@@ -27,30 +52,7 @@ void evidence_classes(const struct reach_result *r, int want, struct finding *f)
 		reach_class_get(r, i, &k);
 		if (want >= 0 && (int)k.verdict == want)
 			continue;
-		if (shown < 20) {
-			strbuf_addf(&t, "%s%s %s: ", shown ? "\n" : "",
-				    k.family == NFPROTO_IPV6 ? "ip6" : "ip",
-				    eval_verdict_name(k.verdict));
-			reach_class_describe(r, i, false, &t);
-			strbuf_addstr(&t, " (by ");
-			reach_class_decider(r, i, &t);
-			strbuf_addch(&t, ')');
-			if (k.reason)
-				strbuf_addf(&t, " because %s", k.reason);
-		}
-		strbuf_addf(&j, "%s{\"family\":\"%s\",\"verdict\":\"%s\",\"by\":", shown ? "," : "",
-			    k.family == NFPROTO_IPV6 ? "ip6" : "ip", eval_verdict_name(k.verdict));
-		{
-			struct strbuf by = STRBUF_INIT;
-
-			reach_class_decider(r, i, &by);
-			strbuf_addjson(&j, by.buf);
-			strbuf_release(&by);
-		}
-		strbuf_addstr(&j, ",\"fields\":{");
-		reach_class_describe(r, i, true, &j);
-		strbuf_addstr(&j, "}}");
-		shown++;
+		evidence_add_class(r, i, shown++, 20, &t, &j);
 	}
 	if (shown > 20)
 		strbuf_addf(&t, "\n... and %zu more classes", shown - 20);

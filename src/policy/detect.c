@@ -107,26 +107,10 @@ static void hit_item(struct hit *x, const char *item)
 static void hit_class(struct hit *x, const struct reach_result *r, size_t i)
 {
 	struct reach_class k;
-	struct strbuf by = STRBUF_INIT;
 
 	reach_class_get(r, i, &k);
 	x->families |= k.family == NFPROTO_IPV6 ? 2 : 1;
-	reach_class_decider(r, i, &by);
-	if (x->nclasses < 10) {
-		strbuf_addf(&x->text, "%s%s %s: ", x->nclasses ? "\n" : "",
-			    k.family == NFPROTO_IPV6 ? "ip6" : "ip", eval_verdict_name(k.verdict));
-		reach_class_describe(r, i, false, &x->text);
-		strbuf_addf(&x->text, " (by %s)", by.buf);
-	}
-	strbuf_addf(&x->json,
-		    "%s{\"family\":\"%s\",\"verdict\":\"%s\",\"by\":", x->nclasses ? "," : "",
-		    k.family == NFPROTO_IPV6 ? "ip6" : "ip", eval_verdict_name(k.verdict));
-	strbuf_addjson(&x->json, by.buf);
-	strbuf_addstr(&x->json, ",\"fields\":{");
-	reach_class_describe(r, i, true, &x->json);
-	strbuf_addstr(&x->json, "}}");
-	x->nclasses++;
-	strbuf_release(&by);
+	evidence_add_class(r, i, x->nclasses++, 10, &x->text, &x->json);
 }
 
 static void hits_release(struct hits *h)
@@ -139,12 +123,7 @@ static void hits_release(struct hits *h)
 		free(x->items);
 		strbuf_release(&x->text);
 		strbuf_release(&x->json);
-		free(x->subject.family);
-		free(x->subject.table);
-		free(x->subject.chain);
-		free(x->subject.hook);
-		free(x->subject.rule);
-		free(x->subject.path);
+		subject_release(&x->subject);
 	}
 	free(h->v);
 }

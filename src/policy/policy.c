@@ -316,7 +316,7 @@ void finding_set_id(struct finding *f, const char *extra)
 	f->id = strbuf_detach(&sb);
 }
 
-static void subject_release(struct subject *s)
+void subject_release(struct subject *s)
 {
 	free(s->family);
 	free(s->table);

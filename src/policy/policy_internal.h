@@ -34,11 +34,18 @@ void ruleset_view_free(const struct ruleset *view, const struct ruleset *rs);
 struct finding *finding_add(struct findings *out, const struct policy *po, const char *check,
 			    int severity);
 void subject_rule(struct subject *s, const struct rule *r);
+void subject_release(struct subject *s);
 void subject_chain(struct subject *s, const struct chain *c);
 /* Fill @f->id from the policy, check and subject (plus @extra, may be NULL). */
 void finding_set_id(struct finding *f, const char *extra);
 
 struct reach_result;
+/*
+ * Class @i of @r as the @nth piece of evidence: a text line (while @nth is
+ * below @text_max) and a JSON object.
+ */
+void evidence_add_class(const struct reach_result *r, size_t i, size_t nth, size_t text_max,
+			struct strbuf *text, struct strbuf *json);
 /* Evidence from the classes of @r whose verdict is not @want (-1: all). */
 void evidence_classes(const struct reach_result *r, int want, struct finding *f);
 /* Subject from what decided class @i: its rule, its chain's policy, or the hook. */
