@@ -218,6 +218,17 @@ static bool check_keys(struct loader *l, yaml_node_t *map, const char *what,
 	return ok;
 }
 
+static size_t seq_len(const yaml_node_t *seq)
+{
+	return (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+}
+
+static struct src_loc loc_of(const struct loader *l, const yaml_node_t *n)
+{
+	return (struct src_loc){ l->file, (uint32_t)n->start_mark.line + 1,
+				 (uint32_t)n->start_mark.column + 1 };
+}
+
 static yaml_node_t *get(struct loader *l, yaml_node_t *map, const char *key)
 {
 	yaml_node_pair_t *p;
@@ -555,9 +566,7 @@ static bool load_ignores(struct loader *l, yaml_node_t *seq, struct policy *po)
 
 	if (!want(l, seq, YAML_SEQUENCE_NODE, "ignore"))
 		return false;
-	po->ignores =
-		xcalloc((size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start) + 1,
-			sizeof(*po->ignores));
+	po->ignores = xcalloc(seq_len(seq) + 1, sizeof(*po->ignores));
 	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *x = node(l, *it), *v;
 		struct policy_ignore *ig = &po->ignores[po->nignores];
@@ -568,8 +577,7 @@ static bool load_ignores(struct loader *l, yaml_node_t *seq, struct policy *po)
 			continue;
 		}
 		po->nignores++;
-		ig->loc = (struct src_loc){ l->file, (uint32_t)x->start_mark.line + 1,
-					    (uint32_t)x->start_mark.column + 1 };
+		ig->loc = loc_of(l, x);
 		if (!x->data.mapping.pairs.top ||
 		    x->data.mapping.pairs.top == x->data.mapping.pairs.start) {
 			fail(l, x, "an ignore item needs table, chain, comment or rule");
@@ -607,9 +615,7 @@ static bool load_expects(struct loader *l, yaml_node_t *seq, struct policy *po)
 
 	if (!want(l, seq, YAML_SEQUENCE_NODE, "expect"))
 		return false;
-	po->expects =
-		xcalloc((size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start) + 1,
-			sizeof(*po->expects));
+	po->expects = xcalloc(seq_len(seq) + 1, sizeof(*po->expects));
 	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *x = node(l, *it), *v;
 		struct policy_expect *e = &po->expects[po->nexpects];
@@ -622,8 +628,7 @@ static bool load_expects(struct loader *l, yaml_node_t *seq, struct policy *po)
 		}
 		po->nexpects++;
 		e->severity = -1;
-		e->loc = (struct src_loc){ l->file, (uint32_t)x->start_mark.line + 1,
-					   (uint32_t)x->start_mark.column + 1 };
+		e->loc = loc_of(l, x);
 		if (!(v = get(l, x, "flow"))) {
 			fail(l, x, "an expect item needs a flow");
 			ok = false;
@@ -665,9 +670,7 @@ static bool load_requires(struct loader *l, yaml_node_t *seq, struct policy *po)
 
 	if (!want(l, seq, YAML_SEQUENCE_NODE, "require"))
 		return false;
-	po->requires =
-		xcalloc((size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start) + 1,
-			sizeof(*po->requires));
+	po->requires = xcalloc(seq_len(seq) + 1, sizeof(*po->requires));
 	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *x = node(l, *it), *body = NULL, *v;
 		struct policy_require *rq = &po->requires[po->nrequires];
@@ -681,8 +684,7 @@ static bool load_requires(struct loader *l, yaml_node_t *seq, struct policy *po)
 		po->nrequires++;
 		rq->hook = -1;
 		rq->severity = -1;
-		rq->loc = (struct src_loc){ l->file, (uint32_t)x->start_mark.line + 1,
-					    (uint32_t)x->start_mark.column + 1 };
+		rq->loc = loc_of(l, x);
 		if ((v = get(l, x, "severity")) && !get_severity(l, v, &rq->severity))
 			ok = false;
 		if ((body = get(l, x, "chain")) && get(l, x, "table")) {
@@ -808,9 +810,7 @@ static bool load_detects(struct loader *l, yaml_node_t *seq, struct policy *po)
 	ids[nid] = NULL;
 	if (!want(l, seq, YAML_SEQUENCE_NODE, "detect"))
 		return false;
-	po->detects =
-		xcalloc((size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start) + 1,
-			sizeof(*po->detects));
+	po->detects = xcalloc(seq_len(seq) + 1, sizeof(*po->detects));
 	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *x = node(l, *it), *idn = x, *params = NULL;
 		struct policy_detect *pd = &po->detects[po->ndetects];
@@ -844,8 +844,7 @@ static bool load_detects(struct loader *l, yaml_node_t *seq, struct policy *po)
 		d = &detectors[k];
 		pd->id = d->id;
 		pd->severity = -1;
-		pd->loc = (struct src_loc){ l->file, (uint32_t)idn->start_mark.line + 1,
-					    (uint32_t)idn->start_mark.column + 1 };
+		pd->loc = loc_of(l, idn);
 		po->ndetects++;
 		if (params && !load_detect_params(l, params, d, pd))
 			ok = false;
@@ -867,8 +866,7 @@ static bool load_assert(struct loader *l, yaml_node_t *x, struct policy_file *pf
 	if (!want(l, x, YAML_MAPPING_NODE, "an assert item") ||
 	    !check_keys(l, x, "assert item", keys))
 		return false;
-	a->loc = (struct src_loc){ l->file, (uint32_t)x->start_mark.line + 1,
-				   (uint32_t)x->start_mark.column + 1 };
+	a->loc = loc_of(l, x);
 	a->must_match = true;
 	if ((v = get(l, x, "regex"))) {
 		if (get(l, x, "key")) {
@@ -974,9 +972,7 @@ static bool load_files(struct loader *l, yaml_node_t *seq, struct policy *po)
 
 	if (!want(l, seq, YAML_SEQUENCE_NODE, "files"))
 		return false;
-	po->files =
-		xcalloc((size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start) + 1,
-			sizeof(*po->files));
+	po->files = xcalloc(seq_len(seq) + 1, sizeof(*po->files));
 	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *x = node(l, *it), *v;
 		struct policy_file *pf = &po->files[po->nfiles];
@@ -990,8 +986,7 @@ static bool load_files(struct loader *l, yaml_node_t *seq, struct policy *po)
 		pf->max_mode = -1;
 		pf->severity = -1;
 		pf->max_size = 1u << 20;
-		pf->loc = (struct src_loc){ l->file, (uint32_t)x->start_mark.line + 1,
-					    (uint32_t)x->start_mark.column + 1 };
+		pf->loc = loc_of(l, x);
 		if (!(v = get(l, x, "path"))) {
 			fail(l, x, "a files item needs a path");
 			ok = false;
@@ -1069,10 +1064,7 @@ static bool load_files(struct loader *l, yaml_node_t *seq, struct policy *po)
 				ok = false;
 				continue;
 			}
-			pf->asserts = xcalloc((size_t)(v->data.sequence.items.top -
-						       v->data.sequence.items.start) +
-						      1,
-					      sizeof(*pf->asserts));
+			pf->asserts = xcalloc(seq_len(v) + 1, sizeof(*pf->asserts));
 			for (ai = v->data.sequence.items.start; ai < v->data.sequence.items.top;
 			     ai++) {
 				if (!load_assert(l, node(l, *ai), pf, &pf->asserts[pf->nasserts]))
@@ -1106,8 +1098,7 @@ static struct policy *load_policy(struct loader *l, yaml_node_t *root)
 	yaml_node_t *v;
 	int sev = SEV_HIGH;
 
-	po->loc = (struct src_loc){ l->file, (uint32_t)root->start_mark.line + 1,
-				    (uint32_t)root->start_mark.column + 1 };
+	po->loc = loc_of(l, root);
 	if (!want(l, root, YAML_MAPPING_NODE, "a policy document"))
 		goto out;
 	check_keys(l, root, "policy", keys);
