@@ -14,31 +14,7 @@ command -v nft >/dev/null || { echo "nft is needed" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-gen() { # N -> ruleset with N rules in 10 chains and a 100k-element set
-	awk -v n="$1" 'BEGIN {
-		print "table inet bench {"
-		printf "\tset big {\n\t\ttype ipv4_addr\n\t\tsize 200000\n\t}\n"
-		for (c = 0; c < 10; c++) {
-			printf "\tchain c%d {\n", c
-			if (c == 0) print "\t\ttype filter hook input priority filter; policy drop;"
-			if (c == 0) print "\t\tip saddr @big drop"
-			for (i = 0; i < n / 10; i++) {
-				k = c * n / 10 + i
-				printf "\t\tip saddr 10.%d.%d.%d tcp dport %d counter accept\n",
-					int(k / 65536) % 256, int(k / 256) % 256, k % 256, 1 + k % 65535
-			}
-			if (c < 9) printf "\t\tjump c%d\n", c + 1
-			print "\t}"
-		}
-		print "}"
-		for (i = 0; i < 100000; i += 10000) {
-			printf "add element inet bench big { "
-			for (j = i; j < i + 10000; j++)
-				printf "%s172.%d.%d.%d", (j > i ? ", " : ""), 16 + int(j / 65536), int(j / 256) % 256, j % 256
-			print " }"
-		}
-	}'
-}
+. "$(dirname "$0")/lib.sh"
 
 best() { # best wall seconds of $runs runs of a command
 	local b=""
@@ -56,7 +32,7 @@ export -f best
 export fw runs work
 
 for n in 1000 10000 100000; do
-	gen "$n" > "$work/r.nft"
+	gen_chains "$n" > "$work/r.nft"
 	unshare -n bash -c '
 		set -eu
 		nft -f "$1"

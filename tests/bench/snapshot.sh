@@ -43,22 +43,7 @@ gen_set() { # N -> a set of N IPv4 addresses, added in chunks
 	}'
 }
 
-# best TIME MAXRSS over $runs runs of a command (output discarded)
-measure() {
-	local best_t="" best_m=""
-	for _ in $(seq "$runs"); do
-		local s e
-		s=$(date +%s%N)
-		/usr/bin/time -f "%M" -o "$work/t" "$@" >/dev/null 2>"$work/err" || {
-			cat "$work/err" >&2; return 1; }
-		e=$(date +%s%N)
-		read -r m < "$work/t"
-		t=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.4f", (e - s) / 1e9 }')
-		if [ -z "$best_t" ] || awk "BEGIN{exit !($t < $best_t)}"; then best_t=$t; fi
-		if [ -z "$best_m" ] || [ "$m" -lt "$best_m" ]; then best_m=$m; fi
-	done
-	echo "$best_t $best_m"
-}
+. "$(dirname "$0")/lib.sh"
 
 export -f measure
 export work runs fw

@@ -12,21 +12,9 @@
 #include "fwaudit/eval.h"
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
+#include "small_ruleset.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static struct ruleset *small_ruleset(void)
-{
-	struct ruleset *rs = ruleset_new();
-	struct table *t = ruleset_add_table(rs, 1 /* inet */, "t");
-	struct chain *c = table_add_chain(rs, t, "input");
-
-	c->base = true;
-	c->hooknum = 1;
-	c->has_policy = true;
-	c->policy = 0;
-	return rs;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
