@@ -49,6 +49,9 @@ const struct detector_info *detector_find(const char *id)
 	return NULL;
 }
 
+/* Ports no one serves, spread over the range, standing for "any other port". */
+static const uint16_t witness_ports[] = { 9, 999, 4242, 33333, 65000 };
+
 static const uint32_t default_world_ports[] = { 22, 2375, 3306, 5432, 6379, 9200, 11211, 27017 };
 
 /* Packets from outside: not the loopback interface, by name or index. */
@@ -327,16 +330,35 @@ static void detect_blanket(const struct policy *po, const struct policy_detect *
 		uint8_t pr = proto ? IPPROTO_UDP : IPPROTO_TCP;
 
 		for (int fam = 0; fam < 2; fam++) {
-			char flow[128];
+			struct strbuf flow = STRBUF_INIT;
 			bool any = false;
 
 			for (size_t i = 0; i < nsv; i++)
 				any |= sv[i].proto == pr && (sv[i].families & (1u << fam));
 			if (!any)
 				continue;
-			snprintf(flow, sizeof(flow), "family=%s proto=%s ct=new " FROM_OUTSIDE,
-				 fam ? "ip6" : "ip", proto ? "udp" : "tcp");
-			res[proto][fam] = probe(rs, NF_INET_LOCAL_IN, flow);
+			/*
+			 * the served ports and a few that nobody serves: a class
+			 * holding both is port-blind. Leaving dport free instead
+			 * would split on every port rule of the ruleset.
+			 */
+			strbuf_addf(&flow, "family=%s proto=%s ct=new " FROM_OUTSIDE " dport=",
+				    fam ? "ip6" : "ip", proto ? "udp" : "tcp");
+			for (size_t i = 0; i < nsv; i++)
+				if (sv[i].proto == pr && (sv[i].families & (1u << fam)))
+					strbuf_addf(&flow, "%u,", sv[i].port);
+			for (size_t w = 0; w < ARRAY_SIZE(witness_ports); w++) {
+				bool served = false;
+
+				for (size_t i = 0; i < nsv; i++)
+					served |=
+						sv[i].proto == pr && sv[i].port == witness_ports[w];
+				if (!served)
+					strbuf_addf(&flow, "%u,", witness_ports[w]);
+			}
+			strbuf_truncate(&flow, flow.len - 1);
+			res[proto][fam] = probe(rs, NF_INET_LOCAL_IN, flow.buf);
+			strbuf_release(&flow);
 			for (size_t i = 0; i < nsv; i++)
 				if (sv[i].proto == pr && (sv[i].families & (1u << fam)) &&
 				    port_blocked(res[proto][fam], sv, nsv, pr, fam, sv[i].port))
@@ -392,9 +414,10 @@ static void detect_all(const struct policy *po, const struct policy_detect *pd,
 		       enum eval_verdict want, const char *what, const char *tail,
 		       struct findings *out)
 {
-	struct reach_result *r = probe(rs, hook, flow);
+	struct reach_result *r;
 	struct hits h = { 0 };
 
+	r = probe(rs, hook, flow);
 	if (reach_verdict(r) == want && reach_nclasses(r)) {
 		for (size_t c = 0; c < reach_nclasses(r); c++)
 			hit_class(hit_for(&h, r, c, hook), r, c);
@@ -439,6 +462,37 @@ static bool hook_has_chain(const struct ruleset *rs, uint32_t hook, uint32_t fam
 				return true;
 	}
 	return false;
+}
+
+/*
+ * A new connection a filter would drop, traced as one packet per family:
+ * when the ruleset drops it, not every packet is accepted, and the reach
+ * over every packet (costly on big rulesets) is not needed to know it.
+ */
+static bool witness_dropped(const struct ruleset *rs, uint32_t hook)
+{
+	static const char *const specs[] = {
+		"family=ip proto=tcp saddr=203.0.113.9 daddr=198.51.100.1 dport=4242 ct=new "
+		"iif=eth0 iifindex=2",
+		"family=ip6 proto=tcp saddr=2001:db8::9 daddr=2001:db8::1 dport=4242 ct=new "
+		"iif=eth0 iifindex=2",
+	};
+	bool dropped = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(specs) && !dropped; i++) {
+		struct strbuf err = STRBUF_INIT;
+		struct packet p;
+		struct trace t;
+
+		packet_defaults(&p, hook);
+		if (packet_parse(specs[i], &p, &err) == 0) {
+			trace_packet(rs, hook, &p, &t);
+			dropped = t.verdict == EVAL_DROP;
+			trace_release(&t);
+		}
+		strbuf_release(&err);
+	}
+	return dropped;
 }
 
 static void detect_world_open(const struct policy *po, const struct policy_detect *pd,
@@ -525,13 +579,15 @@ void detect_run(const struct policy *po, const struct policy_detect *pd, const s
 	} else if (!strcmp(id, "accept-all")) {
 		/* no chain at all is empty-ruleset's finding at input; forward
 		 * without chains is the norm on hosts that do not route */
-		if (hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV4) ||
-		    hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV6))
+		if ((hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV4) ||
+		     hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV6)) &&
+		    !witness_dropped(rs, NF_INET_LOCAL_IN))
 			detect_all(po, pd, rs, NF_INET_LOCAL_IN, "ct=new " FROM_OUTSIDE,
 				   EVAL_ACCEPT,
 				   "every new connection arriving at input is accepted", NULL, out);
-		if (hook_has_chain(rs, NF_INET_FORWARD, NFPROTO_IPV4) ||
-		    hook_has_chain(rs, NF_INET_FORWARD, NFPROTO_IPV6))
+		if ((hook_has_chain(rs, NF_INET_FORWARD, NFPROTO_IPV4) ||
+		     hook_has_chain(rs, NF_INET_FORWARD, NFPROTO_IPV6)) &&
+		    !witness_dropped(rs, NF_INET_FORWARD))
 			detect_all(po, pd, rs, NF_INET_FORWARD, "ct=new", EVAL_ACCEPT,
 				   "every new connection forwarded is accepted", NULL, out);
 	} else if (!strcmp(id, "world-open")) {
