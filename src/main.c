@@ -41,7 +41,8 @@ static const struct command commands[] = {
 	  "path is then shown with what it assumed).\n" },
 	{ "check", cmd_check, "check the ruleset and watched files against policies",
 	  "fwaudit check [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
-	  "              [--policies DIR]... [POLICY.yaml]... [--fail-on SEVERITY]\n"
+	  "              [--policies DIR]... [POLICY.yaml]... [--postmortems DIR]...\n"
+	  "              [--fail-on SEVERITY]\n"
 	  "              [--format text|json|sarif|junit] [-o FILE] [--root DIR]\n"
 	  "\n"
 	  "Check the ruleset (and the files the policies watch) against the policies\n"
@@ -53,7 +54,31 @@ static const struct command commands[] = {
 	  "one is, 2 on any error. -o writes the report atomically to FILE. --root\n"
 	  "reads watched files under DIR instead of / (tests, images).\n"
 	  "Formats: text (grouped by severity; colour on a tty unless NO_COLOR),\n"
-	  "json (docs/report.md), sarif (2.1.0), junit (XML for CI test views).\n" },
+	  "json (docs/report.md), sarif (2.1.0), junit (XML for CI test views).\n"
+	  "Each finding names the postmortem action items its policy links to\n"
+	  "(--postmortems DIR, default /usr/share/fwaudit/postmortems and\n"
+	  "/etc/fwaudit/postmortems); a link to an unknown item is an error.\n" },
+	{ "postmortems", cmd_postmortems, "list incidents and their action items with ids",
+	  "fwaudit postmortems [--postmortems DIR]... [FILE]... [--format text|json]\n"
+	  "\n"
+	  "Read postmortems (Markdown as people write it, or the YAML form of\n"
+	  "fwaudit-postmortem(5)) from each DIR, recursively, and the files named;\n"
+	  "without either, /usr/share/fwaudit/postmortems and /etc/fwaudit/postmortems.\n"
+	  "Lists each incident (title, date, times, duration, impact, root cause,\n"
+	  "detection) and its action items as ID@HASH [status] text: a policy's\n"
+	  "links: names an item by ID, or by ID@HASH to notice when the document is\n"
+	  "edited or reordered. A document that cannot be read is reported and\n"
+	  "skipped.\n" },
+	{ "coverage", cmd_coverage, "which postmortem action items hold on this host",
+	  "fwaudit coverage [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
+	  "                 [--policies DIR]... [--postmortems DIR]... [--fail-on SEVERITY]\n"
+	  "                 [--format text|json] [--root DIR]\n"
+	  "\n"
+	  "For each action item of each postmortem: the policies that link to it and\n"
+	  "whether they hold now: 'in force' (every linked policy holds), 'violated'\n"
+	  "(with the findings) or 'unguarded' (no policy enforces it). A policy\n"
+	  "holds when it has no finding at or above --fail-on (default info).\n"
+	  "Exit 1 when any item is violated, 2 on any error.\n" },
 	{ "reach", cmd_reach, "what the ruleset does with a whole class of packets",
 	  "fwaudit reach [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
 	  "              [--hook HOOK] --flow 'KEY=VALUE ...' [--format text|json]\n"

@@ -13,6 +13,8 @@ int cmd_snapshot(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_reach(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_postmortems(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
 
 /* The usage of one command, printed by "fwaudit help CMD" and "CMD --help". */
 void cmd_usage(const char *name);
@@ -64,5 +66,17 @@ struct policy_set;
  * with policy_set_free()), or prints every problem and returns EXIT_ERROR.
  */
 int policies_load(const char *cmd, char **paths, size_t npaths, struct policy_set **out);
+
+struct postmortem_index;
+/*
+ * Load the postmortems under @paths, or by default the shipped and the
+ * site's directories. A bad document is reported (as @cmd) and skipped.
+ * Returns 0 and sets *out (free with postmortem_index_free()), or
+ * EXIT_ERROR when a path named cannot be read.
+ */
+int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmortem_index **out);
+
+/* Resolve the policies' links; prints every bad link and returns EXIT_ERROR. */
+int postmortems_link(const struct postmortem_index *ix, struct policy_set *ps);
 
 #endif

@@ -152,15 +152,29 @@ struct policy_file {
 	struct src_loc loc;
 };
 
+struct action_item;
+
+/**
+ * struct policy_link - a postmortem action item a policy enforces.
+ * @id: "INCIDENT#N"
+ * @hash: the item's content hash as pinned in the policy (ID@HASH), or NULL
+ * @item: the item, once postmortem_link() found it; NULL before
+ */
+struct policy_link {
+	char *id, *hash;
+	const struct action_item *item;
+	struct src_loc loc;
+};
+
 /**
  * struct policy - one policy document.
  * @id, @title, @description: from the document (@title defaults to @id)
- * @links: postmortem action-item ids this policy enforces
+ * @links: postmortem action items this policy enforces
  */
 struct policy {
 	char *id, *title, *description;
 	enum severity severity;
-	char **links;
+	struct policy_link *links;
 	size_t nlinks;
 	struct policy_ignore *ignores;
 	size_t nignores;

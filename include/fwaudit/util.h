@@ -114,6 +114,20 @@ int write_file_atomic(const char *path, const void *data, size_t len);
 /* Read a whole file; *out is NUL-terminated and owned by the caller. */
 int read_file(const char *path, char **out, size_t *len);
 
+/* ---- text (src/util/text.c) ---- */
+
+/* Edits between @a and @b, a swap of neighbours counting one (typos). */
+size_t edit_distance(const char *a, const char *b);
+/* Append " (did you mean 'x'?)" for the closest of @names (NULL-terminated)
+ * when one is close, else nothing. */
+void name_suggest(struct strbuf *sb, const char *word, const char *const *names);
+/* Whether @len bytes are well-formed UTF-8; else *bad is the first bad byte. */
+bool utf8_valid(const char *buf, size_t len, size_t *bad);
+/* The same, appending "NAME:LINE:COL: not UTF-8 (byte 0xNN)" to @err. */
+bool utf8_check(const char *name, const char *buf, size_t len, struct strbuf *err);
+/* @s (UTF-8 text) as a JSON string: characters kept, bad bytes as U+FFFD. */
+void strbuf_addjson_text(struct strbuf *sb, const char *s);
+
 /* Forget everything allocated from @a but keep its first chunk for reuse. */
 void arena_reset(struct arena *a);
 

@@ -11,6 +11,7 @@
 #include "fwaudit/cmd.h"
 #include "fwaudit/model.h"
 #include "fwaudit/policy.h"
+#include "fwaudit/postmortem.h"
 #include "fwaudit/report.h"
 #include "fwaudit/util.h"
 
@@ -75,6 +76,7 @@ int cmd_check(int argc, char **argv)
 	const struct option opts[] = {
 		SOURCE_OPTIONS,
 		{ "policies", required_argument, NULL, 'P' },
+		{ "postmortems", required_argument, NULL, 'M' },
 		{ "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -87,12 +89,13 @@ int cmd_check(int argc, char **argv)
 	enum severity fail_on = SEV_HIGH;
 	struct check_opts copts = { 0 };
 	struct policy_set *ps = NULL;
+	struct postmortem_index *ix = NULL;
 	struct ruleset *rs = NULL;
 	struct findings found = { 0 };
 	struct strbuf out = STRBUF_INIT, source = STRBUF_INIT;
 	const char *output = NULL;
-	char **paths = NULL;
-	size_t npaths = 0;
+	char **paths = NULL, **mpaths = NULL;
+	size_t npaths = 0, nmpaths = 0;
 	int c, ret = EXIT_ERROR;
 
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
@@ -100,6 +103,10 @@ int cmd_check(int argc, char **argv)
 		case 'P':
 			paths = xrealloc(paths, (npaths + 1) * sizeof(*paths));
 			paths[npaths++] = optarg;
+			break;
+		case 'M':
+			mpaths = xrealloc(mpaths, (nmpaths + 1) * sizeof(*mpaths));
+			mpaths[nmpaths++] = optarg;
 			break;
 		case 'F':
 			if (severity_parse(optarg, &fail_on) < 0) {
@@ -141,7 +148,8 @@ int cmd_check(int argc, char **argv)
 	if (source_check("check", &src, argc, argv, optind))
 		goto out;
 	/* policies first: a bad policy stops the run before anything is read */
-	if (policies_load("check", paths, npaths, &ps))
+	if (policies_load("check", paths, npaths, &ps) ||
+	    postmortems_load("check", mpaths, nmpaths, &ix) || postmortems_link(ix, ps))
 		goto out;
 	if (source_load(&src, &rs))
 		goto out;
@@ -182,9 +190,11 @@ int cmd_check(int argc, char **argv)
 out:
 	findings_release(&found);
 	policy_set_free(ps);
+	postmortem_index_free(ix);
 	ruleset_free(rs);
 	strbuf_release(&out);
 	strbuf_release(&source);
 	free(paths);
+	free(mpaths);
 	return ret;
 }

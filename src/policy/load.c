@@ -76,51 +76,6 @@ __attribute__((format(printf, 3, 4))) static void fail_at(struct loader *l, cons
 
 #define fail(l, node, ...) fail_at(l, &(node)->start_mark, __VA_ARGS__)
 
-/* Edits between @a and @b, a swap of neighbours counting one (typos). */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), d[64][64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
-			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[la][lb];
-}
-
-/* " (did you mean 'x'?)" for the closest of @names, or "" when none is close. */
-static void suggest(struct strbuf *sb, const char *word, const char *const *names)
-{
-	const char *best = NULL;
-	size_t bd = 99;
-
-	for (size_t i = 0; names[i]; i++) {
-		size_t d = edit_distance(word, names[i]);
-
-		if (d < bd) {
-			bd = d;
-			best = names[i];
-		}
-	}
-	if (best && bd <= (strlen(word) > 5 ? 2u : 1u))
-		strbuf_addf(sb, " (did you mean '%s'?)", best);
-}
-
 /* One of @names, or an error listing them (with a suggestion). */
 static int one_of(struct loader *l, yaml_node_t *n, const char *what, const char *value,
 		  const char *const *names)
@@ -130,7 +85,7 @@ static int one_of(struct loader *l, yaml_node_t *n, const char *what, const char
 	for (size_t i = 0; names[i]; i++)
 		if (!strcmp(value, names[i]))
 			return (int)i;
-	suggest(&sb, value, names);
+	name_suggest(&sb, value, names);
 	if (!sb.len) {
 		strbuf_addstr(&sb, " (one of");
 		for (size_t i = 0; names[i]; i++)
@@ -209,7 +164,7 @@ static bool check_keys(struct loader *l, yaml_node_t *map, const char *what,
 			known |= !strcmp(ks, allowed[i]);
 		if (!known) {
 			struct strbuf sb = STRBUF_INIT;
-			suggest(&sb, ks, allowed);
+			name_suggest(&sb, ks, allowed);
 			fail(l, k, "unknown key '%s' in %s%s", ks, what, sb.buf ? sb.buf : "");
 			strbuf_release(&sb);
 			ok = false;
@@ -543,17 +498,41 @@ static bool load_links(struct loader *l, yaml_node_t *seq, struct policy *po)
 			ok = false;
 			continue;
 		}
-		if (strpbrk(s, " \t")) {
+		if (strpbrk(s, " \t") || !strchr(s, '#') || *s == '#') {
 			fail(l, x,
-			     "link '%s' holds a space (an action item id looks like "
-			     "'incident-id#3')",
+			     "link '%s' is not an action item id (they look like "
+			     "'incident-id#3', optionally pinned to the item's text as "
+			     "'incident-id#3@HASH')",
 			     s);
 			free(s);
 			ok = false;
 			continue;
 		}
-		po->links = xrealloc(po->links, (po->nlinks + 1) * sizeof(*po->links));
-		po->links[po->nlinks++] = s;
+		{
+			struct policy_link ln = { .loc = loc_of(l, x) };
+			char *at = strchr(s, '@');
+
+			if (at) {
+				size_t n = strlen(at + 1);
+
+				*at = 0;
+				if (n < 6 || n > 12 || strspn(at + 1, "0123456789abcdef") != n) {
+					fail(l, x,
+					     "link '%s': '%s' after '@' is not a content hash (6 "
+					     "to "
+					     "12 lowercase hex digits, as 'fwaudit postmortems' "
+					     "prints)",
+					     s, at + 1);
+					free(s);
+					ok = false;
+					continue;
+				}
+				ln.hash = xstrdup(at + 1);
+			}
+			ln.id = s;
+			po->links = xrealloc(po->links, (po->nlinks + 1) * sizeof(*po->links));
+			po->links[po->nlinks++] = ln;
+		}
 	}
 	return ok;
 }
@@ -1140,41 +1119,6 @@ out:
 	return po;
 }
 
-/* The first byte that is not well-formed UTF-8 (overlongs and surrogates too). */
-static bool utf8_valid(const char *buf, size_t len, size_t *bad)
-{
-	const unsigned char *s = (const unsigned char *)buf;
-
-	for (size_t i = 0; i < len;) {
-		unsigned c = s[i];
-		size_t n = c < 0x80		? 0
-			   : (c & 0xe0) == 0xc0 ? 1
-			   : (c & 0xf0) == 0xe0 ? 2
-			   : (c & 0xf8) == 0xf0 ? 3
-						: 9;
-		uint32_t cp = n == 0 ? c : n == 1 ? (c & 0x1f) : n == 2 ? (c & 0x0f) : (c & 0x07);
-
-		if (n == 9 || i + n >= len + (n == 0)) {
-			*bad = i;
-			return false;
-		}
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80) {
-				*bad = i;
-				return false;
-			}
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (c == 0 && i < len)) {
-			*bad = i;
-			return false;
-		}
-		i += n + 1;
-	}
-	return true;
-}
-
 static int error_cmp(const void *a, const void *b)
 {
 	const struct load_error *x = a, *y = b;
@@ -1199,7 +1143,7 @@ int policy_load_buffer(struct policy_set *ps, const char *name, const char *buf,
 	struct loader l = { 0 };
 	yaml_parser_t parser;
 	struct policy **got = NULL;
-	size_t ngot = 0, ndocs = 0, bad;
+	size_t ngot = 0, ndocs = 0;
 	bool done = false;
 
 	l.file = set_file_name(ps, name);
@@ -1207,21 +1151,8 @@ int policy_load_buffer(struct policy_set *ps, const char *name, const char *buf,
 		strbuf_addf(err, "%s:1:1: file is larger than %u bytes\n", name, MAX_POLICY_BYTES);
 		return -EINVAL;
 	}
-	if (!utf8_valid(buf, len, &bad)) {
-		size_t line = 1, col = 1;
-
-		for (size_t i = 0; i < bad; i++) {
-			if (buf[i] == '\n') {
-				line++;
-				col = 1;
-			} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
-				col++;
-			}
-		}
-		strbuf_addf(err, "%s:%zu:%zu: not UTF-8 (byte 0x%02x)\n", name, line, col,
-			    (unsigned char)buf[bad]);
+	if (!utf8_check(name, buf, len, err))
 		return -EINVAL;
-	}
 	l.empty = ruleset_new();
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);

@@ -28,8 +28,10 @@ void policy_free(struct policy *po)
 	free(po->id);
 	free(po->title);
 	free(po->description);
-	for (size_t i = 0; i < po->nlinks; i++)
-		free(po->links[i]);
+	for (size_t i = 0; i < po->nlinks; i++) {
+		free(po->links[i].id);
+		free(po->links[i].hash);
+	}
 	free(po->links);
 	for (size_t i = 0; i < po->nignores; i++) {
 		struct policy_ignore *ig = &po->ignores[i];

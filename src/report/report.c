@@ -10,6 +10,7 @@
 
 #include "fwaudit/model.h"
 #include "fwaudit/policy.h"
+#include "fwaudit/postmortem.h"
 #include "fwaudit/report.h"
 #include "fwaudit/util.h"
 
@@ -137,11 +138,19 @@ static void render_text(const struct findings *f, const struct report_meta *m, s
 				p += len + (nl != NULL);
 			}
 		}
-		if (x->policy->nlinks) {
-			strbuf_addstr(out, "    enforces:");
-			for (size_t k = 0; k < x->policy->nlinks; k++)
-				strbuf_addf(out, " %s", x->policy->links[k]);
-			strbuf_addch(out, '\n');
+		for (size_t k = 0; k < x->policy->nlinks; k++) {
+			const struct policy_link *ln = &x->policy->links[k];
+			const struct action_item *it = ln->item;
+
+			if (!it) {
+				strbuf_addf(out, "    enforces: %s\n", ln->id);
+				continue;
+			}
+			strbuf_addf(out, "    enforces %s [%s]: %s\n", it->id,
+				    action_status_name(it->status), it->text);
+			strbuf_addstr(out, "      this is how this outage happened: ");
+			incident_summary(it->incident, out);
+			strbuf_addf(out, " (%s:%u)\n", it->incident->source, it->line);
 		}
 		strbuf_addf(out, "    id: %s\n", x->id);
 	}
@@ -189,7 +198,30 @@ static void links_json(const struct policy *po, struct strbuf *out)
 	for (size_t k = 0; k < po->nlinks; k++) {
 		if (k)
 			strbuf_addch(out, ',');
-		strbuf_addjson(out, po->links[k]);
+		strbuf_addjson_text(out, po->links[k].id);
+	}
+	strbuf_addch(out, ']');
+}
+
+/* The linked action items, each with its incident (without its items). */
+static void action_items_json(const struct policy *po, struct strbuf *out)
+{
+	bool first = true;
+
+	strbuf_addch(out, '[');
+	for (size_t k = 0; k < po->nlinks; k++) {
+		const struct action_item *it = po->links[k].item;
+
+		if (!it)
+			continue;
+		if (!first)
+			strbuf_addch(out, ',');
+		first = false;
+		action_item_json(it, out);
+		strbuf_truncate(out, out->len - 1);
+		strbuf_addstr(out, ",\"incident\":");
+		incident_json(it->incident, false, out);
+		strbuf_addch(out, '}');
 	}
 	strbuf_addch(out, ']');
 }
@@ -247,6 +279,8 @@ static void render_json(const struct findings *f, const struct report_meta *m, s
 		strbuf_addstr(out, x->evidence_json ? x->evidence_json : "null");
 		strbuf_addstr(out, "},\"links\":");
 		links_json(x->policy, out);
+		strbuf_addstr(out, ",\"action_items\":");
+		action_items_json(x->policy, out);
 		strbuf_addstr(out, ",\"location\":");
 		if (x->loc.file) {
 			strbuf_addstr(out, "{\"file\":");
@@ -265,6 +299,35 @@ static void render_json(const struct findings *f, const struct report_meta *m, s
 static const char *sarif_level(enum severity s)
 {
 	return s >= SEV_HIGH ? "error" : s == SEV_MEDIUM ? "warning" : "note";
+}
+
+/* The postmortem action items a finding's policy enforces, as the places
+ * in the postmortems that promised it. */
+static void sarif_related(const struct policy *po, struct strbuf *out)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < po->nlinks; k++) {
+		const struct action_item *it = po->links[k].item;
+		struct strbuf msg = STRBUF_INIT;
+
+		if (!it)
+			continue;
+		strbuf_addstr(out, n ? "," : ",\"relatedLocations\":[");
+		strbuf_addf(out, "{\"id\":%zu,\"physicalLocation\":{\"artifactLocation\":{\"uri\":",
+			    n++);
+		strbuf_addjson_text(out, it->incident->source);
+		strbuf_addf(out, "},\"region\":{\"startLine\":%u}},\"message\":{\"text\":",
+			    it->line ? it->line : 1);
+		strbuf_addf(&msg, "enforces %s: %s (postmortem: ", it->id, it->text);
+		incident_summary(it->incident, &msg);
+		strbuf_addch(&msg, ')');
+		strbuf_addjson_text(out, msg.buf);
+		strbuf_addstr(out, "}}");
+		strbuf_release(&msg);
+	}
+	if (n)
+		strbuf_addch(out, ']');
 }
 
 /* The rule id SARIF groups results by: the detector, or expect/require/file. */
@@ -337,7 +400,9 @@ static void render_sarif(const struct findings *f, const struct report_meta *m, 
 		strbuf_addjson(out, name.buf);
 		strbuf_addstr(out, ",\"kind\":");
 		strbuf_addjson(out, x->subject.kind == SUBJ_FILE ? "resource" : "member");
-		strbuf_addstr(out, "}]}],\"partialFingerprints\":{\"fwauditFindingId/v1\":");
+		strbuf_addstr(out, "}]}]");
+		sarif_related(x->policy, out);
+		strbuf_addstr(out, ",\"partialFingerprints\":{\"fwauditFindingId/v1\":");
 		strbuf_addjson(out, x->id);
 		strbuf_addstr(out, "},\"properties\":{\"severity\":");
 		strbuf_addjson(out, severity_name(x->severity));
@@ -345,6 +410,8 @@ static void render_sarif(const struct findings *f, const struct report_meta *m, 
 		strbuf_addjson(out, x->policy->id);
 		strbuf_addstr(out, ",\"links\":");
 		links_json(x->policy, out);
+		strbuf_addstr(out, ",\"actionItems\":");
+		action_items_json(x->policy, out);
 		if (x->subject.rule) {
 			strbuf_addstr(out, ",\"rule\":");
 			strbuf_addjson(out, x->subject.rule);
@@ -469,12 +536,19 @@ static void render_junit(const struct findings *f, const struct report_meta *m, 
 					strbuf_addch(&cases, '\n');
 				}
 				xml_escape(&cases, x->evidence_text);
-				if (x->policy->nlinks) {
-					strbuf_addstr(&cases, "\nenforces:");
-					for (size_t l = 0; l < x->policy->nlinks; l++) {
-						strbuf_addch(&cases, ' ');
-						xml_escape(&cases, x->policy->links[l]);
+				for (size_t l = 0; l < x->policy->nlinks; l++) {
+					const struct policy_link *ln = &x->policy->links[l];
+					struct strbuf sum = STRBUF_INIT;
+
+					strbuf_addf(&sum, "\nenforces %s", ln->id);
+					if (ln->item) {
+						strbuf_addf(&sum,
+							    ": %s (postmortem: ", ln->item->text);
+						incident_summary(ln->item->incident, &sum);
+						strbuf_addch(&sum, ')');
 					}
+					xml_escape(&cases, sum.buf);
+					strbuf_release(&sum);
 				}
 				strbuf_addstr(&cases, failing ? "</failure>\n" : "</system-out>\n");
 				strbuf_addstr(&cases, "  </testcase>\n");

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fwaudit postmortems: the incidents and their action items, with ids.
+ * fwaudit coverage: for each action item, the policies that enforce it and
+ * whether they hold on this host now.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fwaudit/cmd.h"
+#include "fwaudit/model.h"
+#include "fwaudit/policy.h"
+#include "fwaudit/postmortem.h"
+#include "fwaudit/util.h"
+
+#ifndef FWAUDIT_POSTMORTEMDIR
+#define FWAUDIT_POSTMORTEMDIR "/usr/share/fwaudit/postmortems"
+#endif
+#define SITE_POSTMORTEMDIR "/etc/fwaudit/postmortems"
+
+int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmortem_index **out)
+{
+	struct postmortem_index *ix = postmortem_index_new();
+	struct strbuf err = STRBUF_INIT;
+	int ret = 0;
+
+	if (!npaths) {
+		/* the shipped postmortems (the shipped policies link to them), then
+		 * the site's own */
+		static const char *const defaults[] = { FWAUDIT_POSTMORTEMDIR, SITE_POSTMORTEMDIR };
+		struct stat st;
+
+		for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
+			if (stat(defaults[i], &st) == 0)
+				postmortem_load_path(ix, defaults[i], &err);
+	}
+	for (size_t i = 0; i < npaths; i++)
+		if (postmortem_load_path(ix, paths[i], &err) < 0)
+			ret = -ENOENT;
+	/* a bad document is reported and skipped; the others still count */
+	if (err.len) {
+		const char *p = err.buf;
+
+		while (*p) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+			fprintf(stderr, "%s: %.*s\n", cmd, (int)n, p);
+			p += n + (nl != NULL);
+		}
+	}
+	strbuf_release(&err);
+	if (ret < 0) {
+		postmortem_index_free(ix);
+		return EXIT_ERROR;
+	}
+	*out = ix;
+	return 0;
+}
+
+int postmortems_link(const struct postmortem_index *ix, struct policy_set *ps)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (postmortem_link(ix, ps, &err) < 0) {
+		fputs(err.buf, stderr);
+		strbuf_release(&err);
+		return EXIT_ERROR;
+	}
+	strbuf_release(&err);
+	return 0;
+}
+
+static void text_incident(const struct incident *in, struct strbuf *out)
+{
+	const char *group = NULL;
+
+	strbuf_addf(out, "%s  ", in->id);
+	incident_summary(in, out);
+	strbuf_addf(out, "\n  source: %s\n", in->source);
+	if (in->start)
+		strbuf_addf(out, "  when: %s to %s\n", in->start, in->end);
+	else if (in->when_raw)
+		strbuf_addf(out, "  when: %s\n", in->when_raw);
+	if (in->impact)
+		strbuf_addf(out, "  impact: %s\n", in->impact);
+	if (in->root_cause)
+		strbuf_addf(out, "  root cause: %s\n", in->root_cause);
+	if (in->detection)
+		strbuf_addf(out, "  detection: %s\n", in->detection);
+	for (size_t i = 0; i < in->nwarnings; i++)
+		strbuf_addf(out, "  warning: %s\n", in->warnings[i]);
+	if (!in->nitems)
+		strbuf_addstr(out, "  no action items\n");
+	for (size_t i = 0; i < in->nitems; i++) {
+		const struct action_item *it = &in->items[i];
+
+		if (it->group && (!group || strcmp(group, it->group)))
+			strbuf_addf(out, "  %s\n", it->group);
+		group = it->group;
+		strbuf_addf(out, "    %s@%s [%s] %s", it->id, it->hash,
+			    action_status_name(it->status), it->text);
+		if (it->type)
+			strbuf_addf(out, " (type: %s)", it->type);
+		if (it->owner)
+			strbuf_addf(out, " (owner: %s)", it->owner);
+		strbuf_addch(out, '\n');
+	}
+}
+
+static int write_out(const char *cmd, struct strbuf *out)
+{
+	if (fwrite(out->buf, 1, out->len, stdout) != out->len || fflush(stdout)) {
+		errmsg("%s: writing: %s", cmd, strerror(errno));
+		return EXIT_ERROR;
+	}
+	return EXIT_CLEAN;
+}
+
+int cmd_postmortems(int argc, char **argv)
+{
+	const struct option opts[] = {
+		{ "postmortems", required_argument, NULL, 'M' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct postmortem_index *ix = NULL;
+	struct strbuf out = STRBUF_INIT;
+	char **paths = NULL;
+	size_t npaths = 0;
+	bool json = false;
+	int c, ret = EXIT_ERROR;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'M':
+			paths = xrealloc(paths, (npaths + 1) * sizeof(*paths));
+			paths[npaths++] = optarg;
+			break;
+		case 'f':
+			if (format_opt("postmortems", optarg, &json))
+				goto out;
+			break;
+		case 'h':
+			cmd_usage("postmortems");
+			ret = EXIT_CLEAN;
+			goto out;
+		default:
+			goto out;
+		}
+	}
+	for (; optind < argc; optind++) {
+		paths = xrealloc(paths, (npaths + 1) * sizeof(*paths));
+		paths[npaths++] = argv[optind];
+	}
+	if (postmortems_load("postmortems", paths, npaths, &ix))
+		goto out;
+	if (json) {
+		strbuf_addstr(&out, "{\"incidents\":[");
+		for (size_t i = 0; i < ix->n; i++) {
+			strbuf_addstr(&out, i ? ",\n" : "\n");
+			incident_json(ix->v[i], true, &out);
+		}
+		strbuf_addstr(&out, "]}\n");
+	} else {
+		for (size_t i = 0; i < ix->n; i++) {
+			if (i)
+				strbuf_addch(&out, '\n');
+			text_incident(ix->v[i], &out);
+		}
+		if (!ix->n)
+			strbuf_addstr(&out, "no postmortems found\n");
+	}
+	ret = write_out("postmortems", &out);
+out:
+	postmortem_index_free(ix);
+	strbuf_release(&out);
+	free(paths);
+	return ret;
+}
+
+/* ---- coverage ---- */
+
+enum coverage {
+	COV_UNGUARDED,
+	COV_IN_FORCE,
+	COV_VIOLATED,
+};
+
+static const char *const coverage_names[] = { "unguarded", "in force", "violated" };
+
+/* Findings of @po at or above @min. */
+static size_t policy_findings(const struct findings *f, const struct policy *po, enum severity min)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += f->v[i].policy == po && f->v[i].severity >= min;
+	return n;
+}
+
+static enum coverage item_coverage(const struct action_item *it, const struct policy_set *ps,
+				   const struct findings *f, enum severity min)
+{
+	enum coverage c = COV_UNGUARDED;
+
+	for (size_t i = 0; i < ps->n; i++)
+		for (size_t k = 0; k < ps->v[i]->nlinks; k++)
+			if (ps->v[i]->links[k].item == it) {
+				if (policy_findings(f, ps->v[i], min))
+					return COV_VIOLATED;
+				c = COV_IN_FORCE;
+			}
+	return c;
+}
+
+static void coverage_text(const struct postmortem_index *ix, const struct policy_set *ps,
+			  const struct findings *f, enum severity min, size_t counts[3],
+			  struct strbuf *out)
+{
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct incident *in = ix->v[i];
+
+		strbuf_addf(out, "%s%s  ", i ? "\n" : "", in->id);
+		incident_summary(in, out);
+		strbuf_addch(out, '\n');
+		if (!in->nitems)
+			strbuf_addstr(out, "  no action items\n");
+		for (size_t j = 0; j < in->nitems; j++) {
+			const struct action_item *it = &in->items[j];
+			enum coverage c = item_coverage(it, ps, f, min);
+
+			counts[c]++;
+			strbuf_addf(out, "  %-9s  %s [%s] %s\n", coverage_names[c], it->id,
+				    action_status_name(it->status), it->text);
+			for (size_t p = 0; p < ps->n; p++)
+				for (size_t k = 0; k < ps->v[p]->nlinks; k++) {
+					const struct policy *po = ps->v[p];
+
+					if (po->links[k].item != it)
+						continue;
+					strbuf_addf(out, "             %s %s (%s)\n",
+						    policy_findings(f, po, min) ? "broken:"
+										: "holds: ",
+						    po->id, po->loc.file);
+					for (size_t x = 0; x < f->n; x++)
+						if (f->v[x].policy == po && f->v[x].severity >= min)
+							strbuf_addf(out,
+								    "               %s %s: %s\n",
+								    severity_name(f->v[x].severity),
+								    f->v[x].check, f->v[x].message);
+				}
+		}
+	}
+	strbuf_addf(out, "\n%zu action items: %zu in force, %zu violated, %zu unguarded\n",
+		    counts[0] + counts[1] + counts[2], counts[COV_IN_FORCE], counts[COV_VIOLATED],
+		    counts[COV_UNGUARDED]);
+}
+
+static void coverage_json(const struct postmortem_index *ix, const struct policy_set *ps,
+			  const struct findings *f, enum severity min, size_t counts[3],
+			  struct strbuf *out)
+{
+	strbuf_addstr(out, "{\"incidents\":[");
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct incident *in = ix->v[i];
+
+		strbuf_addstr(out, i ? ",\n" : "\n");
+		incident_json(in, false, out);
+		strbuf_truncate(out, out->len - 1);
+		strbuf_addstr(out, ",\"action_items\":[");
+		for (size_t j = 0; j < in->nitems; j++) {
+			const struct action_item *it = &in->items[j];
+			enum coverage c = item_coverage(it, ps, f, min);
+			bool first = true;
+
+			counts[c]++;
+			if (j)
+				strbuf_addch(out, ',');
+			action_item_json(it, out);
+			strbuf_truncate(out, out->len - 1);
+			strbuf_addstr(out, ",\"coverage\":");
+			strbuf_addjson(out, coverage_names[c]);
+			strbuf_addstr(out, ",\"policies\":[");
+			for (size_t p = 0; p < ps->n; p++)
+				for (size_t k = 0; k < ps->v[p]->nlinks; k++) {
+					const struct policy *po = ps->v[p];
+					bool first_finding = true;
+
+					if (po->links[k].item != it)
+						continue;
+					strbuf_addstr(out, first ? "{\"id\":" : ",{\"id\":");
+					first = false;
+					strbuf_addjson_text(out, po->id);
+					strbuf_addstr(out, ",\"file\":");
+					strbuf_addjson_text(out, po->loc.file);
+					strbuf_addf(out, ",\"holds\":%s,\"findings\":[",
+						    policy_findings(f, po, min) ? "false" : "true");
+					for (size_t x = 0; x < f->n; x++) {
+						if (f->v[x].policy != po || f->v[x].severity < min)
+							continue;
+						strbuf_addstr(out, first_finding ? "{\"id\":"
+										 : ",{\"id\":");
+						first_finding = false;
+						strbuf_addjson_text(out, f->v[x].id);
+						strbuf_addstr(out, ",\"severity\":");
+						strbuf_addjson(out,
+							       severity_name(f->v[x].severity));
+						strbuf_addstr(out, ",\"check\":");
+						strbuf_addjson_text(out, f->v[x].check);
+						strbuf_addstr(out, ",\"message\":");
+						strbuf_addjson_text(out, f->v[x].message);
+						strbuf_addch(out, '}');
+					}
+					strbuf_addstr(out, "]}");
+				}
+			strbuf_addstr(out, "]}");
+		}
+		strbuf_addstr(out, "]}");
+	}
+	strbuf_addf(out,
+		    "],\n\"summary\":{\"action_items\":%zu,\"in_force\":%zu,\"violated\":%zu,"
+		    "\"unguarded\":%zu}}\n",
+		    counts[0] + counts[1] + counts[2], counts[COV_IN_FORCE], counts[COV_VIOLATED],
+		    counts[COV_UNGUARDED]);
+}
+
+int cmd_coverage(int argc, char **argv)
+{
+	const struct option opts[] = {
+		SOURCE_OPTIONS,
+		{ "policies", required_argument, NULL, 'P' },
+		{ "postmortems", required_argument, NULL, 'M' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct source_opts src = { 0 };
+	struct check_opts copts = { 0 };
+	struct policy_set *ps = NULL;
+	struct postmortem_index *ix = NULL;
+	struct ruleset *rs = NULL;
+	struct findings found = { 0 };
+	struct strbuf out = STRBUF_INIT;
+	enum severity min = SEV_INFO;
+	char **ppaths = NULL, **mpaths = NULL;
+	size_t nppaths = 0, nmpaths = 0, counts[3] = { 0 };
+	bool json = false;
+	int c, ret = EXIT_ERROR;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'P':
+			ppaths = xrealloc(ppaths, (nppaths + 1) * sizeof(*ppaths));
+			ppaths[nppaths++] = optarg;
+			break;
+		case 'M':
+			mpaths = xrealloc(mpaths, (nmpaths + 1) * sizeof(*mpaths));
+			mpaths[nmpaths++] = optarg;
+			break;
+		case 'F':
+			if (severity_parse(optarg, &min) < 0) {
+				errmsg("coverage: --fail-on takes info, low, medium, high or "
+				       "critical, not %s",
+				       optarg);
+				goto out;
+			}
+			break;
+		case 'f':
+			if (format_opt("coverage", optarg, &json))
+				goto out;
+			break;
+		case 'r':
+			copts.root = optarg;
+			break;
+		case 'h':
+			cmd_usage("coverage");
+			ret = EXIT_CLEAN;
+			goto out;
+		default:
+			if (source_opt(&src, c, optarg))
+				break;
+			goto out;
+		}
+	}
+	if (source_check("coverage", &src, argc, argv, optind))
+		goto out;
+	if (policies_load("coverage", ppaths, nppaths, &ps) ||
+	    postmortems_load("coverage", mpaths, nmpaths, &ix) || postmortems_link(ix, ps))
+		goto out;
+	if (source_load(&src, &rs))
+		goto out;
+	policy_check(ps, rs, &copts, &found);
+	findings_sort(&found);
+	if (json)
+		coverage_json(ix, ps, &found, min, counts, &out);
+	else
+		coverage_text(ix, ps, &found, min, counts, &out);
+	ret = write_out("coverage", &out);
+	if (ret == EXIT_CLEAN && counts[COV_VIOLATED])
+		ret = EXIT_FINDINGS;
+out:
+	findings_release(&found);
+	policy_set_free(ps);
+	postmortem_index_free(ix);
+	ruleset_free(rs);
+	strbuf_release(&out);
+	free(ppaths);
+	free(mpaths);
+	return ret;
+}
