@@ -70,11 +70,13 @@ int policies_load(const char *cmd, char **paths, size_t npaths, struct policy_se
 struct postmortem_index;
 /*
  * Load the postmortems under @paths, or by default the shipped and the
- * site's directories. A bad document is reported (as @cmd) and skipped.
- * Returns 0 and sets *out (free with postmortem_index_free()), or
- * EXIT_ERROR when a path named cannot be read.
+ * site's directories. A bad document is reported (as @cmd) and skipped,
+ * counted in *skipped when @skipped is not NULL. Returns 0 and sets *out
+ * (free with postmortem_index_free()), or EXIT_ERROR when a path named
+ * cannot be read at all.
  */
-int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmortem_index **out);
+int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmortem_index **out,
+		     size_t *skipped);
 
 /* Resolve the policies' links; prints every bad link and returns EXIT_ERROR. */
 int postmortems_link(const struct postmortem_index *ix, struct policy_set *ps);

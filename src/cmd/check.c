@@ -149,7 +149,7 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	/* policies first: a bad policy stops the run before anything is read */
 	if (policies_load("check", paths, npaths, &ps) ||
-	    postmortems_load("check", mpaths, nmpaths, &ix) || postmortems_link(ix, ps))
+	    postmortems_load("check", mpaths, nmpaths, &ix, NULL) || postmortems_link(ix, ps))
 		goto out;
 	if (source_load(&src, &rs))
 		goto out;

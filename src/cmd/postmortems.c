@@ -22,11 +22,13 @@
 #endif
 #define SITE_POSTMORTEMDIR "/etc/fwaudit/postmortems"
 
-int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmortem_index **out)
+int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmortem_index **out,
+		     size_t *skipped)
 {
 	struct postmortem_index *ix = postmortem_index_new();
 	struct strbuf err = STRBUF_INIT;
-	int ret = 0;
+	size_t nskipped = 0;
+	int ret = 0, r;
 
 	if (!npaths) {
 		/* the shipped postmortems (the shipped policies link to them), then
@@ -35,12 +37,19 @@ int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmo
 		struct stat st;
 
 		for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
-			if (stat(defaults[i], &st) == 0)
-				postmortem_load_path(ix, defaults[i], &err);
+			if (stat(defaults[i], &st) == 0 &&
+			    (r = postmortem_load_path(ix, defaults[i], &err)) > 0)
+				nskipped += (size_t)r;
 	}
-	for (size_t i = 0; i < npaths; i++)
-		if (postmortem_load_path(ix, paths[i], &err) < 0)
+	for (size_t i = 0; i < npaths; i++) {
+		r = postmortem_load_path(ix, paths[i], &err);
+		if (r < 0)
 			ret = -ENOENT;
+		else
+			nskipped += (size_t)r;
+	}
+	if (skipped)
+		*skipped = nskipped;
 	/* a bad document is reported and skipped; the others still count */
 	if (err.len) {
 		const char *p = err.buf;
@@ -132,7 +141,7 @@ int cmd_postmortems(int argc, char **argv)
 	struct postmortem_index *ix = NULL;
 	struct strbuf out = STRBUF_INIT;
 	char **paths = NULL;
-	size_t npaths = 0;
+	size_t npaths = 0, skipped = 0;
 	bool json = false;
 	int c, ret = EXIT_ERROR;
 
@@ -158,7 +167,7 @@ int cmd_postmortems(int argc, char **argv)
 		paths = xrealloc(paths, (npaths + 1) * sizeof(*paths));
 		paths[npaths++] = argv[optind];
 	}
-	if (postmortems_load("postmortems", paths, npaths, &ix))
+	if (postmortems_load("postmortems", paths, npaths, &ix, &skipped))
 		goto out;
 	if (json) {
 		strbuf_addstr(&out, "{\"incidents\":[");
@@ -177,6 +186,9 @@ int cmd_postmortems(int argc, char **argv)
 			strbuf_addstr(&out, "no postmortems found\n");
 	}
 	ret = write_out("postmortems", &out);
+	/* everything readable is listed; a skipped document still fails the run */
+	if (ret == EXIT_CLEAN && skipped)
+		ret = EXIT_ERROR;
 out:
 	postmortem_index_free(ix);
 	strbuf_release(&out);
@@ -393,7 +405,7 @@ int cmd_coverage(int argc, char **argv)
 	if (source_check("coverage", &src, argc, argv, optind))
 		goto out;
 	if (policies_load("coverage", ppaths, nppaths, &ps) ||
-	    postmortems_load("coverage", mpaths, nmpaths, &ix) || postmortems_link(ix, ps))
+	    postmortems_load("coverage", mpaths, nmpaths, &ix, NULL) || postmortems_link(ix, ps))
 		goto out;
 	if (source_load(&src, &rs))
 		goto out;

@@ -116,7 +116,7 @@ static char *incident_slug(const char *date, const char *title)
 					      "september", "october",  "november", "december" };
 	char *slug = slugify(title), *tok, *save = NULL;
 	struct strbuf sb = STRBUF_INIT;
-	char year[5] = "", month[10] = "", day[3] = "";
+	char year[5] = "", month[10] = "", day[3] = "", mm[3] = "", dd[3] = "";
 	size_t keep = 0;
 
 	if (date && strlen(date) == 10) {
@@ -126,6 +126,8 @@ static char *incident_slug(const char *date, const char *title)
 		if (m >= 1 && m <= 12)
 			snprintf(month, sizeof(month), "%s", months[m - 1]);
 		snprintf(day, sizeof(day), "%d", atoi(date + 8));
+		memcpy(mm, date + 5, 2);
+		memcpy(dd, date + 8, 2);
 	}
 	if (date)
 		strbuf_addstr(&sb, date);
@@ -135,7 +137,7 @@ static char *incident_slug(const char *date, const char *title)
 		for (size_t i = 0; common[i]; i++)
 			drop |= !strcmp(tok, common[i]);
 		if (*year &&
-		    (!strcmp(tok, year) ||
+		    (!strcmp(tok, year) || !strcmp(tok, mm) || !strcmp(tok, dd) ||
 		     (strlen(tok) >= 3 && !strncmp(tok, month, strlen(tok))) || !strcmp(tok, day) ||
 		     (!strncmp(tok, day, strlen(day)) &&
 		      (!strcmp(tok + strlen(day), "st") || !strcmp(tok + strlen(day), "nd") ||

@@ -43,6 +43,9 @@ static int cp1252_byte(uint32_t c)
 {
 	if (c < 0x80 || (c >= 0xa0 && c <= 0xff))
 		return (int)c;
+	/* bytes Windows-1252 leaves undefined come through as C1 controls */
+	if (c >= 0x80 && c <= 0x9f && !cp1252_hi[c - 0x80])
+		return (int)c;
 	for (int i = 0; i < 32; i++)
 		if (cp1252_hi[i] && cp1252_hi[i] == c)
 			return 0x80 + i;

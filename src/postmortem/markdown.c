@@ -128,6 +128,35 @@ static const char *const other_parts[] = { "timeline",
 					   "investigation",
 					   NULL };
 
+/* Headings that name a part of a postmortem, never its title. */
+static const char *const part_names[] = { "timeline",
+					  "root cause",
+					  "impact",
+					  "summary",
+					  "issue summary",
+					  "resolution",
+					  "conclusion",
+					  "in conclusion",
+					  "lessons",
+					  "what went",
+					  "urls",
+					  "references",
+					  "appendix",
+					  "background",
+					  "glossary",
+					  "supporting",
+					  "escalation",
+					  "detection",
+					  "trigger",
+					  "links",
+					  "additional information",
+					  "actions taken",
+					  "task description",
+					  "project description",
+					  "misleading",
+					  "investigation",
+					  NULL };
+
 static const char *const done_words[] = { "completed", "complete", "done", "resolved",
 					  "fixed",     "closed",   NULL };
 static const char *const open_words[] = { "open",	 "todo",	"to do",       "pending",
@@ -272,7 +301,7 @@ static const char *const generic_words[] = { "0x19",	    "project", "title",	 "p
 					     "first",	    "task",    "of",	 NULL };
 static const char *const title_words[] = { "outage", "incident",    "downtime",	   "failure",
 					   "down",   "outages",	    "degradation", "disruption",
-					   "breach", "unavailable", NULL };
+					   "breach", "unavailable", "unreachable", NULL };
 
 /* How much a heading reads like the incident's title; < 0: generic. */
 static int title_score(const char *text)
@@ -383,7 +412,7 @@ static void on_heading(struct md_state *st, size_t i)
 	pending_flush(st);
 	/* "Issue Summary" is a section, "Postmortem: Website Outage" a title */
 	if (ln->atx &&
-	    ((!starts_with_any(low, other_parts) && !starts_with_any(low, action_words)) ||
+	    ((!starts_with_any(low, part_names) && !starts_with_any(low, action_words)) ||
 	     title_score(ln->plain) > 0))
 		consider_title(st, ln);
 	st->nheadings++;
@@ -549,7 +578,7 @@ static void find_owner(struct action_item *it, const char *s)
 		size_t n;
 
 		p += 6;
-		while (*p == ' ')
+		while (*p == ' ' || *p == '@')
 			p++;
 		for (q = p; *q && *q != ')' && *q != ',' && *q != ';'; q++)
 			;
@@ -1009,7 +1038,9 @@ static void fill_incident(struct md_state *st)
 	if (in->impact_pct < 0 && in->impact)
 		in->impact_pct = when_percent(in->impact);
 	if (!in->duration_stated) {
-		const char *from[] = { in->when_raw, st->nintro ? st->intro[0] : NULL, in->impact };
+		static const char *const k_summary[] = { "summary", "issue summary", NULL };
+		const char *from[] = { in->when_raw, st->nintro ? st->intro[0] : NULL, in->impact,
+				       field_get(st, k_summary) };
 
 		for (size_t i = 0; i < ARRAY_SIZE(from) && !in->duration_stated; i++) {
 			long s = from[i] ? when_stated_duration(from[i], &in->duration_stated) : -1;
@@ -1078,8 +1109,11 @@ struct incident *postmortem_parse_markdown(const char *name, const char *buf, si
 		strbuf_addf(err, "%s: binary (holds NUL bytes), not a postmortem; skipped\n", name);
 		return NULL;
 	}
-	if (!utf8_check(name, buf, len, err))
+	if (!utf8_check(name, buf, len, err)) {
+		strbuf_truncate(err, err->len - 1);
+		strbuf_addstr(err, "; skipped\n");
 		return NULL;
+	}
 	text = mojibake_repair(buf, len);
 	skip = front_matter(text, &fm, &fmlen);
 	if (fm && ytree_parse(name, fm, fmlen, 1, &docs, &ndocs, err) < 0)

@@ -87,9 +87,13 @@ static bool date_at(const char *p, int *y, int *m, int *d, const char **end)
 {
 	const char *q;
 
-	if (sscanf(p, "%4d-%2d-%2d", y, m, d) == 3 && isdigit((unsigned char)p[3]) && p[4] == '-' &&
-	    p[7] == '-' && !isdigit((unsigned char)p[10]) && *m >= 1 && *m <= 12 && *d >= 1 &&
-	    *d <= 31) {
+	/* the shape first, a byte at a time: the text may end anywhere */
+	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
+	    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) && p[4] == '-' &&
+	    isdigit((unsigned char)p[5]) && isdigit((unsigned char)p[6]) && p[7] == '-' &&
+	    isdigit((unsigned char)p[8]) && isdigit((unsigned char)p[9]) &&
+	    !isdigit((unsigned char)p[10]) && sscanf(p, "%4d-%2d-%2d", y, m, d) == 3 && *m >= 1 &&
+	    *m <= 12 && *d >= 1 && *d <= 31) {
 		*end = p + 10;
 		return true;
 	}
@@ -475,7 +479,7 @@ long when_iso_seconds(const char *s)
 	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5)
 		return -1;
 	s += n;
-	if (*s == ':' && isdigit((unsigned char)s[1])) {
+	if (*s == ':' && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2])) {
 		sec = atoi(s + 1);
 		s += 3;
 	}

@@ -148,7 +148,7 @@ static void render_text(const struct findings *f, const struct report_meta *m, s
 			}
 			strbuf_addf(out, "    enforces %s [%s]: %s\n", it->id,
 				    action_status_name(it->status), it->text);
-			strbuf_addstr(out, "      this is how this outage happened: ");
+			strbuf_addstr(out, "      how this outage happened before: ");
 			incident_summary(it->incident, out);
 			strbuf_addf(out, " (%s:%u)\n", it->incident->source, it->line);
 		}

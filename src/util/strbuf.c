@@ -17,6 +17,8 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
 		need = 64;
 	sb->buf = xrealloc(sb->buf, need);
 	sb->alloc = need;
+	/* a buffer grown before anything was added still reads as "" */
+	sb->buf[sb->len] = '\0';
 }
 
 void strbuf_add(struct strbuf *sb, const void *data, size_t len)

@@ -9,6 +9,7 @@ import json, os, shutil, subprocess, sys, tempfile, time
 
 fw = os.path.realpath(sys.argv[1])
 policies = os.path.realpath(sys.argv[2])
+postmortems = os.path.join(policies, "postmortems")
 schema = sys.argv[3] if len(sys.argv) > 3 else ""
 ns, cli = "fwa-check-%d" % os.getpid(), "fwa-cli-%d" % os.getpid()
 fails = 0
@@ -57,7 +58,8 @@ try:
         sh("ip", "netns", "exec", ns, "nft", "-f", "-", inp=ruleset)
 
     def check(*args, fmt="json"):
-        r = subprocess.run([fw, "check", "--netns", ns, "--format", fmt] + list(args),
+        r = subprocess.run([fw, "check", "--netns", ns, "--format", fmt,
+                            "--postmortems", postmortems] + list(args),
                            capture_output=True, text=True)
         return r.returncode, r.stdout, r.stderr
 
@@ -262,6 +264,111 @@ files:
     expect(code == 2 and out == "" and
            err.startswith(bad + ":2:10: unknown detector 'blanket-block'"),
            "bad policy: exit 2 with the location: %d %r %r" % (code, out, err))
+
+    # 9. postmortems: findings carry the action item they enforce, in every format
+    def validate_sarif(path, what):
+        if not (schema and os.path.exists(schema)):
+            return
+        r = subprocess.run(["/usr/bin/python3", "-c",
+                            "import json,sys,jsonschema\n"
+                            "s=json.load(open(sys.argv[1]))\nd=json.load(open(sys.argv[2]))\n"
+                            "jsonschema.Draft4Validator(s).validate(d)", schema, path],
+                           capture_output=True, text=True)
+        expect(r.returncode == 0, "%s: valid SARIF 2.1.0: %s" % (what, r.stderr[-400:]))
+
+    load(web)
+    sh("ip", "netns", "exec", ns, "nft", "insert", "rule", "inet", "filter", "input", "drop")
+    code, f = findings()
+    blanket = [x for x in f if x["check"] == "blanket-inbound-block"]
+    items = blanket[0]["action_items"] if blanket else []
+    expect(code == 1 and [i["id"] for i in items] ==
+           ["artimus-2023-06-01#3", "webapp-2023-02-01#2"] and
+           items[0]["incident"]["title"] ==
+           "Project Artimus: the web testing service was unreachable" and
+           items[0]["incident"]["date"] == "2023-06-01" and
+           items[0]["incident"]["duration"] == "2h30m" and
+           items[0]["incident"]["impact_percent"] == 40 and items[0]["status"] == "open",
+           "links: the blanket block carries the Artimus action item: %s" % items)
+    code, out, err = check("--policies", policies, fmt="text")
+    expect("enforces artimus-2023-06-01#3 [open]: Keep the web ports" in out and
+           "how this outage happened before: Project Artimus" in out,
+           "links: the text report shows the incident and the action item")
+    code, out, err = check("--policies", policies, fmt="sarif")
+    sarif = os.path.join(work, "links.sarif")
+    with open(sarif, "w") as fh:
+        fh.write(out)
+    res = [r for r in json.loads(out)["runs"][0]["results"]
+           if r["ruleId"] == "blanket-inbound-block"]
+    expect(res and res[0]["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+           .endswith("artimus-2023-06-01.md") and
+           res[0]["properties"]["actionItems"][0]["id"] == "artimus-2023-06-01#3",
+           "links: SARIF relatedLocations point into the postmortem")
+    validate_sarif(sarif, "links")
+
+    # 10. coverage: the same item in force, then violated, then unguarded
+    avail = os.path.join(policies, "firewall-availability.yaml")
+
+    def coverage(*args):
+        r = subprocess.run([fw, "coverage", "--netns", ns, "--format", "json",
+                            "--postmortems", postmortems] + list(args),
+                           capture_output=True, text=True)
+        doc = json.loads(r.stdout) if r.stdout else {}
+        by = {}
+        for inc in doc.get("incidents", []):
+            for it in inc["action_items"]:
+                by[it["id"]] = it
+        return r.returncode, by, doc, r.stderr
+
+    load(web)
+    code, by, doc, err = coverage("--policies", avail)
+    expect(code == 0 and by["artimus-2023-06-01#3"]["coverage"] == "in force" and
+           by["artimus-2023-06-01#1"]["coverage"] == "unguarded" and
+           doc["summary"]["violated"] == 0 and doc["summary"]["in_force"] == 2,
+           "coverage: clean ruleset, linked items in force: %d %s" % (code, doc.get("summary")))
+    sh("ip", "netns", "exec", ns, "nft", "insert", "rule", "inet", "filter", "input", "drop")
+    code, by, doc, err = coverage("--policies", avail)
+    pol = by.get("artimus-2023-06-01#3", {}).get("policies", [{}])[0]
+    expect(code == 1 and by["artimus-2023-06-01#3"]["coverage"] == "violated" and
+           not pol.get("holds") and
+           any(x["check"] == "blanket-inbound-block" for x in pol.get("findings", [])),
+           "coverage: blanket block, the item is violated with the finding: %d" % code)
+    r = subprocess.run([fw, "coverage", "--netns", ns, "--policies", avail,
+                        "--postmortems", postmortems], capture_output=True, text=True)
+    expect(r.returncode == 1 and "violated   artimus-2023-06-01#3" in r.stdout and
+           "critical blanket-inbound-block" in r.stdout,
+           "coverage: the text report names the broken policy and its finding")
+
+    # 11. links that do not resolve: exit 2 naming the policy file and line
+    lpol = os.path.join(work, "links.yaml")
+    with open(lpol, "w") as fh:
+        fh.write("policy: l\ndetect: [no-loopback]\nlinks:\n  - artimus-2023-06-01#99\n")
+    code, out, err = check(lpol)
+    expect(code == 2 and out == "" and
+           err.startswith(lpol + ":4:5: policy 'l' links to unknown action item "
+                          "'artimus-2023-06-01#99'"), "links: unknown item, exit 2: %r" % err)
+    # the postmortem edited after the link was pinned: detected, not re-linked
+    edited = os.path.join(work, "pm")
+    shutil.copytree(postmortems, edited)
+    doc = os.path.join(edited, "artimus-2023-06-01.md")
+    text = open(doc).read()
+    with open(doc, "w") as fh:
+        fh.write(text.replace("Keep the web ports", "Keep the admin ports"))
+    r = subprocess.run([fw, "check", "--netns", ns, "--policies", avail, "--postmortems", edited],
+                       capture_output=True, text=True)
+    expect(r.returncode == 2 and avail + ":12:5: link 'artimus-2023-06-01#3@" in r.stderr and
+           "was edited and now reads \"Keep the admin ports" in r.stderr,
+           "links: an edited postmortem is detected: %r" % r.stderr)
+    # a bad postmortem beside the good ones is reported and skipped; the check still runs
+    with open(os.path.join(edited, "junk.md"), "wb") as fh:
+        fh.write(b"\xff\xfe not text")
+    with open(doc, "w") as fh:
+        fh.write(text)
+    r = subprocess.run([fw, "check", "--netns", ns, "--policies", avail, "--postmortems", edited],
+                       capture_output=True, text=True)
+    expect(r.returncode == 1 and "junk.md:1:1: not UTF-8" in r.stderr and
+           "artimus-2023-06-01#3" in r.stdout,
+           "links: a bad postmortem is skipped, the others still link: %d %r" %
+           (r.returncode, r.stderr))
 finally:
     for s in servers:
         s.kill()
