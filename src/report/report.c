@@ -6,6 +6,7 @@
  * action items it enforces.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fwaudit/model.h"
@@ -83,7 +84,8 @@ static void render_text(const struct findings *f, const struct report_meta *m, s
 {
 	static const char *const colors[] = { "\033[36m", "\033[34m", "\033[33m", "\033[31m",
 					      "\033[1;31m" };
-	size_t by[5];
+	const struct action_item **shown = NULL;
+	size_t by[5], nshown = 0, capshown = 0;
 	int last = -1;
 
 	count(f, by);
@@ -142,10 +144,21 @@ static void render_text(const struct findings *f, const struct report_meta *m, s
 			const struct policy_link *ln = &x->policy->links[k];
 			const struct action_item *it = ln->item;
 
+			size_t seen = 0;
+
 			if (!it) {
 				strbuf_addf(out, "    enforces: %s\n", ln->id);
 				continue;
 			}
+			/* the whole story once; later findings of the policy point back */
+			while (seen < nshown && shown[seen] != it)
+				seen++;
+			if (seen < nshown) {
+				strbuf_addf(out, "    enforces %s (above)\n", it->id);
+				continue;
+			}
+			GROW(shown, nshown, capshown);
+			shown[nshown++] = it;
 			strbuf_addf(out, "    enforces %s [%s]: %s\n", it->id,
 				    action_status_name(it->status), it->text);
 			strbuf_addstr(out, "      how this outage happened before: ");
@@ -154,6 +167,7 @@ static void render_text(const struct findings *f, const struct report_meta *m, s
 		}
 		strbuf_addf(out, "    id: %s\n", x->id);
 	}
+	free(shown);
 }
 
 /* ---- json ---- */
