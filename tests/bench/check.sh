@@ -29,8 +29,8 @@ for n in ${FWAUDIT_BENCH_SIZES:-10000 100000}; do
 		nft -f "$1"
 		read -r nt nm <<< "$(measure nft list ruleset)"
 		# check exits 1 when it finds something; time it whatever it finds
-		read -r ct cm <<< "$(measure sh -c "\"$fw\" check --policies \"$policies\" >/dev/null; [ \$? -le 1 ]")"
-		"$fw" check --policies "$policies" --format json > "$work/f.json" || true
+		read -r ct cm <<< "$(measure sh -c "\"$fw\" check --policies \"$policies\" --postmortems \"$policies/postmortems\" >/dev/null; [ \$? -le 1 ]")"
+		"$fw" check --policies "$policies" --postmortems "$policies/postmortems" --format json > "$work/f.json" || true
 		nf=$(grep -o "\"total\":[0-9]*" "$work/f.json" | head -1 | cut -d: -f2)
 		awk -v n="$2" -v nt="$nt" -v nm="$nm" -v ct="$ct" -v cm="$cm" -v nf="$nf" "BEGIN {
 			printf \"%7d rules | nft list ruleset %6.2fs %7.1f MiB | fwaudit check %6.2fs = %4.2fx nft, %7.1f MiB = %4.2fx nft (%s findings)\n\",
