@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fwaudit/policy.h" /* enum severity */
+
 struct ruleset;
 
 /* Subcommands: each parses its own options, returns an exit code (0/1/2). */
@@ -58,6 +60,13 @@ int source_check(const char *cmd, const struct source_opts *src, int argc, char 
  * returns EXIT_ERROR.
  */
 int source_load(const struct source_opts *src, struct ruleset **out);
+
+/* Append @path (argv memory, not copied) to the array *v of *n paths. */
+void path_push(char ***v, size_t *n, const char *path);
+
+/* --fail-on: a severity name. Returns 0, or prints what is wrong (as @cmd)
+ * and returns EXIT_ERROR. */
+int fail_on_opt(const char *cmd, const char *arg, enum severity *out);
 
 struct policy_set;
 /*

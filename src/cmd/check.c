@@ -101,21 +101,14 @@ int cmd_check(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
-			paths = xrealloc(paths, (npaths + 1) * sizeof(*paths));
-			paths[npaths++] = optarg;
+			path_push(&paths, &npaths, optarg);
 			break;
 		case 'M':
-			mpaths = xrealloc(mpaths, (nmpaths + 1) * sizeof(*mpaths));
-			mpaths[nmpaths++] = optarg;
+			path_push(&mpaths, &nmpaths, optarg);
 			break;
 		case 'F':
-			if (severity_parse(optarg, &fail_on) < 0) {
-				errmsg("check: --fail-on takes info, low, medium, high or "
-				       "critical, "
-				       "not %s",
-				       optarg);
+			if (fail_on_opt("check", optarg, &fail_on))
 				goto out;
-			}
 			break;
 		case 'f':
 			if (report_format_parse(optarg, &fmt) < 0) {
@@ -142,8 +135,7 @@ int cmd_check(int argc, char **argv)
 	}
 	/* policy files may also be named as arguments */
 	for (; optind < argc; optind++) {
-		paths = xrealloc(paths, (npaths + 1) * sizeof(*paths));
-		paths[npaths++] = argv[optind];
+		path_push(&paths, &npaths, argv[optind]);
 	}
 	if (source_check("check", &src, argc, argv, optind))
 		goto out;

@@ -148,8 +148,7 @@ int cmd_postmortems(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'M':
-			paths = xrealloc(paths, (npaths + 1) * sizeof(*paths));
-			paths[npaths++] = optarg;
+			path_push(&paths, &npaths, optarg);
 			break;
 		case 'f':
 			if (format_opt("postmortems", optarg, &json))
@@ -164,8 +163,7 @@ int cmd_postmortems(int argc, char **argv)
 		}
 	}
 	for (; optind < argc; optind++) {
-		paths = xrealloc(paths, (npaths + 1) * sizeof(*paths));
-		paths[npaths++] = argv[optind];
+		path_push(&paths, &npaths, argv[optind]);
 	}
 	if (postmortems_load("postmortems", paths, npaths, &ix, &skipped))
 		goto out;
@@ -370,20 +368,14 @@ int cmd_coverage(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
-			ppaths = xrealloc(ppaths, (nppaths + 1) * sizeof(*ppaths));
-			ppaths[nppaths++] = optarg;
+			path_push(&ppaths, &nppaths, optarg);
 			break;
 		case 'M':
-			mpaths = xrealloc(mpaths, (nmpaths + 1) * sizeof(*mpaths));
-			mpaths[nmpaths++] = optarg;
+			path_push(&mpaths, &nmpaths, optarg);
 			break;
 		case 'F':
-			if (severity_parse(optarg, &min) < 0) {
-				errmsg("coverage: --fail-on takes info, low, medium, high or "
-				       "critical, not %s",
-				       optarg);
+			if (fail_on_opt("coverage", optarg, &min))
 				goto out;
-			}
 			break;
 		case 'f':
 			if (format_opt("coverage", optarg, &json))

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fwaudit/cmd.h"
+#include "fwaudit/policy.h"
 #include "fwaudit/model.h"
 #include "fwaudit/nl.h"
 #include "fwaudit/util.h"
@@ -80,4 +81,18 @@ int source_load(const struct source_opts *src, struct ruleset **out)
 		return EXIT_ERROR;
 	}
 	return 0;
+}
+
+void path_push(char ***v, size_t *n, const char *path)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = (char *)path;
+}
+
+int fail_on_opt(const char *cmd, const char *arg, enum severity *out)
+{
+	if (severity_parse(arg, out) == 0)
+		return 0;
+	errmsg("%s: --fail-on takes info, low, medium, high or critical, not %s", cmd, arg);
+	return EXIT_ERROR;
 }

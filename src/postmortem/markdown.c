@@ -94,41 +94,8 @@ static const char *const group_words[] = { "completed",	  "complete",  "done",	 
 					   "short term",  "long term", "immediate",  "resolved",
 					   "fixed",	  NULL };
 
-/* Other parts of a postmortem: a heading named so closes an action section. */
-static const char *const other_parts[] = { "timeline",
-					   "root cause",
-					   "impact",
-					   "summary",
-					   "issue summary",
-					   "resolution",
-					   "conclusion",
-					   "in conclusion",
-					   "lessons",
-					   "lessons learned",
-					   "what went",
-					   "where we got",
-					   "urls",
-					   "references",
-					   "appendix",
-					   "background",
-					   "glossary",
-					   "supporting",
-					   "manual qa",
-					   "escalation",
-					   "detection",
-					   "trigger",
-					   "links",
-					   "additional information",
-					   "postmortem",
-					   "project",
-					   "task description",
-					   "actions taken",
-					   "action taken",
-					   "misleading",
-					   "investigation",
-					   NULL };
-
-/* Headings that name a part of a postmortem, never its title. */
+/* Headings that name a part of a postmortem (never its title); one closes an
+ * action section. */
 static const char *const part_names[] = { "timeline",
 					  "root cause",
 					  "impact",
@@ -138,24 +105,37 @@ static const char *const part_names[] = { "timeline",
 					  "conclusion",
 					  "in conclusion",
 					  "lessons",
+					  "lessons learned",
 					  "what went",
+					  "where we got",
 					  "urls",
 					  "references",
 					  "appendix",
 					  "background",
 					  "glossary",
 					  "supporting",
+					  "manual qa",
 					  "escalation",
 					  "detection",
 					  "trigger",
 					  "links",
 					  "additional information",
-					  "actions taken",
 					  "task description",
 					  "project description",
+					  "actions taken",
+					  "action taken",
 					  "misleading",
 					  "investigation",
 					  NULL };
+
+/* A heading that starts another document (a quoted assignment, the real
+ * postmortem after it) closes an action section too. */
+static const char *const other_documents[] = { "postmortem", "project", NULL };
+
+static bool other_part(const char *low)
+{
+	return starts_with_any(low, part_names) || starts_with_any(low, other_documents);
+}
 
 static const char *const done_words[] = { "completed", "complete", "done", "resolved",
 					  "fixed",     "closed",   NULL };
@@ -419,9 +399,9 @@ static void on_heading(struct md_state *st, size_t i)
 	if (st->in_actions) {
 		bool named =
 			(starts_with_any(low, action_words) || starts_with_any(low, group_words)) &&
-			!starts_with_any(low, other_parts);
+			!other_part(low);
 
-		if (!named && starts_with_any(low, other_parts)) {
+		if (!named && other_part(low)) {
 			close_actions(st);
 		} else if (named || (ln->atx && ln->level > st->act_level && st->act_list < 0) ||
 			   (!ln->atx && list_follows)) {
@@ -432,7 +412,7 @@ static void on_heading(struct md_state *st, size_t i)
 			close_actions(st);
 		}
 	}
-	if (starts_with_any(low, action_words) && !starts_with_any(low, other_parts)) {
+	if (starts_with_any(low, action_words) && !other_part(low)) {
 		open_actions(st, ln, ln->level, -1);
 		goto out;
 	}
@@ -729,8 +709,7 @@ static void on_item(struct md_state *st, size_t *pi)
 		close_actions(st);
 	if (!st->in_actions && label_only) {
 		char *low = lower(ln->label);
-		bool opens =
-			starts_with_any(low, action_words) && !starts_with_any(low, other_parts);
+		bool opens = starts_with_any(low, action_words) && !other_part(low);
 
 		free(low);
 		if (opens) {
