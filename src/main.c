@@ -101,8 +101,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: fwaudit <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "  %-10s %s\n", "help", "show the usage of a command");
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  %-12s %s\n", "help", "show the usage of a command");
 	fprintf(f, "\nexit codes: 0 clean, 1 findings, 2 usage, input or runtime error\n");
 }
 
