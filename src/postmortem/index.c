@@ -165,6 +165,15 @@ static char *incident_slug(const char *date, const char *title)
 	return strbuf_detach(&sb);
 }
 
+static int item_id_cmp(const void *a, const void *b)
+{
+	const struct action_item *x = *(const struct action_item *const *)a;
+	const struct action_item *y = *(const struct action_item *const *)b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
 void incident_finish(struct incident *in)
 {
 	long stated = -1, span = -1;
@@ -220,11 +229,21 @@ void incident_finish(struct incident *in)
 		free(it->id);
 		it->id = id;
 		it->incident = in;
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(in->items[j].id, id))
+	}
+	/* a named item may take an id another item has: sorted, so a
+	 * document with many items stays n log n */
+	if (in->nitems > 1) {
+		const struct action_item **by = xmalloc(in->nitems * sizeof(*by));
+
+		for (size_t i = 0; i < in->nitems; i++)
+			by[i] = &in->items[i];
+		qsort(by, in->nitems, sizeof(*by), item_id_cmp);
+		for (size_t i = 1; i < in->nitems; i++)
+			if (!strcmp(by[i - 1]->id, by[i]->id))
 				incident_warn(in,
 					      "two action items have the id %s (lines %u and %u)",
-					      id, in->items[j].line, it->line);
+					      by[i]->id, by[i - 1]->line, by[i]->line);
+		free(by);
 	}
 }
 

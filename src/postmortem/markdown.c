@@ -26,7 +26,8 @@
 #include "md.h"
 #include "pm_internal.h"
 
-#define MAX_DOC_BYTES (4u << 20)
+#define MAX_DOC_BYTES	(4u << 20)
+#define MAX_INTRO_LINES 64
 
 /* Lowercased, for matching against the word lists below. */
 static char *lower(const char *s)
@@ -920,11 +921,13 @@ static void on_text(struct md_state *st, size_t i)
 	}
 	if (!st->in_actions && !st->detected && strcasestr(ln->plain, "detected"))
 		st->detected = xstrdup(ln->plain);
-	if (st->nheadings <= 1) {
+	/* prose before the first section, as far as a title, times and impact
+	 * are ever written: a bounded amount, so a huge document stays linear */
+	if (st->nheadings <= 1 && st->nintro_lines < MAX_INTRO_LINES) {
 		st->intro_lines = xrealloc(st->intro_lines,
 					   (st->nintro_lines + 1) * sizeof(*st->intro_lines));
 		st->intro_lines[st->nintro_lines++] = xstrdup(ln->plain);
-		/* prose before the first section: paragraphs joined */
+		/* paragraphs joined */
 		if (i && st->l[i - 1].kind == LK_TEXT && st->nintro) {
 			char *joined = xasprintf("%s %s", st->intro[st->nintro - 1], ln->plain);
 
