@@ -449,6 +449,9 @@ long when_stated_duration(const char *text, char **phrase)
 				break;
 			}
 		}
+		/* more than a year is not how long an outage lasted */
+		if (v * (double)unit > 366.0 * 86400)
+			continue;
 		*phrase = xstrndup(from, (size_t)(q - from));
 		return (long)(v * (double)unit + 0.5);
 	}

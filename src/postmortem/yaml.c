@@ -297,7 +297,8 @@ int postmortem_parse_yaml(struct postmortem_index *ix, const char *name, const c
 		}
 		if (!in->title)
 			in->title = xstrdup("?");
-		incident_finish(in);
+		if (!c.failed) /* its fields are only worth deriving from when all hold */
+			incident_finish(in);
 		got = xrealloc(got, (ngot + 1) * sizeof(*got));
 		got[ngot++] = in;
 	}
