@@ -79,4 +79,14 @@ int conf_parse_keyvalue(const char *text, size_t len, struct conf *out, struct s
 int conf_parse_ini(const char *text, size_t len, struct conf *out, struct strbuf *err);
 int conf_parse_nginx(const char *text, size_t len, struct conf *out, struct strbuf *err);
 
+/*
+ * A unified diff (as diff -u prints it, with @context lines) of @a (@alen
+ * bytes) against @b, named @a_name and @b_name in the header, appended to
+ * @out. Returns 0 when the texts are the same (nothing appended), 1 when
+ * they differ. Lines are compared exactly; a text that needs more than 2,000
+ * line edits is shown as one replacement.
+ */
+int diff_unified(const char *a_name, const char *a, size_t alen, const char *b_name, const char *b,
+		 size_t blen, unsigned context, struct strbuf *out);
+
 #endif
