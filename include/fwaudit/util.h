@@ -69,6 +69,8 @@ char *strbuf_detach(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 /* @s as a JSON string, quotes included; bytes outside ASCII as \u00XX. */
 void strbuf_addjson(struct strbuf *sb, const char *s);
+/* @s (UTF-8 text) as a JSON string: characters kept, bad bytes as U+FFFD. */
+void strbuf_addjson_text(struct strbuf *sb, const char *s);
 
 /**
  * struct arena - bump allocator for objects that live and die together.
@@ -125,8 +127,6 @@ void name_suggest(struct strbuf *sb, const char *word, const char *const *names)
 bool utf8_valid(const char *buf, size_t len, size_t *bad);
 /* The same, appending "NAME:LINE:COL: not UTF-8 (byte 0xNN)" to @err. */
 bool utf8_check(const char *name, const char *buf, size_t len, struct strbuf *err);
-/* @s (UTF-8 text) as a JSON string: characters kept, bad bytes as U+FFFD. */
-void strbuf_addjson_text(struct strbuf *sb, const char *s);
 
 /* Forget everything allocated from @a but keep its first chunk for reuse. */
 void arena_reset(struct arena *a);

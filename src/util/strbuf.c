@@ -95,35 +95,57 @@ void strbuf_release(struct strbuf *sb)
 	sb->len = sb->alloc = 0;
 }
 
-void strbuf_addjson(struct strbuf *out, const char *s)
+/*
+ * @s as a JSON string. Bytes outside ASCII: as \u00XX when @text is false
+ * (bytes, not text, kept exact for snapshots), else UTF-8 characters kept
+ * and malformed bytes as U+FFFD.
+ */
+static void addjson(struct strbuf *out, const char *s, bool text)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
 
 	strbuf_addch(out, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			strbuf_addstr(out, "\\\"");
-			break;
-		case '\\':
-			strbuf_addstr(out, "\\\\");
-			break;
-		case '\n':
+	while (*p) {
+		size_t n = 1, bad;
+
+		if (*p == '"' || *p == '\\') {
+			strbuf_addch(out, '\\');
+			strbuf_addch(out, (char)*p);
+		} else if (*p == '\n') {
 			strbuf_addstr(out, "\\n");
-			break;
-		case '\t':
+		} else if (*p == '\t') {
 			strbuf_addstr(out, "\\t");
-			break;
-		default:
-			if (*p < 0x20 || *p >= 0x7f) {
-				/* Bytes, not text: keep them exact as \u00XX. */
-				strbuf_addstr(out, "\\u00");
-				strbuf_addch(out, hex[*p >> 4]);
-				strbuf_addch(out, hex[*p & 15]);
+		} else if (*p >= 0x80 && text) {
+			n = (*p & 0xe0) == 0xc0	  ? 2
+			    : (*p & 0xf0) == 0xe0 ? 3
+			    : (*p & 0xf8) == 0xf0 ? 4
+						  : 1;
+			if (strnlen((const char *)p, n) < n ||
+			    !utf8_valid((const char *)p, n, &bad)) {
+				strbuf_addstr(out, "\\ufffd");
+				n = 1;
 			} else {
-				strbuf_addch(out, (char)*p);
+				strbuf_add(out, p, n);
 			}
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			strbuf_addstr(out, "\\u00");
+			strbuf_addch(out, hex[*p >> 4]);
+			strbuf_addch(out, hex[*p & 15]);
+		} else {
+			strbuf_addch(out, (char)*p);
 		}
+		p += n;
 	}
 	strbuf_addch(out, '"');
+}
+
+void strbuf_addjson(struct strbuf *out, const char *s)
+{
+	addjson(out, s, false);
+}
+
+void strbuf_addjson_text(struct strbuf *out, const char *s)
+{
+	addjson(out, s, true);
 }
