@@ -115,6 +115,12 @@ void atomic_file_abort(struct atomic_file *af);
 int write_file_atomic(const char *path, const void *data, size_t len);
 /* Read a whole file; *out is NUL-terminated and owned by the caller. */
 int read_file(const char *path, char **out, size_t *len);
+/*
+ * The entries of directory @path that do not start with '.', as "PATH/NAME"
+ * sorted by name. Returns 0 (the caller frees each name and the array), or
+ * -errno.
+ */
+int dir_list(const char *path, char ***names, size_t *n);
 
 /* ---- text (src/util/text.c) ---- */
 

@@ -1211,11 +1211,6 @@ int policy_load_buffer(struct policy_set *ps, const char *name, const char *buf,
 	return 0;
 }
 
-static int str_ptr_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool policy_name(const char *n)
 {
 	size_t len = strlen(n);
@@ -1244,10 +1239,8 @@ static int load_one(struct policy_set *ps, const char *path, struct strbuf *err)
 int policy_load_path(struct policy_set *ps, const char *path, struct strbuf *err)
 {
 	struct stat st;
-	struct dirent *de;
 	char **names = NULL;
-	size_t n = 0, cap = 0;
-	DIR *d;
+	size_t n = 0;
 	int ret = 0;
 
 	if (stat(path, &st) < 0) {
@@ -1256,21 +1249,12 @@ int policy_load_path(struct policy_set *ps, const char *path, struct strbuf *err
 	}
 	if (!S_ISDIR(st.st_mode))
 		return load_one(ps, path, err);
-	d = opendir(path);
-	if (!d) {
-		strbuf_addf(err, "%s: %s\n", path, strerror(errno));
-		return -errno;
+	if ((ret = dir_list(path, &names, &n)) < 0) {
+		strbuf_addf(err, "%s: %s\n", path, strerror(-ret));
+		return ret;
 	}
-	while ((de = readdir(d)))
-		if (policy_name(de->d_name)) {
-			GROW(names, n, cap);
-			names[n++] = xasprintf("%s/%s", path, de->d_name);
-		}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), str_ptr_cmp);
 	for (size_t i = 0; i < n; i++) {
-		int r = load_one(ps, names[i], err);
+		int r = policy_name(strrchr(names[i], '/') + 1) ? load_one(ps, names[i], err) : 0;
 
 		if (r < 0 && !ret)
 			ret = r;

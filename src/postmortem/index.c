@@ -419,37 +419,21 @@ static int load_file(struct postmortem_index *ix, const char *path, struct strbu
 	return skipped;
 }
 
-static int str_ptr_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int load_dir(struct postmortem_index *ix, const char *path, int depth, struct strbuf *err)
 {
-	struct dirent *de;
 	char **names = NULL;
-	size_t n = 0, cap = 0;
-	int skipped = 0;
-	DIR *d;
+	size_t n = 0;
+	int skipped = 0, r;
 
 	if (depth > MAX_DEPTH) {
 		strbuf_addf(err, "%s: nested deeper than %d directories; skipped\n", path,
 			    MAX_DEPTH);
 		return 1;
 	}
-	if (!(d = opendir(path))) {
-		strbuf_addf(err, "%s: %s; skipped\n", path, strerror(errno));
+	if ((r = dir_list(path, &names, &n)) < 0) {
+		strbuf_addf(err, "%s: %s; skipped\n", path, strerror(-r));
 		return 1;
 	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		GROW(names, n, cap);
-		names[n++] = xasprintf("%s/%s", path, de->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), str_ptr_cmp);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		const char *base = strrchr(names[i], '/') + 1;
