@@ -463,22 +463,23 @@ int postmortem_load_path(struct postmortem_index *ix, const char *path, struct s
 	return load_file(ix, path, err);
 }
 
-const struct action_item *postmortem_find_item(const struct postmortem_index *ix, const char *id)
+/* The item with @id, or (@id NULL) the first whose hash starts with @hash. */
+static const struct action_item *find(const struct postmortem_index *ix, const char *id,
+				      const char *hash)
 {
 	for (size_t i = 0; i < ix->n; i++)
-		for (size_t j = 0; j < ix->v[i]->nitems; j++)
-			if (!strcmp(ix->v[i]->items[j].id, id))
-				return &ix->v[i]->items[j];
+		for (size_t j = 0; j < ix->v[i]->nitems; j++) {
+			const struct action_item *it = &ix->v[i]->items[j];
+
+			if (id ? !strcmp(it->id, id) : !strncmp(it->hash, hash, strlen(hash)))
+				return it;
+		}
 	return NULL;
 }
 
-static const struct action_item *find_hash(const struct postmortem_index *ix, const char *hash)
+const struct action_item *postmortem_find_item(const struct postmortem_index *ix, const char *id)
 {
-	for (size_t i = 0; i < ix->n; i++)
-		for (size_t j = 0; j < ix->v[i]->nitems; j++)
-			if (!strncmp(ix->v[i]->items[j].hash, hash, strlen(hash)))
-				return &ix->v[i]->items[j];
-	return NULL;
+	return find(ix, id, NULL);
 }
 
 int postmortem_link(const struct postmortem_index *ix, struct policy_set *ps, struct strbuf *err)
@@ -504,7 +505,7 @@ int postmortem_link(const struct postmortem_index *ix, struct policy_set *ps, st
 				continue;
 			}
 			if (ln->hash && strncmp(it->hash, ln->hash, strlen(ln->hash))) {
-				moved = find_hash(ix, ln->hash);
+				moved = find(ix, NULL, ln->hash);
 				if (moved)
 					strbuf_addf(err,
 						    "%s:%u:%u: link '%s@%s': the document was "

@@ -431,19 +431,25 @@ static int take_status(char *t)
 		const char *mark;
 		int status;
 	} marks[] = {
-		{ "(DONE)", 1 },	{ "[DONE]", 1 },
-		{ "(Done)", 1 },	{ "(done)", 1 },
-		{ "(Completed)", 1 },	{ "(completed)", 1 },
-		{ "(Complete)", 1 },	{ "(complete)", 1 },
-		{ "(Fixed)", 1 },	{ "(fixed)", 1 },
-		{ "(Resolved)", 1 },	{ "(resolved)", 1 },
-		{ "\xe2\x9c\x85", 1 },	{ "\xe2\x9c\x94\xef\xb8\x8f", 1 },
-		{ "\xe2\x9c\x94", 1 },	{ "\xe2\x98\x91", 1 },
-		{ "(TODO)", 0 },	{ "[TODO]", 0 },
-		{ "(Open)", 0 },	{ "(open)", 0 },
-		{ "(In progress)", 0 }, { "(in progress)", 0 },
-		{ "(Pending)", 0 },	{ "(pending)", 0 },
-		{ "DONE", 1 },		{ "TODO", 0 },
+		/* in brackets, any case: "(Done)", "[TODO]", "(In progress)" */
+		{ "(done)", 1 },
+		{ "[done]", 1 },
+		{ "(completed)", 1 },
+		{ "(complete)", 1 },
+		{ "(fixed)", 1 },
+		{ "(resolved)", 1 },
+		{ "(todo)", 0 },
+		{ "[todo]", 0 },
+		{ "(open)", 0 },
+		{ "(in progress)", 0 },
+		{ "(pending)", 0 },
+		/* as they are written */
+		{ "\xe2\x9c\x85", 1 },
+		{ "\xe2\x9c\x94\xef\xb8\x8f", 1 },
+		{ "\xe2\x9c\x94", 1 },
+		{ "\xe2\x98\x91", 1 },
+		{ "DONE", 1 },
+		{ "TODO", 0 },
 	};
 	int status = -1;
 
@@ -451,7 +457,9 @@ static int take_status(char *t)
 		size_t n = strlen(marks[i].mark);
 		char *p = t;
 
-		while ((p = strstr(p, marks[i].mark))) {
+		bool any_case = strchr("([", marks[i].mark[0]) != NULL;
+
+		while ((p = any_case ? strcasestr(p, marks[i].mark) : strstr(p, marks[i].mark))) {
 			/* a bare DONE / TODO only as a word of its own */
 			if (isalpha((unsigned char)marks[i].mark[0]) &&
 			    ((p > t && isalnum((unsigned char)p[-1])) ||
