@@ -204,35 +204,52 @@ enum coverage {
 
 static const char *const coverage_names[] = { "unguarded", "in force", "violated" };
 
-/* Findings of @po at or above @min. */
-static size_t policy_findings(const struct findings *f, const struct policy *po, enum severity min)
-{
-	size_t n = 0;
+/**
+ * struct coverage_run - what coverage reports from.
+ * @broken: per policy (by index in @ps), its findings at or above @min,
+ *	counted once
+ * @counts: items per enum coverage, filled while reporting
+ */
+struct coverage_run {
+	const struct postmortem_index *ix;
+	const struct policy_set *ps;
+	const struct findings *f;
+	enum severity min;
+	size_t *broken;
+	size_t counts[3];
+};
 
-	for (size_t i = 0; i < f->n; i++)
-		n += f->v[i].policy == po && f->v[i].severity >= min;
-	return n;
+static void coverage_count(struct coverage_run *run)
+{
+	run->broken = xcalloc(run->ps->n + 1, sizeof(*run->broken));
+	for (size_t i = 0; i < run->f->n; i++)
+		for (size_t p = 0; p < run->ps->n; p++)
+			if (run->f->v[i].policy == run->ps->v[p] &&
+			    run->f->v[i].severity >= run->min)
+				run->broken[p]++;
 }
 
-static enum coverage item_coverage(const struct action_item *it, const struct policy_set *ps,
-				   const struct findings *f, enum severity min)
+static enum coverage item_coverage(const struct coverage_run *run, const struct action_item *it)
 {
 	enum coverage c = COV_UNGUARDED;
 
-	for (size_t i = 0; i < ps->n; i++)
-		for (size_t k = 0; k < ps->v[i]->nlinks; k++)
-			if (ps->v[i]->links[k].item == it) {
-				if (policy_findings(f, ps->v[i], min))
+	for (size_t p = 0; p < run->ps->n; p++)
+		for (size_t k = 0; k < run->ps->v[p]->nlinks; k++)
+			if (run->ps->v[p]->links[k].item == it) {
+				if (run->broken[p])
 					return COV_VIOLATED;
 				c = COV_IN_FORCE;
 			}
 	return c;
 }
 
-static void coverage_text(const struct postmortem_index *ix, const struct policy_set *ps,
-			  const struct findings *f, enum severity min, size_t counts[3],
-			  struct strbuf *out)
+static void coverage_text(struct coverage_run *run, struct strbuf *out)
 {
+	const struct postmortem_index *ix = run->ix;
+	const struct policy_set *ps = run->ps;
+	const struct findings *f = run->f;
+	size_t *counts = run->counts;
+
 	for (size_t i = 0; i < ix->n; i++) {
 		const struct incident *in = ix->v[i];
 
@@ -243,7 +260,7 @@ static void coverage_text(const struct postmortem_index *ix, const struct policy
 			strbuf_addstr(out, "  no action items\n");
 		for (size_t j = 0; j < in->nitems; j++) {
 			const struct action_item *it = &in->items[j];
-			enum coverage c = item_coverage(it, ps, f, min);
+			enum coverage c = item_coverage(run, it);
 
 			counts[c]++;
 			strbuf_addf(out, "  %-9s  %s [%s] %s\n", coverage_names[c], it->id,
@@ -255,11 +272,11 @@ static void coverage_text(const struct postmortem_index *ix, const struct policy
 					if (po->links[k].item != it)
 						continue;
 					strbuf_addf(out, "             %s %s (%s)\n",
-						    policy_findings(f, po, min) ? "broken:"
-										: "holds: ",
-						    po->id, po->loc.file);
+						    run->broken[p] ? "broken:" : "holds: ", po->id,
+						    po->loc.file);
 					for (size_t x = 0; x < f->n; x++)
-						if (f->v[x].policy == po && f->v[x].severity >= min)
+						if (f->v[x].policy == po &&
+						    f->v[x].severity >= run->min)
 							strbuf_addf(out,
 								    "               %s %s: %s\n",
 								    severity_name(f->v[x].severity),
@@ -272,10 +289,13 @@ static void coverage_text(const struct postmortem_index *ix, const struct policy
 		    counts[COV_UNGUARDED]);
 }
 
-static void coverage_json(const struct postmortem_index *ix, const struct policy_set *ps,
-			  const struct findings *f, enum severity min, size_t counts[3],
-			  struct strbuf *out)
+static void coverage_json(struct coverage_run *run, struct strbuf *out)
 {
+	const struct postmortem_index *ix = run->ix;
+	const struct policy_set *ps = run->ps;
+	const struct findings *f = run->f;
+	size_t *counts = run->counts;
+
 	strbuf_addstr(out, "{\"incidents\":[");
 	for (size_t i = 0; i < ix->n; i++) {
 		const struct incident *in = ix->v[i];
@@ -286,7 +306,7 @@ static void coverage_json(const struct postmortem_index *ix, const struct policy
 		strbuf_addstr(out, ",\"action_items\":[");
 		for (size_t j = 0; j < in->nitems; j++) {
 			const struct action_item *it = &in->items[j];
-			enum coverage c = item_coverage(it, ps, f, min);
+			enum coverage c = item_coverage(run, it);
 			bool first = true;
 
 			counts[c]++;
@@ -310,9 +330,10 @@ static void coverage_json(const struct postmortem_index *ix, const struct policy
 					strbuf_addstr(out, ",\"file\":");
 					strbuf_addjson_text(out, po->loc.file);
 					strbuf_addf(out, ",\"holds\":%s,\"findings\":[",
-						    policy_findings(f, po, min) ? "false" : "true");
+						    run->broken[p] ? "false" : "true");
 					for (size_t x = 0; x < f->n; x++) {
-						if (f->v[x].policy != po || f->v[x].severity < min)
+						if (f->v[x].policy != po ||
+						    f->v[x].severity < run->min)
 							continue;
 						strbuf_addstr(out, first_finding ? "{\"id\":"
 										 : ",{\"id\":");
@@ -361,7 +382,8 @@ int cmd_coverage(int argc, char **argv)
 	struct strbuf out = STRBUF_INIT;
 	enum severity min = SEV_INFO;
 	char **ppaths = NULL, **mpaths = NULL;
-	size_t nppaths = 0, nmpaths = 0, counts[3] = { 0 };
+	size_t nppaths = 0, nmpaths = 0;
+	struct coverage_run run = { 0 };
 	bool json = false;
 	int c, ret = EXIT_ERROR;
 
@@ -403,14 +425,17 @@ int cmd_coverage(int argc, char **argv)
 		goto out;
 	policy_check(ps, rs, &copts, &found);
 	findings_sort(&found);
+	run = (struct coverage_run){ .ix = ix, .ps = ps, .f = &found, .min = min };
+	coverage_count(&run);
 	if (json)
-		coverage_json(ix, ps, &found, min, counts, &out);
+		coverage_json(&run, &out);
 	else
-		coverage_text(ix, ps, &found, min, counts, &out);
+		coverage_text(&run, &out);
 	ret = write_out("coverage", &out);
-	if (ret == EXIT_CLEAN && counts[COV_VIOLATED])
+	if (ret == EXIT_CLEAN && run.counts[COV_VIOLATED])
 		ret = EXIT_FINDINGS;
 out:
+	free(run.broken);
 	findings_release(&found);
 	policy_set_free(ps);
 	postmortem_index_free(ix);
