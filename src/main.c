@@ -79,6 +79,53 @@ static const struct command commands[] = {
 	  "(with the findings) or 'unguarded' (no policy enforces it). A policy\n"
 	  "holds when it has no finding at or above --fail-on (default info).\n"
 	  "Exit 1 when any item is violated, 2 on any error.\n" },
+	{ "scan", cmd_scan, "snapshot, check and compare with the baseline (cron, timers)",
+	  "fwaudit scan [--state DIR] [--policies DIR]... [--postmortems DIR]...\n"
+	  "             [--watch PATH]... [--accept] [--keep N] [--quiet]\n"
+	  "             [--fail-on SEVERITY] [--format text|json] [--root DIR]\n"
+	  "             [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
+	  "\n"
+	  "Snapshot the ruleset and the watched files (the policies' files: and\n"
+	  "watch: lists, and each --watch PATH), check them, compare them with the\n"
+	  "baseline and store the snapshot in the state directory (default\n"
+	  "/var/lib/fwaudit). Reports what changed (flows whose verdict changed and\n"
+	  "the rule that did it, tables, chains, rules, sets, elements, chain\n"
+	  "policies, files with a unified diff) and the findings. The first scan\n"
+	  "makes its snapshot the baseline; --accept makes this one the baseline.\n"
+	  "Until then every scan reports the changes again. --keep N keeps the N\n"
+	  "newest snapshots and the baseline (default 100). --quiet prints nothing\n"
+	  "when nothing changed and nothing is at or above --fail-on (for cron).\n"
+	  "Exit 0 clean, 1 findings at or above --fail-on (default high), 2 error.\n" },
+	{ "diff", cmd_diff, "what changed between two snapshots",
+	  "fwaudit diff [--state DIR] [--policies DIR]... [--format text|json] [A [B]]\n"
+	  "\n"
+	  "Compare snapshot A with B (default: baseline and latest). Each is a\n"
+	  "snapshot file, a stored snapshot's hash or a prefix of it (4+ hex\n"
+	  "digits), baseline, latest or latest~N (N runs before the latest).\n"
+	  "With --policies, the flows they expect are compared too. Exit 0 when\n"
+	  "they are the same, 1 when they differ (like diff(1)), 2 on error.\n" },
+	{ "history", cmd_history, "the stored runs; 'history verify' checks the record",
+	  "fwaudit history [--state DIR] [--format text|json] [verify]\n"
+	  "\n"
+	  "List the runs recorded in the state directory, oldest first. 'verify'\n"
+	  "checks the hash chain of the history (an edited, removed or inserted\n"
+	  "entry breaks it), every stored snapshot against its hash and the\n"
+	  "baseline pointer: exit 0 intact, 1 tampered or damaged, 2 error.\n" },
+	{ "gate", cmd_gate, "check a candidate ruleset or config file before deploying it",
+	  "fwaudit gate [--file LIVEPATH=CANDIDATE]... [--against live|baseline|none|SNAPSHOT]\n"
+	  "             [--policies DIR]... [--postmortems DIR]... [--fail-on SEVERITY]\n"
+	  "             [--format text|json|sarif|junit] [--state DIR] [--root DIR]\n"
+	  "             [--ruleset] FILE\n"
+	  "\n"
+	  "Load the candidate ruleset FILE with nft into a private network namespace\n"
+	  "that vanishes with the run (the kernel validates it; nft's error is shown\n"
+	  "and the exit is 2), snapshot it, put each CANDIDATE file in place of\n"
+	  "LIVEPATH (its content; owner and mode stay the live file's), and check\n"
+	  "the policies. Changes are shown against --against (default live; without\n"
+	  "root, none). Nothing on the host changes. The file may come last, so\n"
+	  "Ansible's validate: 'fwaudit gate %s' works as it is. Without root it\n"
+	  "runs in a user namespace where the kernel allows them.\n"
+	  "Exit 0 clean, 1 findings at or above --fail-on (default high), 2 error.\n" },
 	{ "reach", cmd_reach, "what the ruleset does with a whole class of packets",
 	  "fwaudit reach [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
 	  "              [--hook HOOK] --flow 'KEY=VALUE ...' [--format text|json]\n"

@@ -17,6 +17,10 @@ int cmd_reach(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_postmortems(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_gate(int argc, char **argv);
 
 /* The usage of one command, printed by "fwaudit help CMD" and "CMD --help". */
 void cmd_usage(const char *name);
@@ -60,6 +64,26 @@ int source_check(const char *cmd, const struct source_opts *src, int argc, char 
  * returns EXIT_ERROR.
  */
 int source_load(const struct source_opts *src, struct ruleset **out);
+
+struct strbuf;
+/* "live", "netns NAME", "snapshot FILE": where the ruleset came from, for reports. */
+void source_describe(const struct source_opts *src, struct strbuf *out);
+
+/* Colour for text on stdout: a terminal, and NO_COLOR unset. */
+bool stdout_color(void);
+
+/*
+ * Capture into @rs the files the policies of @ps check or watch and the
+ * paths @watch (under @root, NULL = /), each once. A ruleset that already
+ * has files (a snapshot taken with them) is left as it is.
+ */
+void capture_watched(struct ruleset *rs, const struct policy_set *ps, char **watch, size_t nwatch,
+		     const char *root);
+
+/* A count option @opt: a decimal number in [@min, @max]. Returns 0, or
+ * prints what is wrong (as @cmd) and returns EXIT_ERROR. */
+int count_opt(const char *cmd, const char *opt, const char *arg, unsigned min, unsigned max,
+	      unsigned *out);
 
 /* Append @path (argv memory, not copied) to the array *v of *n paths. */
 void path_push(char ***v, size_t *n, const char *path);

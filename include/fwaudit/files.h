@@ -49,6 +49,17 @@ int file_capture(const char *root, const char *path, bool follow, uint64_t cap,
 		 struct file_capture *out);
 void file_capture_release(struct file_capture *fc);
 
+struct ruleset;
+struct watched_file;
+/*
+ * Capture @path as file_capture() does and add it to @rs->files (the record
+ * lives in @rs's arena; call ruleset_sort_files() after the last one). The
+ * content is kept only for UTF-8 text without NUL bytes. Returns the record,
+ * valid until the next file is added.
+ */
+struct watched_file *watched_file_capture(struct ruleset *rs, const char *root, const char *path,
+					  bool follow, uint64_t cap);
+
 /* SHA-256 of @len bytes as lowercase hex into @hex (65 bytes). */
 void sha256_hex(const void *data, size_t len, char hex[65]);
 

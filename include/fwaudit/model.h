@@ -210,6 +210,32 @@ struct listener {
 };
 
 /**
+ * struct watched_file - a watched config file as captured into a snapshot.
+ * @path: the absolute path it is watched under (for a gate's candidate, the
+ *	live path it would replace)
+ * @exists: false when the path does not exist
+ * @error: why it could not be captured (a symlink, not a regular file,
+ *	unreadable), or NULL; the metadata below is then partial
+ * @target: where a symbolic link points, or NULL
+ * @binary: the content is not UTF-8 text, so only its hash is kept
+ * @content: the first @len bytes (NUL-terminated) of a text file, @truncated
+ *	when the file is longer than the capture cap; NULL when not kept
+ * @sha256: of the whole file, lowercase hex ("" when not read)
+ */
+struct watched_file {
+	char *path;
+	bool exists, symlink, truncated, binary;
+	char *error;
+	char *target;
+	uint32_t mode, uid, gid;
+	uint64_t size;
+	int64_t mtime;
+	char sha256[65];
+	char *content;
+	size_t len;
+};
+
+/**
  * struct ruleset - a consistent copy of one namespace's nf_tables state.
  * @generation: the generation id the whole copy belongs to
  * @taken_at: unix time (seconds) of the snapshot
@@ -225,7 +251,17 @@ struct ruleset {
 	struct listener *listeners; /* arena; valid when @has_listeners */
 	uint32_t nlisteners;
 	bool has_listeners;
+	struct watched_file *files; /* arena, sorted by path; valid when @has_files */
+	uint32_t nfiles, files_cap;
+	bool has_files;
 };
+
+/* Add a file record for @path to @rs (copied into the arena; the record is
+ * zeroed apart from @path). Keep the list sorted with ruleset_sort_files(). */
+struct watched_file *ruleset_add_file(struct ruleset *rs, const char *path);
+void ruleset_sort_files(struct ruleset *rs);
+/* The record for @path, or NULL (the list must be sorted). */
+const struct watched_file *ruleset_find_file(const struct ruleset *rs, const char *path);
 
 /* @addr (text) is a loopback address: 127.0.0.0/8, ::1 or ::ffff:127.x. */
 bool listener_addr_loopback(uint8_t family, const char *addr);
@@ -338,8 +374,9 @@ int ruleset_from_json(const char *text, size_t len, const char *filename, struct
 /* ---- nft-syntax rendering (render*.c) ---- */
 
 struct render_opts {
-	bool numeric; /* reserved: print numbers instead of names */
-	bool handles; /* print "# handle N" like nft -a */
+	bool numeric;	/* reserved: print numbers instead of names */
+	bool handles;	/* print "# handle N" like nft -a */
+	bool stateless; /* like nft -s: no counter values, quota use, expiry times */
 };
 
 /* Render the whole ruleset like `nft list ruleset` into @out. */
@@ -349,5 +386,7 @@ void ruleset_render(const struct ruleset *rs, const struct render_opts *o, struc
  * Returns the number of expressions rendered raw (0 = fully decoded).
  */
 unsigned rule_render(const struct rule *r, const struct render_opts *o, struct strbuf *out);
+/* Render the elements of @s as nft lists them: "{ a, b, ... }". */
+void set_render_elements(const struct set *s, const struct render_opts *o, struct strbuf *out);
 
 #endif

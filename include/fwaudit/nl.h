@@ -2,6 +2,7 @@
 #ifndef FWAUDIT_NL_H
 #define FWAUDIT_NL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,14 @@ int nl_get_generation(uint32_t *generation, struct strbuf *err);
  * a no-op. Returns 0 or -errno with a message in @err.
  */
 int nl_enter_netns(const char *name, const char *path, struct strbuf *err);
+
+/*
+ * Move this process into a new, empty network namespace that disappears
+ * with it: unshare(CLONE_NEWNET) as root, else inside a new user namespace
+ * that maps our user to root (as `unshare -rn` does); *userns says which.
+ * The process must be single-threaded. Returns 0 or -errno with @err.
+ */
+int nl_private_netns(bool *userns, struct strbuf *err);
 
 /*
  * Decode one nf_tables netlink message (NFT_MSG_NEWTABLE, NEWCHAIN, NEWRULE,

@@ -186,6 +186,8 @@ struct policy {
 	size_t ndetects;
 	struct policy_file *files;
 	size_t nfiles;
+	char **watch; /* files the scan captures and diffs, nothing asserted */
+	size_t nwatch;
 	struct src_loc loc;
 };
 

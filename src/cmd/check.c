@@ -64,13 +64,6 @@ int policies_load(const char *cmd, char **paths, size_t npaths, struct policy_se
 	return 0;
 }
 
-static bool want_color(void)
-{
-	const char *nc = getenv("NO_COLOR");
-
-	return isatty(STDOUT_FILENO) && !(nc && *nc);
-}
-
 int cmd_check(int argc, char **argv)
 {
 	const struct option opts[] = {
@@ -145,14 +138,7 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	if (source_load(&src, &rs))
 		goto out;
-	if (src.snapshot)
-		strbuf_addf(&source, "snapshot %s", src.snapshot);
-	else if (src.netns)
-		strbuf_addf(&source, "netns %s", src.netns);
-	else if (src.netns_path)
-		strbuf_addf(&source, "netns %s", src.netns_path);
-	else
-		strbuf_addstr(&source, "live");
+	source_describe(&src, &source);
 	policy_check(ps, rs, &copts, &found);
 	findings_sort(&found);
 	{
@@ -160,7 +146,7 @@ int cmd_check(int argc, char **argv)
 					 .rs = rs,
 					 .ps = ps,
 					 .fail_on = fail_on,
-					 .color = fmt == REPORT_TEXT && !output && want_color() };
+					 .color = fmt == REPORT_TEXT && !output && stdout_color() };
 
 		report_render(&found, &m, fmt, &out);
 	}

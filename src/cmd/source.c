@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "fwaudit/cmd.h"
+#include "fwaudit/files.h"
 #include "fwaudit/policy.h"
 #include "fwaudit/model.h"
 #include "fwaudit/nl.h"
@@ -95,4 +98,58 @@ int fail_on_opt(const char *cmd, const char *arg, enum severity *out)
 		return 0;
 	errmsg("%s: --fail-on takes info, low, medium, high or critical, not %s", cmd, arg);
 	return EXIT_ERROR;
+}
+
+void source_describe(const struct source_opts *src, struct strbuf *out)
+{
+	if (src->snapshot)
+		strbuf_addf(out, "snapshot %s", src->snapshot);
+	else if (src->netns)
+		strbuf_addf(out, "netns %s", src->netns);
+	else if (src->netns_path)
+		strbuf_addf(out, "netns %s", src->netns_path);
+	else
+		strbuf_addstr(out, "live");
+}
+
+bool stdout_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && !(nc && *nc);
+}
+
+static bool captured(const struct ruleset *rs, const char *path)
+{
+	for (uint32_t i = 0; i < rs->nfiles; i++)
+		if (!strcmp(rs->files[i].path, path))
+			return true;
+	return false;
+}
+
+#define WATCH_CAP (1u << 20)
+
+void capture_watched(struct ruleset *rs, const struct policy_set *ps, char **watch, size_t nwatch,
+		     const char *root)
+{
+	/* a snapshot taken with its files keeps them */
+	if (rs->has_files)
+		return;
+	rs->has_files = true;
+	for (size_t i = 0; ps && i < ps->n; i++) {
+		const struct policy *po = ps->v[i];
+
+		for (size_t k = 0; k < po->nfiles; k++)
+			if (!captured(rs, po->files[k].path))
+				watched_file_capture(rs, root, po->files[k].path,
+						     po->files[k].follow_symlinks,
+						     po->files[k].max_size);
+		for (size_t k = 0; k < po->nwatch; k++)
+			if (!captured(rs, po->watch[k]))
+				watched_file_capture(rs, root, po->watch[k], false, WATCH_CAP);
+	}
+	for (size_t i = 0; i < nwatch; i++)
+		if (!captured(rs, watch[i]))
+			watched_file_capture(rs, root, watch[i], false, WATCH_CAP);
+	ruleset_sort_files(rs);
 }

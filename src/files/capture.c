@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "fwaudit/files.h"
+#include "fwaudit/model.h"
 #include "fwaudit/util.h"
 
 void sha256_hex(const void *data, size_t len, char hex[65])
@@ -164,4 +165,57 @@ void file_capture_release(struct file_capture *fc)
 	free(fc->target);
 	free(fc->content);
 	memset(fc, 0, sizeof(*fc));
+}
+
+/* Drop a UTF-8 sequence the capture cap cut in half. */
+static size_t utf8_whole(const char *s, size_t len)
+{
+	size_t i = len, back = 0;
+
+	while (i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
+		i--;
+		back++;
+	}
+	if (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0xc0) {
+		unsigned char lead = (unsigned char)s[i - 1];
+		size_t need = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : 1;
+
+		if (back < need)
+			return i - 1;
+	}
+	return len;
+}
+
+struct watched_file *watched_file_capture(struct ruleset *rs, const char *root, const char *path,
+					  bool follow, uint64_t cap)
+{
+	struct watched_file *f = ruleset_add_file(rs, path);
+	struct file_capture fc;
+	size_t keep;
+
+	file_capture(root, path, follow, cap, &fc);
+	f->exists = fc.exists;
+	f->symlink = fc.symlink;
+	if (fc.why)
+		f->error = arena_strdup(rs->arena, fc.why);
+	if (fc.target)
+		f->target = arena_strdup(rs->arena, fc.target);
+	f->mode = fc.mode;
+	f->uid = fc.uid;
+	f->gid = fc.gid;
+	f->size = fc.size;
+	f->mtime = fc.mtime;
+	f->truncated = fc.truncated;
+	if (fc.exists && !fc.error && fc.content) {
+		memcpy(f->sha256, fc.sha256, sizeof(f->sha256));
+		keep = fc.truncated ? utf8_whole(fc.content, fc.len) : fc.len;
+		if (memchr(fc.content, 0, keep) || !utf8_valid(fc.content, keep, NULL)) {
+			f->binary = true;
+		} else {
+			f->content = arena_strndup(rs->arena, fc.content, keep);
+			f->len = keep;
+		}
+	}
+	file_capture_release(&fc);
+	return f;
 }

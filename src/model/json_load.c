@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <jansson.h>
 #include <linux/netfilter.h>
@@ -209,6 +211,94 @@ static int load_listeners(struct loader *l, json_t *arr)
 		snprintf(li->addr, sizeof(li->addr), "%s", addr);
 		li->loopback = listener_addr_loopback(li->family, addr);
 	}
+	return 0;
+}
+
+static bool get_bool(json_t *o, const char *key)
+{
+	return json_is_true(json_object_get(o, key));
+}
+
+/* "files": the watched files captured with the ruleset. */
+static int load_files(struct loader *l, json_t *arr)
+{
+	static const struct {
+		const char *name;
+		uint32_t bits;
+	} types[] = { { "file", S_IFREG },
+		      { "directory", S_IFDIR },
+		      { "symlink", S_IFLNK },
+		      { "other", 0 } };
+	json_t *o;
+	size_t i;
+
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return fail(l, "files", "expected an array");
+	l->rs->has_files = true;
+	json_array_foreach(arr, i, o)
+	{
+		struct watched_file *f;
+		char *path = NULL, *mode = NULL, *type = NULL, *sha = NULL, *end = NULL;
+		uint64_t uid = 0, gid = 0, size = 0;
+		json_t *content, *mtime;
+
+		snprintf(l->path, sizeof(l->path), "/files/%zu", i);
+		if (!json_is_object(o))
+			return fail(l, NULL, "expected an object");
+		if (get_string(l, o, "path", true, &path) < 0)
+			return -EINVAL;
+		if (path[0] != '/')
+			return fail(l, "path", "expected an absolute path");
+		f = ruleset_add_file(l->rs, path);
+		f->exists = !json_is_false(json_object_get(o, "exists"));
+		if (get_string(l, o, "error", false, &f->error) < 0 ||
+		    get_string(l, o, "target", false, &f->target) < 0 ||
+		    get_string(l, o, "mode", false, &mode) < 0 ||
+		    get_string(l, o, "type", false, &type) < 0 ||
+		    get_string(l, o, "sha256", false, &sha) < 0 ||
+		    get_u64(l, o, "uid", false, &uid) < 0 ||
+		    get_u64(l, o, "gid", false, &gid) < 0 ||
+		    get_u64(l, o, "size", false, &size) < 0)
+			return -EINVAL;
+		if (mode) {
+			unsigned long m = strtoul(mode, &end, 8);
+
+			if (!*mode || *end || m > 07777)
+				return fail(l, "mode", "expected octal permission bits");
+			f->mode = (uint32_t)m;
+			for (size_t k = 0; type && k < ARRAY_SIZE(types); k++)
+				if (!strcmp(type, types[k].name))
+					f->mode |= types[k].bits;
+		}
+		f->symlink = (f->mode & S_IFMT) == S_IFLNK || (type && !strcmp(type, "symlink")) ||
+			     f->target;
+		if (uid > UINT32_MAX || gid > UINT32_MAX)
+			return fail(l, "uid", "out of range");
+		f->uid = (uint32_t)uid;
+		f->gid = (uint32_t)gid;
+		f->size = size;
+		mtime = json_object_get(o, "mtime");
+		if (json_is_integer(mtime))
+			f->mtime = json_integer_value(mtime);
+		if (sha) {
+			if (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64)
+				return fail(l, "sha256", "expected 64 lowercase hex digits");
+			memcpy(f->sha256, sha, 65);
+		}
+		f->binary = get_bool(o, "binary");
+		f->truncated = get_bool(o, "truncated");
+		content = json_object_get(o, "content");
+		if (content) {
+			if (!json_is_string(content))
+				return fail(l, "content", "expected a string");
+			f->len = json_string_length(content);
+			f->content =
+				arena_strndup(l->rs->arena, json_string_value(content), f->len);
+		}
+	}
+	ruleset_sort_files(l->rs);
 	return 0;
 }
 
@@ -720,6 +810,8 @@ int ruleset_from_json(const char *text, size_t len, const char *filename, struct
 			goto out;
 	}
 	ret = load_listeners(&l, json_object_get(root, "listening"));
+	if (!ret)
+		ret = load_files(&l, json_object_get(root, "files"));
 out:
 	json_decref(root);
 	if (ret < 0) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
 #include <linux/netfilter.h>
 
 #include "fwaudit/model.h"
@@ -406,6 +407,50 @@ static void write_table(struct jw *w, const struct table *t)
 	jw_close(w, '}');
 }
 
+static void write_file(struct jw *w, const struct watched_file *f)
+{
+	jw_open(w, '{');
+	jw_kstr(w, "path", f->path);
+	if (!f->exists) {
+		jw_key(w, "exists");
+		strbuf_addstr(w->out, "false");
+		jw_close(w, '}');
+		return;
+	}
+	jw_kstr(w, "error", f->error);
+	jw_kstr(w, "target", f->target);
+	if (f->mode) {
+		char mode[8];
+
+		snprintf(mode, sizeof(mode), "%04o", f->mode & 07777);
+		jw_kstr(w, "mode", mode);
+		jw_kstr(w, "type",
+			(f->mode & S_IFMT) == S_IFREG	? "file"
+			: (f->mode & S_IFMT) == S_IFDIR ? "directory"
+			: (f->mode & S_IFMT) == S_IFLNK ? "symlink"
+							: "other");
+		jw_knum(w, "uid", f->uid);
+		jw_knum(w, "gid", f->gid);
+		jw_knum(w, "size", f->size);
+		jw_kint(w, "mtime", f->mtime);
+	}
+	if (f->sha256[0])
+		jw_kstr(w, "sha256", f->sha256);
+	if (f->binary) {
+		jw_key(w, "binary");
+		strbuf_addstr(w->out, "true");
+	}
+	if (f->truncated) {
+		jw_key(w, "truncated");
+		strbuf_addstr(w->out, "true");
+	}
+	if (f->content) {
+		jw_key(w, "content");
+		strbuf_addjson_text(w->out, f->content);
+	}
+	jw_close(w, '}');
+}
+
 static void write_ruleset(struct jw *w, const struct ruleset *rs);
 
 void ruleset_to_json(const struct ruleset *rs, struct strbuf *out)
@@ -451,6 +496,15 @@ static void write_ruleset(struct jw *w_, const struct ruleset *rs)
 			jw_kstr(&w, "address", li->addr);
 			jw_knum(&w, "port", li->port);
 			jw_close(&w, '}');
+		}
+		jw_close(&w, ']');
+	}
+	if (rs->has_files) {
+		jw_key(&w, "files");
+		jw_open(&w, '[');
+		for (uint32_t i = 0; i < rs->nfiles; i++) {
+			jw_sep(&w);
+			write_file(&w, &rs->files[i]);
 		}
 		jw_close(&w, ']');
 	}

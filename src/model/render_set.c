@@ -172,7 +172,7 @@ static void print_elem_extras(struct render_ctx *rc, struct strbuf *out, const s
 		strbuf_addstr(out, " timeout ");
 		time_print(out, e->timeout);
 	}
-	if (e->expiration) {
+	if (e->expiration && !(rc->opts && rc->opts->stateless)) {
 		strbuf_addstr(out, " expires ");
 		time_print(out, e->expiration);
 	}
@@ -432,6 +432,17 @@ void set_print_elements(struct render_ctx *rc, struct strbuf *out, const struct 
 	}
 	strbuf_addstr(out, " }");
 	free(v);
+}
+
+void set_render_elements(const struct set *s, const struct render_opts *o, struct strbuf *out)
+{
+	struct render_ctx rc = { 0 };
+
+	rc.arena = arena_new();
+	rc.opts = o;
+	rc.table = s->table;
+	set_print_elements(&rc, out, s, NULL, NULL, ", ", "");
+	arena_free(rc.arena);
 }
 
 void set_print_inline(struct render_ctx *rc, struct strbuf *out, const struct set *s,

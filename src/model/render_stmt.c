@@ -414,21 +414,34 @@ static void stmt_list_print(struct dl *d, const struct expr_list *l, struct strb
 	}
 }
 
+/* nft -s: no counter values, quota use or last-seen times, which change with traffic. */
+static bool stateless(const struct render_ctx *rc)
+{
+	return rc->opts && rc->opts->stateless;
+}
+
 void stmt_render_plain(struct render_ctx *rc, const struct expr *e, struct strbuf *out,
 		       bool bare_counter)
 {
-	if (expr_is(e, "counter") && bare_counter)
+	if (expr_is(e, "counter") && (bare_counter || stateless(rc))) {
 		strbuf_addstr(out, "counter");
-	else if (expr_is(e, "counter"))
+	} else if (expr_is(e, "counter")) {
 		st_counter(e, out);
-	else if (expr_is(e, "limit"))
+	} else if (expr_is(e, "limit")) {
 		st_limit(e, out);
-	else if (expr_is(e, "quota"))
+	} else if (expr_is(e, "quota")) {
+		size_t at = out->len;
+		const char *used;
+
 		st_quota(e, out);
-	else if (expr_is(e, "log"))
+		used = stateless(rc) ? strstr(out->buf + at, " used ") : NULL;
+		if (used)
+			strbuf_truncate(out, (size_t)(used - out->buf));
+	} else if (expr_is(e, "log")) {
 		st_log(e, out);
-	else
+	} else {
 		expr_render_raw(rc, e, out);
+	}
 }
 
 static void st_queue(struct dl *d, const struct expr *e, struct strbuf *t)
@@ -535,9 +548,10 @@ void stmt_render(struct dl *d, const struct expr *e, struct strbuf *t)
 			    (unsigned long long)expr_num(e, NFTA_CONNLIMIT_COUNT, 0));
 	} else if (expr_is(e, "last")) {
 		strbuf_addstr(t, "last");
-		if (!expr_num(e, NFTA_LAST_SET, 0)) {
+		/* when it was last used changes with traffic: not in stateless output */
+		if (!stateless(rc) && !expr_num(e, NFTA_LAST_SET, 0)) {
 			strbuf_addstr(t, " used never");
-		} else {
+		} else if (!stateless(rc)) {
 			strbuf_addstr(t, " used ");
 			time_print(t, expr_num(e, NFTA_LAST_MSECS, 0));
 		}

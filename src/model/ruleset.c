@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter.h>
 
@@ -44,6 +45,36 @@ struct table *ruleset_add_table(struct ruleset *rs, uint32_t family, const char 
 	t->name = arena_strdup(rs->arena, name);
 	VEC_PUSH(rs, rs->tables, rs->ntables, rs->tables_cap, t);
 	return t;
+}
+
+struct watched_file *ruleset_add_file(struct ruleset *rs, const char *path)
+{
+	struct watched_file f = { .path = arena_strdup(rs->arena, path) };
+
+	VEC_PUSH(rs, rs->files, rs->nfiles, rs->files_cap, f);
+	rs->has_files = true;
+	return &rs->files[rs->nfiles - 1];
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct watched_file *)a)->path,
+		      ((const struct watched_file *)b)->path);
+}
+
+void ruleset_sort_files(struct ruleset *rs)
+{
+	if (rs->nfiles > 1)
+		qsort(rs->files, rs->nfiles, sizeof(*rs->files), file_cmp);
+}
+
+const struct watched_file *ruleset_find_file(const struct ruleset *rs, const char *path)
+{
+	struct watched_file key = { .path = (char *)path };
+
+	if (!rs->nfiles)
+		return NULL;
+	return bsearch(&key, rs->files, rs->nfiles, sizeof(*rs->files), file_cmp);
 }
 
 struct chain *table_add_chain(struct ruleset *rs, struct table *t, const char *name)

@@ -231,7 +231,7 @@ void policy_check(const struct policy_set *ps, const struct ruleset *rs,
 		for (size_t k = 0; k < po->ndetects; k++)
 			detect_run(po, &po->detects[k], view, out);
 		for (size_t k = 0; k < po->nfiles; k++)
-			check_file(po, &po->files[k], opts, out);
+			check_file(po, &po->files[k], rs, opts, out);
 		ruleset_view_free(view, rs);
 	}
 }

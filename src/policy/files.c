@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "fwaudit/files.h"
+#include "fwaudit/model.h"
 #include "fwaudit/policy.h"
 #include "fwaudit/util.h"
 #include "policy_internal.h"
@@ -149,7 +150,7 @@ static uint32_t line_of(const char *text, size_t off)
 }
 
 /* A regex over the lines: the first matching line (1-based), or 0. */
-static uint32_t first_match(const struct file_capture *fc, const regex_t *re, char **text)
+static uint32_t first_match(const struct watched_file *fc, const regex_t *re, char **text)
 {
 	const char *p = fc->content, *end = fc->content + fc->len;
 
@@ -169,7 +170,7 @@ static uint32_t first_match(const struct file_capture *fc, const regex_t *re, ch
 }
 
 static void check_assert(const struct policy *po, const struct policy_file *pf,
-			 const struct file_assert *a, const struct file_capture *fc,
+			 const struct file_assert *a, const struct watched_file *fc,
 			 const struct conf *conf, struct findings *out)
 {
 	struct finding *f;
@@ -281,59 +282,70 @@ static void check_assert(const struct policy *po, const struct policy_file *pf,
 	f->loc = a->loc;
 }
 
-void check_file(const struct policy *po, const struct policy_file *pf,
+void check_file(const struct policy *po, const struct policy_file *pf, const struct ruleset *rs,
 		const struct check_opts *opts, struct findings *out)
 {
-	struct file_capture fc;
+	const struct watched_file *fc = rs->has_files ? ruleset_find_file(rs, pf->path) : NULL;
+	struct ruleset *scratch = NULL;
 	struct conf conf = { 0 };
 	struct strbuf err = STRBUF_INIT;
 	struct finding *f;
 
-	file_capture(opts ? opts->root : NULL, pf->path, pf->follow_symlinks, pf->max_size, &fc);
-	if (!fc.exists) {
+	/* a snapshot carries its files; otherwise read the file now */
+	if (!fc) {
+		scratch = ruleset_new();
+		fc = watched_file_capture(scratch, opts ? opts->root : NULL, pf->path,
+					  pf->follow_symlinks, pf->max_size);
+	}
+	if (!fc->exists) {
 		if (pf->must_exist) {
 			f = file_finding(out, po, pf, 0, "missing");
 			f->message = xstrdup("file does not exist");
 		}
 		goto out;
 	}
-	if (fc.error) {
+	if (fc->error) {
 		f = file_finding(out, po, pf, 0, "unreadable");
-		f->message = fc.symlink && fc.target
+		f->message = fc->symlink && fc->target
 				     ? xasprintf("%s (to %s); set follow_symlinks: true to check "
 						 "its target",
-						 fc.why, fc.target)
-				     : xasprintf("cannot be checked: %s", fc.why);
+						 fc->error, fc->target)
+				     : xasprintf("cannot be checked: %s", fc->error);
 		goto out;
 	}
-	if (pf->owner && !id_matches(pf->owner, fc.uid, true)) {
+	if (pf->owner && !id_matches(pf->owner, fc->uid, true)) {
 		f = file_finding(out, po, pf, 0, "owner");
-		f->message = xasprintf("owned by uid %u, must be owned by %s", (unsigned)fc.uid,
+		f->message = xasprintf("owned by uid %u, must be owned by %s", (unsigned)fc->uid,
 				       pf->owner);
 	}
-	if (pf->group && !id_matches(pf->group, fc.gid, false)) {
+	if (pf->group && !id_matches(pf->group, fc->gid, false)) {
 		f = file_finding(out, po, pf, 0, "group");
-		f->message = xasprintf("group is gid %u, must be %s", (unsigned)fc.gid, pf->group);
+		f->message = xasprintf("group is gid %u, must be %s", (unsigned)fc->gid, pf->group);
 	}
-	if (pf->max_mode >= 0 && (fc.mode & 07777 & ~(unsigned)pf->max_mode)) {
+	if (pf->max_mode >= 0 && (fc->mode & 07777 & ~(unsigned)pf->max_mode)) {
 		f = file_finding(out, po, pf, 0, "mode");
-		f->message = xasprintf("mode %04o allows more than %04o", fc.mode & 07777,
+		f->message = xasprintf("mode %04o allows more than %04o", fc->mode & 07777,
 				       (unsigned)pf->max_mode);
 	}
-	if (pf->sha256 && strcmp(pf->sha256, fc.sha256)) {
+	if (pf->sha256 && strcmp(pf->sha256, fc->sha256)) {
 		f = file_finding(out, po, pf, 0, "sha256");
 		f->message =
-			xasprintf("content differs from the pinned sha256 (now %s)", fc.sha256);
+			xasprintf("content differs from the pinned sha256 (now %s)", fc->sha256);
 	}
 	if (!pf->nasserts)
 		goto out;
-	if (fc.truncated) {
+	if (fc->truncated) {
 		f = file_finding(out, po, pf, 0, "size");
 		f->message = xasprintf("larger than max_size (%llu bytes); assertions not checked",
 				       (unsigned long long)pf->max_size);
 		goto out;
 	}
-	if (conf_parse(pf->format, fc.content, fc.len, &conf, &err) < 0) {
+	if (fc->binary || !fc->content) {
+		f = file_finding(out, po, pf, 0, "parse");
+		f->message = xstrdup("not UTF-8 text; assertions not checked");
+		goto out;
+	}
+	if (conf_parse(pf->format, fc->content, fc->len, &conf, &err) < 0) {
 		f = file_finding(out, po, pf, (uint32_t)strtoul(err.buf, NULL, 10), "parse");
 		f->message = xasprintf("cannot be read as %s: %s",
 				       (const char *[]){ "text", "keyvalue", "ini", "yaml", "json",
@@ -342,9 +354,9 @@ void check_file(const struct policy *po, const struct policy_file *pf,
 		goto out;
 	}
 	for (size_t i = 0; i < pf->nasserts; i++)
-		check_assert(po, pf, &pf->asserts[i], &fc, &conf, out);
+		check_assert(po, pf, &pf->asserts[i], fc, &conf, out);
 out:
 	conf_release(&conf);
 	strbuf_release(&err);
-	file_capture_release(&fc);
+	ruleset_free(scratch);
 }

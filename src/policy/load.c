@@ -1067,11 +1067,37 @@ static bool id_valid(const char *s)
 	return true;
 }
 
+/* "watch:": files the scan captures and diffs, with nothing asserted. */
+static bool load_watch(struct loader *l, yaml_node_t *seq, struct policy *po)
+{
+	yaml_node_item_t *it;
+	bool ok = true;
+
+	if (!want(l, seq, YAML_SEQUENCE_NODE, "watch"))
+		return false;
+	po->watch = xcalloc(seq_len(seq) + 1, sizeof(*po->watch));
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *x = node(l, *it);
+		char *path = get_str(l, x, "a watch item");
+
+		if (!path) {
+			ok = false;
+		} else if (path[0] != '/') {
+			fail(l, x, "watch path must be absolute, not '%s'", path);
+			free(path);
+			ok = false;
+		} else {
+			po->watch[po->nwatch++] = path;
+		}
+	}
+	return ok;
+}
+
 static struct policy *load_policy(struct loader *l, yaml_node_t *root)
 {
 	static const char *const keys[] = { "policy", "title",	"description", "severity",
 					    "links",  "ignore", "expect",      "require",
-					    "detect", "files",	NULL };
+					    "detect", "files",	"watch",       NULL };
 	struct policy *po = xcalloc(1, sizeof(*po));
 	unsigned before = l->nerr;
 	yaml_node_t *v;
@@ -1106,8 +1132,12 @@ static struct policy *load_policy(struct loader *l, yaml_node_t *root)
 		load_detects(l, v, po);
 	if ((v = get(l, root, "files")))
 		load_files(l, v, po);
-	if (l->nerr == before && !po->nexpects && !po->nrequires && !po->ndetects && !po->nfiles)
-		fail(l, root, "policy '%s' checks nothing (no expect, require, detect or files)",
+	if ((v = get(l, root, "watch")))
+		load_watch(l, v, po);
+	if (l->nerr == before && !po->nexpects && !po->nrequires && !po->ndetects && !po->nfiles &&
+	    !po->nwatch)
+		fail(l, root,
+		     "policy '%s' checks nothing (no expect, require, detect, files or watch)",
 		     po->id ? po->id : "?");
 out:
 	if (l->nerr != before) {

@@ -33,6 +33,9 @@ void policy_free(struct policy *po)
 		free(po->links[i].hash);
 	}
 	free(po->links);
+	for (size_t i = 0; i < po->nwatch; i++)
+		free(po->watch[i]);
+	free(po->watch);
 	for (size_t i = 0; i < po->nignores; i++) {
 		struct policy_ignore *ig = &po->ignores[i];
 

@@ -60,7 +60,7 @@ void detect_rules(const struct policy *po, const struct policy_detect *pd, const
 		  struct findings *out);
 
 /* Watched files (files.c). */
-void check_file(const struct policy *po, const struct policy_file *pf,
+void check_file(const struct policy *po, const struct policy_file *pf, const struct ruleset *rs,
 		const struct check_opts *opts, struct findings *out);
 
 #endif

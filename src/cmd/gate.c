@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fwaudit gate: would this ruleset or config file break a policy? The
+ * candidate ruleset is loaded by nft into a private network namespace that
+ * vanishes with the process, so the kernel itself parses and validates it,
+ * and is then snapshotted by the same code that reads the live host.
+ * Nothing on the host changes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fwaudit/change.h"
+#include "fwaudit/cmd.h"
+#include "fwaudit/files.h"
+#include "fwaudit/model.h"
+#include "fwaudit/nl.h"
+#include "fwaudit/policy.h"
+#include "fwaudit/postmortem.h"
+#include "fwaudit/report.h"
+#include "fwaudit/store.h"
+#include "fwaudit/util.h"
+
+/*
+ * Run `nft -f @path` here (in the private namespace); its messages go to
+ * @msg. Returns nft's exit status, or -errno when it could not be run.
+ */
+static int nft_load(const char *path, struct strbuf *msg)
+{
+	/* a user's PATH often lacks /usr/sbin */
+	static const char *const nfts[] = { "nft", "/usr/sbin/nft", "/sbin/nft" };
+	int fds[2], status = 0;
+	pid_t pid;
+	char buf[4096];
+	ssize_t n;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		const char *env = getenv("FWAUDIT_NFT");
+
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		if (env && *env)
+			execl(env, env, "-f", path, (char *)NULL);
+		for (size_t i = 0; i < ARRAY_SIZE(nfts); i++)
+			execvp(nfts[i], (char *const[]){ (char *)nfts[i], (char *)"-f",
+							 (char *)path, NULL });
+		fprintf(stderr, "cannot run nft: %s (install the nftables package)\n",
+			strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		strbuf_add(msg, buf, (size_t)n);
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+struct file_pair {
+	const char *live, *candidate;
+};
+
+struct gate_run {
+	const char *ruleset, *against, *state, *root;
+	struct file_pair *files;
+	size_t nfiles;
+	enum severity fail_on;
+	enum report_format fmt;
+	struct policy_set *ps;
+	struct ruleset *base;  /* what the candidate is compared with, or NULL */
+	struct ruleset *cand;  /* the candidate */
+	struct ruleset *watch; /* files and listeners read before the namespace */
+	struct strbuf against_label;
+	struct findings found;
+	struct changes changes;
+};
+
+/* The ruleset to compare with. Returns 0 or EXIT_ERROR (printed). */
+static int load_against(struct gate_run *g)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct store *st = NULL;
+	struct stat sb;
+	char hash[65];
+	int ret = EXIT_ERROR;
+
+	if (!strcmp(g->against, "none")) {
+		ret = 0;
+		goto out;
+	}
+	if (!strcmp(g->against, "live")) {
+		struct source_opts src = { 0 };
+
+		/* without root only the candidate can be judged */
+		if (geteuid() != 0) {
+			fprintf(stderr, "gate: not root, so the live ruleset cannot be read; "
+					"checking the candidate alone (--against SNAPSHOT "
+					"compares with a saved one)\n");
+			g->against = "none";
+			ret = 0;
+			goto out;
+		}
+		ret = source_load(&src, &g->base);
+		strbuf_addstr(&g->against_label, "live");
+		goto out;
+	}
+	if (strchr(g->against, '/') || (stat(g->against, &sb) == 0 && S_ISREG(sb.st_mode))) {
+		struct source_opts src = { .snapshot = g->against };
+
+		ret = source_load(&src, &g->base);
+		strbuf_addf(&g->against_label, "snapshot %s", g->against);
+		goto out;
+	}
+	if (store_open(g->state, false, &st, &err) < 0 ||
+	    store_resolve(st, g->against, hash, &err) < 0 ||
+	    store_load(st, hash, &g->base, &err) < 0) {
+		errmsg("gate: --against %s: %s", g->against, err.buf);
+		goto out;
+	}
+	strbuf_addf(&g->against_label, "%s (%.12s)", g->against, hash);
+	ret = 0;
+out:
+	store_close(st);
+	strbuf_release(&err);
+	return ret;
+}
+
+/*
+ * Watched files as they would be after the deploy: a candidate's content
+ * under its live path, with the live file's owner and mode (the temporary
+ * file config management validates has its own; the deploy sets them).
+ */
+static void capture_files(struct gate_run *g)
+{
+	struct ruleset *w = g->watch;
+
+	for (size_t i = 0; i < g->nfiles; i++) {
+		struct watched_file *f =
+			watched_file_capture(w, NULL, g->files[i].candidate, true, 1u << 20);
+		struct ruleset *live = ruleset_new();
+		const struct watched_file *l =
+			watched_file_capture(live, g->root, g->files[i].live, false, 0);
+
+		f->path = arena_strdup(w->arena, g->files[i].live);
+		if (l->exists && !l->error) {
+			f->mode = (f->mode & S_IFMT) | (l->mode & 07777);
+			f->uid = l->uid;
+			f->gid = l->gid;
+		}
+		ruleset_free(live);
+	}
+	/* every other watched file as it is now */
+	w->has_files = false;
+	capture_watched(w, g->ps, NULL, 0, g->root);
+	w->has_files = true;
+}
+
+static int load_candidate(struct gate_run *g)
+{
+	struct strbuf err = STRBUF_INIT, msg = STRBUF_INIT;
+	bool userns;
+	int r;
+
+	if (!g->ruleset) {
+		/* config files only: the ruleset stays what it is */
+		if (!g->base) {
+			errmsg("gate: nothing to gate: give --ruleset FILE, or --file with "
+			       "--against live|baseline|SNAPSHOT");
+			return EXIT_ERROR;
+		}
+		g->cand = ruleset_new();
+		g->cand->tables = g->base->tables;
+		g->cand->ntables = g->base->ntables;
+		g->cand->generation = g->base->generation;
+		g->cand->taken_at = g->base->taken_at;
+		return 0;
+	}
+	if (nl_private_netns(&userns, &err) < 0) {
+		errmsg("gate: %s", err.buf);
+		strbuf_release(&err);
+		return EXIT_ERROR;
+	}
+	r = nft_load(g->ruleset, &msg);
+	if (r != 0) {
+		/* nft's own FILE:LINE:COL message, as it printed it */
+		if (r < 0)
+			errmsg("gate: cannot run nft: %s", strerror(-r));
+		else
+			fprintf(stderr,
+				"%sgate: %s: rejected by nft (exit %d); nothing was "
+				"checked\n",
+				msg.buf ? msg.buf : "", g->ruleset, r);
+		strbuf_release(&msg);
+		return EXIT_ERROR;
+	}
+	if (msg.len)
+		fputs(msg.buf, stderr);
+	strbuf_release(&msg);
+	r = nl_snapshot(&g->cand, NULL, NULL, &err);
+	if (r < 0) {
+		errmsg("gate: reading the candidate back: %s", err.buf);
+		strbuf_release(&err);
+		return EXIT_ERROR;
+	}
+	strbuf_release(&err);
+	return 0;
+}
+
+static void render(struct gate_run *g, struct strbuf *out)
+{
+	struct strbuf source = STRBUF_INIT;
+	struct report_meta m = { .rs = g->cand, .ps = g->ps, .fail_on = g->fail_on };
+
+	strbuf_addf(&source, "candidate %s", g->ruleset ? g->ruleset : "(live ruleset)");
+	for (size_t i = 0; i < g->nfiles; i++)
+		strbuf_addf(&source, ", %s as %s", g->files[i].candidate, g->files[i].live);
+	m.source = source.buf;
+	if (g->fmt == REPORT_TEXT) {
+		m.color = stdout_color();
+		strbuf_addf(out, "fwaudit gate: %s\n", source.buf);
+		if (g->base) {
+			strbuf_addf(out, "changes against %s: ", g->against_label.buf);
+			if (g->changes.n)
+				strbuf_addf(out, "%zu\n", g->changes.n);
+			else
+				strbuf_addstr(out, "none\n");
+			changes_render_text(&g->changes, out);
+		}
+		strbuf_addch(out, '\n');
+		report_render(&g->found, &m, REPORT_TEXT, out);
+	} else if (g->fmt == REPORT_JSON) {
+		struct strbuf check = STRBUF_INIT;
+
+		report_render(&g->found, &m, REPORT_JSON, &check);
+		while (check.len && check.buf[check.len - 1] == '\n')
+			strbuf_truncate(&check, check.len - 1);
+		strbuf_addstr(out, "{\n  \"candidate\": ");
+		strbuf_addjson_text(out, source.buf);
+		strbuf_addstr(out, ",\n  \"against\": ");
+		if (g->base)
+			strbuf_addjson_text(out, g->against_label.buf);
+		else
+			strbuf_addstr(out, "null");
+		strbuf_addstr(out, ",\n  \"changes\": ");
+		changes_render_json(&g->changes, out);
+		strbuf_addf(out, ",\n  \"check\": %s\n}\n", check.buf);
+		strbuf_release(&check);
+	} else {
+		report_render(&g->found, &m, g->fmt, out);
+	}
+	strbuf_release(&source);
+}
+
+int cmd_gate(int argc, char **argv)
+{
+	const struct option opts[] = {
+		{ "ruleset", required_argument, NULL, 'R' },
+		{ "file", required_argument, NULL, 'i' },
+		{ "against", required_argument, NULL, 'A' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "policies", required_argument, NULL, 'P' },
+		{ "postmortems", required_argument, NULL, 'M' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gate_run g = { .against = "live", .state = STORE_DEFAULT_DIR, .fail_on = SEV_HIGH };
+	struct postmortem_index *ix = NULL;
+	struct check_opts copts = { 0 };
+	struct strbuf out = STRBUF_INIT;
+	char **paths = NULL, **mpaths = NULL;
+	size_t npaths = 0, nmpaths = 0;
+	int c, ret = EXIT_ERROR;
+
+	g.against_label = (struct strbuf)STRBUF_INIT;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'R':
+			g.ruleset = optarg;
+			break;
+		case 'i': {
+			char *eq = strchr(optarg, '=');
+
+			if (!eq || optarg[0] != '/' || !eq[1]) {
+				errmsg("gate: --file takes LIVEPATH=CANDIDATE with an absolute "
+				       "LIVEPATH, not '%s'",
+				       optarg);
+				goto out;
+			}
+			*eq = 0;
+			g.files = xrealloc(g.files, (g.nfiles + 1) * sizeof(*g.files));
+			g.files[g.nfiles++] = (struct file_pair){ optarg, eq + 1 };
+			break;
+		}
+		case 'A':
+			g.against = optarg;
+			break;
+		case 'S':
+			g.state = optarg;
+			break;
+		case 'P':
+			path_push(&paths, &npaths, optarg);
+			break;
+		case 'M':
+			path_push(&mpaths, &nmpaths, optarg);
+			break;
+		case 'F':
+			if (fail_on_opt("gate", optarg, &g.fail_on))
+				goto out;
+			break;
+		case 'f':
+			if (report_format_parse(optarg, &g.fmt) < 0) {
+				errmsg("gate: --format takes text, json, sarif or junit, not %s",
+				       optarg);
+				goto out;
+			}
+			break;
+		case 'r':
+			g.root = copts.root = optarg;
+			break;
+		case 'h':
+			cmd_usage("gate");
+			ret = EXIT_CLEAN;
+			goto out;
+		default:
+			goto out;
+		}
+	}
+	/* validate: fwaudit gate %s: the candidate may also come last, bare */
+	if (optind < argc && !g.ruleset)
+		g.ruleset = argv[optind++];
+	if (optind < argc) {
+		errmsg("gate: unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (g.ruleset && access(g.ruleset, R_OK) < 0) {
+		errmsg("gate: %s: %s", g.ruleset, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < g.nfiles; i++)
+		if (access(g.files[i].candidate, R_OK) < 0) {
+			errmsg("gate: %s: %s", g.files[i].candidate, strerror(errno));
+			goto out;
+		}
+	if (policies_load("gate", paths, npaths, &g.ps) ||
+	    postmortems_load("gate", mpaths, nmpaths, &ix, NULL) || postmortems_link(ix, g.ps))
+		goto out;
+	if (load_against(&g))
+		goto out;
+	if (g.base) {
+		/* the live side of each --file, to show what the candidate changes */
+		char **live = xcalloc(g.nfiles + 1, sizeof(*live));
+
+		for (size_t i = 0; i < g.nfiles; i++)
+			live[i] = (char *)g.files[i].live;
+		capture_watched(g.base, g.ps, live, g.nfiles, g.root);
+		free(live);
+	}
+	/* what only the host can tell, read before leaving its namespace */
+	g.watch = ruleset_new();
+	if (g.base && g.base->has_listeners) {
+		g.watch->listeners = g.base->listeners;
+		g.watch->nlisteners = g.base->nlisteners;
+		g.watch->has_listeners = true;
+	} else {
+		nl_read_listeners(g.watch);
+	}
+	capture_files(&g);
+	if (load_candidate(&g))
+		goto out;
+	g.cand->listeners = g.watch->listeners;
+	g.cand->nlisteners = g.watch->nlisteners;
+	g.cand->has_listeners = g.watch->has_listeners;
+	g.cand->files = g.watch->files;
+	g.cand->nfiles = g.watch->nfiles;
+	g.cand->files_cap = 0; /* not its arena's: never grown */
+	g.cand->has_files = true;
+	policy_check(g.ps, g.cand, &copts, &g.found);
+	findings_sort(&g.found);
+	if (g.base) {
+		flow_changes(g.base, g.cand, g.ps, &g.changes);
+		ruleset_changes(g.base, g.cand, !g.ruleset, &g.changes);
+	}
+	render(&g, &out);
+	if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
+		errmsg("gate: writing the report: %s", strerror(errno));
+		goto out;
+	}
+	ret = EXIT_CLEAN;
+	for (size_t i = 0; i < g.found.n; i++)
+		if (g.found.v[i].severity >= g.fail_on)
+			ret = EXIT_FINDINGS;
+out:
+	findings_release(&g.found);
+	changes_release(&g.changes);
+	policy_set_free(g.ps);
+	postmortem_index_free(ix);
+	ruleset_free(g.cand);
+	ruleset_free(g.base);
+	ruleset_free(g.watch);
+	strbuf_release(&g.against_label);
+	strbuf_release(&out);
+	free(g.files);
+	free(paths);
+	free(mpaths);
+	return ret;
+}

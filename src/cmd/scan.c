@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fwaudit scan: snapshot, check, compare with the baseline, store, report.
+ * The scheduled audit: cron or a systemd timer runs it, and with --quiet
+ * it prints nothing when nothing changed and nothing was found.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fwaudit/change.h"
+#include "fwaudit/cmd.h"
+#include "fwaudit/model.h"
+#include "fwaudit/policy.h"
+#include "fwaudit/postmortem.h"
+#include "fwaudit/report.h"
+#include "fwaudit/store.h"
+#include "fwaudit/util.h"
+
+#define DEFAULT_KEEP 100
+
+static void when(int64_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !localtime_r(&tt, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M:%S %Z", &tm))
+		snprintf(buf, n, "unknown time");
+}
+
+/* Parse a count option: a decimal number in [@min, @max]. */
+int count_opt(const char *cmd, const char *opt, const char *arg, unsigned min, unsigned max,
+	      unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (!*arg || *end || *arg == '-' || v < min || v > max) {
+		errmsg("%s: %s takes a number from %u to %u, not '%s'", cmd, opt, min, max, arg);
+		return EXIT_ERROR;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+struct scan_run {
+	const char *state;
+	enum severity fail_on;
+	bool json, quiet, accept;
+	unsigned keep;
+	struct ruleset *rs, *base;
+	struct policy_set *ps;
+	struct findings found;
+	struct changes changes;
+	char hash[65];
+	const char *base_hash;
+	bool first;
+	size_t failing;
+};
+
+static void render_text(const struct scan_run *r, const char *source, struct strbuf *out)
+{
+	struct report_meta m = {
+		.source = source,
+		.rs = r->rs,
+		.ps = r->ps,
+		.fail_on = r->fail_on,
+		.color = stdout_color(),
+	};
+	char t[64];
+
+	when(r->rs->taken_at, t, sizeof(t));
+	strbuf_addf(out, "fwaudit scan of %s at %s: snapshot %.12s", source, t, r->hash);
+	if (r->first) {
+		strbuf_addf(out,
+			    "\nfirst scan: this snapshot is now the baseline (%zu rules, %u "
+			    "watched files)\n",
+			    ruleset_count_rules(r->rs), r->rs->nfiles);
+	} else {
+		when(r->base->taken_at, t, sizeof(t));
+		strbuf_addf(out, "\nchanges since the baseline %.12s (%s): ", r->base_hash, t);
+		if (!r->changes.n)
+			strbuf_addstr(out, "none\n");
+		else
+			strbuf_addf(out, "%zu\n", r->changes.n);
+		changes_render_text(&r->changes, out);
+		if (r->accept)
+			strbuf_addstr(out, "accepted: this snapshot is now the baseline\n");
+		else if (r->changes.n)
+			strbuf_addstr(out, "(fwaudit scan --accept makes this the baseline)\n");
+	}
+	strbuf_addch(out, '\n');
+	report_render(&r->found, &m, REPORT_TEXT, out);
+}
+
+static void render_json(const struct scan_run *r, const char *source, struct strbuf *out)
+{
+	struct report_meta m = {
+		.source = source,
+		.rs = r->rs,
+		.ps = r->ps,
+		.fail_on = r->fail_on,
+	};
+	struct strbuf check = STRBUF_INIT;
+
+	report_render(&r->found, &m, REPORT_JSON, &check);
+	while (check.len && check.buf[check.len - 1] == '\n')
+		strbuf_truncate(&check, check.len - 1);
+	strbuf_addf(out, "{\n  \"snapshot\": \"%s\",\n  \"baseline\": ", r->hash);
+	if (r->first || r->accept)
+		strbuf_addf(out, "\"%s\"", r->hash);
+	else
+		strbuf_addf(out, "\"%s\"", r->base_hash);
+	strbuf_addf(out, ",\n  \"compared_with\": ");
+	if (r->first)
+		strbuf_addstr(out, "null");
+	else
+		strbuf_addf(out, "\"%s\"", r->base_hash);
+	strbuf_addf(out, ",\n  \"first_scan\": %s,\n  \"accepted\": %s,\n  \"changes\": ",
+		    r->first ? "true" : "false", r->accept || r->first ? "true" : "false");
+	changes_render_json(&r->changes, out);
+	strbuf_addf(out, ",\n  \"check\": %s\n}\n", check.buf);
+	strbuf_release(&check);
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	const struct option opts[] = {
+		SOURCE_OPTIONS,
+		{ "state", required_argument, NULL, 'S' },
+		{ "policies", required_argument, NULL, 'P' },
+		{ "postmortems", required_argument, NULL, 'M' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "accept", no_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct scan_run r = { .state = STORE_DEFAULT_DIR,
+			      .fail_on = SEV_HIGH,
+			      .keep = DEFAULT_KEEP };
+	struct source_opts src = { 0 };
+	struct check_opts copts = { 0 };
+	struct postmortem_index *ix = NULL;
+	struct store *st = NULL;
+	struct strbuf out = STRBUF_INIT, source = STRBUF_INIT, err = STRBUF_INIT,
+		      json = STRBUF_INIT;
+	char **paths = NULL, **mpaths = NULL, **watch = NULL;
+	size_t npaths = 0, nmpaths = 0, nwatch = 0;
+	int c, ret = EXIT_ERROR;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		switch (c) {
+		case 'S':
+			r.state = optarg;
+			break;
+		case 'P':
+			path_push(&paths, &npaths, optarg);
+			break;
+		case 'M':
+			path_push(&mpaths, &nmpaths, optarg);
+			break;
+		case 'w':
+			if (optarg[0] != '/') {
+				errmsg("scan: --watch takes an absolute path, not '%s'", optarg);
+				goto out;
+			}
+			path_push(&watch, &nwatch, optarg);
+			break;
+		case 'k':
+			if (count_opt("scan", "--keep", optarg, 1, 1000000, &r.keep))
+				goto out;
+			break;
+		case 'a':
+			r.accept = true;
+			break;
+		case 'q':
+			r.quiet = true;
+			break;
+		case 'F':
+			if (fail_on_opt("scan", optarg, &r.fail_on))
+				goto out;
+			break;
+		case 'f':
+			if (format_opt("scan", optarg, &r.json))
+				goto out;
+			break;
+		case 'r':
+			copts.root = optarg;
+			break;
+		case 'h':
+			cmd_usage("scan");
+			ret = EXIT_CLEAN;
+			goto out;
+		default:
+			if (source_opt(&src, c, optarg))
+				break;
+			goto out;
+		}
+	}
+	if (source_check("scan", &src, argc, argv, optind))
+		goto out;
+	if (policies_load("scan", paths, npaths, &r.ps) ||
+	    postmortems_load("scan", mpaths, nmpaths, &ix, NULL) || postmortems_link(ix, r.ps))
+		goto out;
+	/* the lock first: two scans never interleave */
+	if (store_open(r.state, true, &st, &err) < 0) {
+		errmsg("scan: %s", err.buf);
+		goto out;
+	}
+	if (source_load(&src, &r.rs))
+		goto out;
+	capture_watched(r.rs, r.ps, watch, nwatch, copts.root);
+	source_describe(&src, &source);
+	policy_check(r.ps, r.rs, &copts, &r.found);
+	findings_sort(&r.found);
+	r.base_hash = store_baseline(st);
+	r.first = !r.base_hash;
+	if (!r.first) {
+		if (store_load(st, r.base_hash, &r.base, &err) < 0) {
+			errmsg("scan: the baseline: %s (fwaudit history verify tells more; "
+			       "--accept starts a new baseline)",
+			       err.buf);
+			if (!r.accept)
+				goto out;
+			strbuf_truncate(&err, 0);
+			r.first = true;
+		} else {
+			flow_changes(r.base, r.rs, r.ps, &r.changes);
+			ruleset_changes(r.base, r.rs, true, &r.changes);
+		}
+	}
+	ruleset_to_json(r.rs, &json);
+	if (store_put(st, json.buf, json.len, r.hash, &err) < 0 ||
+	    store_record(st, r.first || r.accept ? "baseline" : "scan", r.hash, (uint32_t)r.found.n,
+			 (uint32_t)r.changes.n, &err) < 0 ||
+	    store_prune(st, r.keep, &err) < 0) {
+		errmsg("scan: storing the snapshot: %s", err.buf);
+		goto out;
+	}
+	for (size_t i = 0; i < r.found.n; i++)
+		r.failing += r.found.v[i].severity >= r.fail_on;
+	ret = r.failing ? EXIT_FINDINGS : EXIT_CLEAN;
+	/* cron: silence is "nothing changed, nothing found" */
+	if (r.quiet && !r.changes.n && !r.failing && !r.first)
+		goto out;
+	if (r.json)
+		render_json(&r, source.buf, &out);
+	else
+		render_text(&r, source.buf, &out);
+	if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
+		errmsg("scan: writing the report: %s", strerror(errno));
+		ret = EXIT_ERROR;
+	}
+out:
+	store_close(st);
+	findings_release(&r.found);
+	changes_release(&r.changes);
+	policy_set_free(r.ps);
+	postmortem_index_free(ix);
+	ruleset_free(r.rs);
+	ruleset_free(r.base);
+	strbuf_release(&out);
+	strbuf_release(&source);
+	strbuf_release(&err);
+	strbuf_release(&json);
+	free(paths);
+	free(mpaths);
+	free(watch);
+	return ret;
+}
