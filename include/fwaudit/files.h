@@ -60,6 +60,9 @@ struct watched_file;
 struct watched_file *watched_file_capture(struct ruleset *rs, const char *root, const char *path,
 					  bool follow, uint64_t cap);
 
+/* SHA-256 of everything in the file @fd (read from offset 0 with pread). 0 or -errno. */
+int sha256_fd(int fd, char hex[65]);
+
 /* SHA-256 of @len bytes as lowercase hex into @hex (65 bytes). */
 void sha256_hex(const void *data, size_t len, char hex[65]);
 

@@ -59,11 +59,16 @@ const struct history_entry *store_history(const struct store *st, size_t *n);
 /* The baseline's hash, or NULL before the first run. */
 const char *store_baseline(const struct store *st);
 
-/* Store @len bytes of snapshot JSON; its hash goes to @hash. Returns 0 or -errno. */
-int store_put(struct store *st, const char *json, size_t len, char hash[65], struct strbuf *err);
+/*
+ * Store @rs as snapshot JSON (docs/snapshot-format.md), streamed to a
+ * temporary file and renamed to the SHA-256 of its bytes, which goes to
+ * @hash. Returns 0 or -errno.
+ */
+int store_put_ruleset(struct store *st, const struct ruleset *rs, char hash[65],
+		      struct strbuf *err);
 
 /*
- * Append an entry for @snapshot (stored with store_put()) and commit it;
+ * Append an entry for @snapshot (stored with store_put_ruleset()) and commit it;
  * @event "baseline" also moves the baseline pointer. Returns 0 or -errno.
  */
 int store_record(struct store *st, const char *event, const char *snapshot, uint32_t findings,

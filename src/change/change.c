@@ -74,10 +74,18 @@ static char *in_table(const struct table *t, const char *name)
 
 /* ---- rules ---- */
 
-struct rule_text {
+/*
+ * A rule's identity for matching: its expressions as bytes, without what
+ * traffic changes (counters, quota use) and with each anonymous set replaced
+ * by its elements (sorted: a hash set dumps in no fixed order), so two loads
+ * of the same rule compare equal byte for byte. Rendering waits until a
+ * rule is reported.
+ */
+struct rule_key {
 	uint64_t hash;
 	uint32_t idx;
-	char *text;
+	size_t len;
+	char *bytes;
 };
 
 static uint64_t fnv1a(const char *s, size_t n)
@@ -87,6 +95,137 @@ static uint64_t fnv1a(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (uint8_t)s[i]) * 0x100000001b3ull;
 	return h;
+}
+
+static void put(struct strbuf *sb, const void *p, uint32_t n)
+{
+	strbuf_add(sb, &n, sizeof(n));
+	strbuf_add(sb, p, n);
+}
+
+static bool traffic_attr(const struct expr *e, uint16_t type);
+
+static void elem_bytes(const struct elem *e, struct strbuf *sb)
+{
+	put(sb, &e->flags, sizeof(e->flags));
+	put(sb, e->key, e->key_len);
+	put(sb, e->key_end, e->key_end_len);
+	put(sb, e->data, e->data_len);
+	if (e->verdict) {
+		put(sb, &e->verdict->code, sizeof(e->verdict->code));
+		put(sb, e->verdict->chain ?: "", (uint32_t)strlen(e->verdict->chain ?: ""));
+	}
+	put(sb, &e->timeout, sizeof(e->timeout));
+	put(sb, e->objref ?: "", (uint32_t)strlen(e->objref ?: ""));
+	put(sb, e->udata, e->udata_len);
+}
+
+struct blob {
+	char *p;
+	size_t n;
+};
+
+static int blob_cmp(const void *a, const void *b)
+{
+	const struct blob *x = a, *y = b;
+	int c = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+
+	return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+/* The elements of @s as sorted byte strings; the caller frees each and @v. */
+static struct blob *elements_sorted(const struct set *s)
+{
+	struct blob *v = xcalloc(s->nelems + 1, sizeof(*v));
+
+	for (uint32_t i = 0; i < s->nelems; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		elem_bytes(&s->elems[i], &sb);
+		v[i].n = sb.len;
+		v[i].p = strbuf_detach(&sb);
+	}
+	qsort(v, s->nelems, sizeof(*v), blob_cmp);
+	return v;
+}
+
+static void blobs_free(struct blob *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].p);
+	free(v);
+}
+
+static void exprs_bytes(const struct expr_list *l, const struct table *t, struct strbuf *sb);
+
+static void expr_bytes(const struct expr *e, const struct table *t, struct strbuf *sb)
+{
+	put(sb, e->name, (uint32_t)strlen(e->name));
+	for (uint16_t i = 0; i < e->nattrs; i++) {
+		const struct attr *a = &e->attrs[i];
+		const struct set *anon;
+
+		if (traffic_attr(e, a->type))
+			continue;
+		put(sb, &a->type, sizeof(a->type));
+		switch (a->kind) {
+		case ATTR_STR:
+			anon = t ? table_find_set(t, a->str) : NULL;
+			if (anon && (anon->flags & NFT_SET_ANONYMOUS)) {
+				/* its generated name differs between loads: its content does not */
+				struct blob *v = elements_sorted(anon);
+
+				put(sb, "{", 1);
+				put(sb, &anon->flags, sizeof(anon->flags));
+				for (uint32_t k = 0; k < anon->nelems; k++)
+					put(sb, v[k].p, (uint32_t)v[k].n);
+				blobs_free(v, anon->nelems);
+			} else {
+				put(sb, a->str, (uint32_t)strlen(a->str));
+			}
+			break;
+		case ATTR_BIN:
+		case ATTR_DATA:
+			if (a->is_verdict) {
+				put(sb, &a->verdict->code, sizeof(a->verdict->code));
+				put(sb, a->verdict->chain ?: "",
+				    (uint32_t)strlen(a->verdict->chain ?: ""));
+			} else {
+				put(sb, a->bytes, a->len);
+			}
+			break;
+		case ATTR_EXPR:
+		case ATTR_EXPRS:
+			exprs_bytes(a->exprs, t, sb);
+			break;
+		default:
+			put(sb, &a->num, sizeof(a->num));
+		}
+	}
+}
+
+static void exprs_bytes(const struct expr_list *l, const struct table *t, struct strbuf *sb)
+{
+	put(sb, &l->n, sizeof(l->n));
+	for (uint32_t i = 0; i < l->n; i++)
+		expr_bytes(&l->v[i], t, sb);
+}
+
+static void rule_key(const struct rule *r, uint32_t idx, struct rule_key *k)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	exprs_bytes(&r->exprs, r->chain->table, &sb);
+	put(&sb, r->udata, r->udata_len);
+	k->idx = idx;
+	k->len = sb.len;
+	k->hash = fnv1a(sb.buf, sb.len);
+	k->bytes = strbuf_detach(&sb);
+}
+
+static bool key_equal(const struct rule_key *x, const struct rule_key *y)
+{
+	return x->hash == y->hash && x->len == y->len && !memcmp(x->bytes, y->bytes, x->len);
 }
 
 static char *rule_text(const struct rule *r)
@@ -103,7 +242,7 @@ static char *rule_text(const struct rule *r)
 
 static int hash_cmp(const void *a, const void *b)
 {
-	const struct rule_text *x = a, *y = b;
+	const struct rule_key *x = a, *y = b;
 
 	if (x->hash != y->hash)
 		return x->hash < y->hash ? -1 : 1;
@@ -113,9 +252,9 @@ static int hash_cmp(const void *a, const void *b)
 /* Handles are unique within a table: compare the handle only. */
 static int handle_cmp(const void *a, const void *b)
 {
-	const struct rule_text *x = a, *y = b;
+	const struct rule_key *x = a, *y = b;
 
-	return x->hash < y->hash ? -1 : x->hash > y->hash;
+	return (x->hash > y->hash) - (x->hash < y->hash);
 }
 
 /* The indexes of the longest increasing run of @v (patience sorting); in[i]
@@ -147,88 +286,106 @@ static void longest_increasing(const uint32_t *v, size_t n, bool *in)
 	free(prev);
 }
 
+static struct change *rule_change(struct changes *out, enum change_kind k, const struct chain *c,
+				  const struct rule *old, const struct rule *now)
+{
+	struct change *ch = changes_add(out, CO_RULE, k, in_table(c->table, c->name));
+
+	if (old) {
+		ch->old_handle = old->handle;
+		if (k != CHANGE_MOVED)
+			ch->before = rule_text(old);
+	}
+	if (now) {
+		ch->new_handle = now->handle;
+		ch->after = rule_text(now);
+	}
+	return ch;
+}
+
 static void rules_compare(const struct chain *a, const struct chain *b, bool same_table,
 			  struct changes *out)
 {
-	struct rule_text *ov = xcalloc(a->nrules + 1, sizeof(*ov));
-	char **nt = xcalloc(b->nrules + 1, sizeof(*nt));
-	int64_t *match = xcalloc(b->nrules + 1, sizeof(*match)); /* new -> old, -1 */
-	bool *used = xcalloc(a->nrules + 1, sizeof(*used));
+	struct rule_key *ok = xcalloc(a->nrules + 1, sizeof(*ok));
+	struct rule_key *nk = xcalloc(b->nrules + 1, sizeof(*nk));
+	int64_t *old_of_new = xcalloc(b->nrules + 1, sizeof(*old_of_new));
+	bool *used = xcalloc(a->nrules + 1, sizeof(*used)); /* by a->rules index */
+	bool *by_content = xcalloc(b->nrules + 1, sizeof(*by_content));
 	uint32_t *seq = xcalloc(b->nrules + 1, sizeof(*seq));
 	uint32_t *seq_new = xcalloc(b->nrules + 1, sizeof(*seq_new));
 	bool *in_order = xcalloc(b->nrules + 1, sizeof(*in_order));
 	size_t nseq = 0;
 
-	for (uint32_t i = 0; i < a->nrules; i++) {
-		ov[i].text = rule_text(a->rules[i]);
-		ov[i].hash = fnv1a(ov[i].text, strlen(ov[i].text));
-		ov[i].idx = i;
-	}
-	qsort(ov, a->nrules, sizeof(*ov), hash_cmp);
-	/* by content: the first unused old rule with the same text, same handle preferred */
+	for (uint32_t i = 0; i < a->nrules; i++)
+		rule_key(a->rules[i], i, &ok[i]);
+	qsort(ok, a->nrules, sizeof(*ok), hash_cmp);
+	/* by content: the first unused old rule the same, the same handle preferred */
 	for (uint32_t j = 0; j < b->nrules; j++) {
-		uint64_t h;
 		size_t lo = 0, hi = a->nrules;
 		int64_t pick = -1;
 
-		nt[j] = rule_text(b->rules[j]);
-		h = fnv1a(nt[j], strlen(nt[j]));
-		match[j] = -1;
+		rule_key(b->rules[j], j, &nk[j]);
+		old_of_new[j] = -1;
 		while (lo < hi) {
 			size_t mid = (lo + hi) / 2;
 
-			if (ov[mid].hash < h)
+			if (ok[mid].hash < nk[j].hash)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		for (size_t k = lo; k < a->nrules && ov[k].hash == h; k++) {
-			if (used[k] || strcmp(ov[k].text, nt[j]))
+		for (size_t k = lo; k < a->nrules && ok[k].hash == nk[j].hash; k++) {
+			if (used[ok[k].idx] || !key_equal(&ok[k], &nk[j]))
 				continue;
 			if (pick < 0)
-				pick = (int64_t)k;
-			if (a->rules[ov[k].idx]->handle == b->rules[j]->handle) {
-				pick = (int64_t)k;
+				pick = ok[k].idx;
+			if (a->rules[ok[k].idx]->handle == b->rules[j]->handle) {
+				pick = ok[k].idx;
 				break;
 			}
 		}
 		if (pick >= 0) {
 			used[pick] = true;
-			match[j] = pick;
+			old_of_new[j] = pick;
+			by_content[j] = true;
 		}
 	}
-	/* then by handle: replaced in place */
+	/* then by handle (nft replace keeps it), where handles mean the same rule */
 	if (same_table) {
-		struct rule_text *byh = xcalloc(a->nrules + 1, sizeof(*byh));
+		struct rule_key *byh = xcalloc(a->nrules + 1, sizeof(*byh));
 
-		for (uint32_t k = 0; k < a->nrules; k++) {
-			byh[k].hash = a->rules[ov[k].idx]->handle;
-			byh[k].idx = k;
-		}
+		for (uint32_t i = 0; i < a->nrules; i++)
+			byh[i] = (struct rule_key){ .hash = a->rules[i]->handle, .idx = i };
 		qsort(byh, a->nrules, sizeof(*byh), hash_cmp);
 		for (uint32_t j = 0; j < b->nrules; j++) {
-			struct rule_text key = { .hash = b->rules[j]->handle };
-			struct rule_text *hit;
-			struct change *ch;
+			struct rule_key want = { .hash = b->rules[j]->handle };
+			const struct rule_key *hit =
+				old_of_new[j] < 0
+					? bsearch(&want, byh, a->nrules, sizeof(*byh), handle_cmp)
+					: NULL;
 
-			if (match[j] >= 0)
-				continue;
-			hit = bsearch(&key, byh, a->nrules, sizeof(*byh), handle_cmp);
 			if (!hit || used[hit->idx])
 				continue;
-			ch = changes_add(out, CO_RULE, CHANGE_CHANGED, in_table(b->table, b->name));
-			ch->old_handle = ch->new_handle = b->rules[j]->handle;
-			ch->before = xstrdup(ov[hit->idx].text);
-			ch->after = xstrdup(nt[j]);
 			used[hit->idx] = true;
-			match[j] = -2;
+			old_of_new[j] = hit->idx;
+			rule_change(out, CHANGE_CHANGED, b, a->rules[hit->idx], b->rules[j]);
 		}
 		free(byh);
 	}
+	/* then by place: an edited rule between the same neighbours */
+	for (uint32_t j = 0; j < b->nrules; j++) {
+		int64_t i = j == 0 ? 0 : old_of_new[j - 1] >= 0 ? old_of_new[j - 1] + 1 : -1;
+
+		if (old_of_new[j] >= 0 || i < 0 || i >= a->nrules || used[i])
+			continue;
+		used[i] = true;
+		old_of_new[j] = i;
+		rule_change(out, CHANGE_CHANGED, b, a->rules[i], b->rules[j]);
+	}
 	for (uint32_t j = 0; j < b->nrules; j++)
-		if (match[j] >= 0) {
+		if (by_content[j]) {
 			seq_new[nseq] = j;
-			seq[nseq++] = ov[match[j]].idx;
+			seq[nseq++] = (uint32_t)old_of_new[j];
 		}
 	longest_increasing(seq, nseq, in_order);
 	for (size_t m = 0; m < nseq; m++) {
@@ -238,40 +395,28 @@ static void rules_compare(const struct chain *a, const struct chain *b, bool sam
 		/* a reloaded table renumbers every handle: only order counts then */
 		if (in_order[m] && (ro->handle == rn->handle || !same_table))
 			continue;
-		ch = changes_add(out, CO_RULE, CHANGE_MOVED, in_table(b->table, b->name));
-		ch->old_handle = ro->handle;
-		ch->new_handle = rn->handle;
-		ch->after = xstrdup(nt[seq_new[m]]);
+		ch = rule_change(out, CHANGE_MOVED, b, ro, rn);
 		ch->detail = in_order[m]
 				     ? xstrdup("re-added in the same place")
 				     : xasprintf("was rule %u of %u, now rule %u of %u", seq[m] + 1,
 						 a->nrules, seq_new[m] + 1, b->nrules);
 	}
-	for (uint32_t k = 0; k < a->nrules; k++)
-		if (!used[k]) {
-			struct change *ch = changes_add(out, CO_RULE, CHANGE_REMOVED,
-							in_table(a->table, a->name));
-
-			ch->old_handle = a->rules[ov[k].idx]->handle;
-			ch->before = xstrdup(ov[k].text);
-		}
-	for (uint32_t j = 0; j < b->nrules; j++)
-		if (match[j] == -1) {
-			struct change *ch = changes_add(out, CO_RULE, CHANGE_ADDED,
-							in_table(b->table, b->name));
-
-			ch->new_handle = b->rules[j]->handle;
-			ch->after = xstrdup(nt[j]);
-			ch->detail = xasprintf("rule %u of %u", j + 1, b->nrules);
-		}
 	for (uint32_t i = 0; i < a->nrules; i++)
-		free(ov[i].text);
+		if (!used[i])
+			rule_change(out, CHANGE_REMOVED, a, a->rules[i], NULL);
 	for (uint32_t j = 0; j < b->nrules; j++)
-		free(nt[j]);
-	free(ov);
-	free(nt);
-	free(match);
+		if (old_of_new[j] < 0)
+			rule_change(out, CHANGE_ADDED, b, NULL, b->rules[j])->detail =
+				xasprintf("rule %u of %u", j + 1, b->nrules);
+	for (uint32_t i = 0; i < a->nrules; i++)
+		free(ok[i].bytes);
+	for (uint32_t j = 0; j < b->nrules; j++)
+		free(nk[j].bytes);
+	free(ok);
+	free(nk);
+	free(old_of_new);
 	free(used);
+	free(by_content);
 	free(seq);
 	free(seq_new);
 	free(in_order);
@@ -404,6 +549,18 @@ static void elements_compare(const struct set *a, const struct set *b, struct ch
 	char **ea = NULL, **eb = NULL, **added = NULL, **removed = NULL;
 	size_t na, nb, i = 0, j = 0, nadd = 0, nrem = 0;
 
+	if (a->nelems == b->nelems) {
+		/* the common case, unchanged: decided without rendering */
+		struct blob *va = elements_sorted(a), *vb = elements_sorted(b);
+		bool same = true;
+
+		for (uint32_t k = 0; k < a->nelems && same; k++)
+			same = !blob_cmp(&va[k], &vb[k]);
+		blobs_free(va, a->nelems);
+		blobs_free(vb, b->nelems);
+		if (same)
+			goto out;
+	}
 	set_render_elements(a, &stateless, &ta);
 	set_render_elements(b, &stateless, &tb);
 	if (!strcmp(ta.buf, tb.buf))

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,25 @@ int count_opt(const char *cmd, const char *opt, const char *arg, unsigned min, u
 	}
 	*out = (unsigned)v;
 	return 0;
+}
+
+/* The baseline is read in a thread of its own while the kernel is dumped and checked. */
+struct base_load {
+	pthread_t thread;
+	bool started;
+	struct store *st;
+	char hash[65];
+	struct ruleset *rs;
+	struct strbuf err;
+	int r;
+};
+
+static void *base_load_run(void *arg)
+{
+	struct base_load *b = arg;
+
+	b->r = store_load(b->st, b->hash, &b->rs, &b->err);
+	return NULL;
 }
 
 struct scan_run {
@@ -150,8 +170,8 @@ int cmd_scan(int argc, char **argv)
 	struct check_opts copts = { 0 };
 	struct postmortem_index *ix = NULL;
 	struct store *st = NULL;
-	struct strbuf out = STRBUF_INIT, source = STRBUF_INIT, err = STRBUF_INIT,
-		      json = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, source = STRBUF_INIT, err = STRBUF_INIT;
+	struct base_load base = { .err = STRBUF_INIT };
 	char **paths = NULL, **mpaths = NULL, **watch = NULL;
 	size_t npaths = 0, nmpaths = 0, nwatch = 0;
 	int c, ret = EXIT_ERROR;
@@ -215,30 +235,41 @@ int cmd_scan(int argc, char **argv)
 		errmsg("scan: %s", err.buf);
 		goto out;
 	}
+	r.base_hash = store_baseline(st);
+	r.first = !r.base_hash;
+	if (!r.first) {
+		base.st = st;
+		memcpy(base.hash, r.base_hash, sizeof(base.hash));
+		base.started = !pthread_create(&base.thread, NULL, base_load_run, &base);
+	}
 	if (source_load(&src, &r.rs))
 		goto out;
 	capture_watched(r.rs, r.ps, watch, nwatch, copts.root);
 	source_describe(&src, &source);
 	policy_check(r.ps, r.rs, &copts, &r.found);
 	findings_sort(&r.found);
-	r.base_hash = store_baseline(st);
-	r.first = !r.base_hash;
 	if (!r.first) {
-		if (store_load(st, r.base_hash, &r.base, &err) < 0) {
+		if (base.started) {
+			pthread_join(base.thread, NULL);
+			base.started = false;
+		} else {
+			base_load_run(&base);
+		}
+		r.base = base.rs;
+		base.rs = NULL;
+		if (base.r < 0) {
 			errmsg("scan: the baseline: %s (fwaudit history verify tells more; "
 			       "--accept starts a new baseline)",
-			       err.buf);
+			       base.err.buf);
 			if (!r.accept)
 				goto out;
-			strbuf_truncate(&err, 0);
 			r.first = true;
 		} else {
 			flow_changes(r.base, r.rs, r.ps, &r.changes);
 			ruleset_changes(r.base, r.rs, true, &r.changes);
 		}
 	}
-	ruleset_to_json(r.rs, &json);
-	if (store_put(st, json.buf, json.len, r.hash, &err) < 0 ||
+	if (store_put_ruleset(st, r.rs, r.hash, &err) < 0 ||
 	    store_record(st, r.first || r.accept ? "baseline" : "scan", r.hash, (uint32_t)r.found.n,
 			 (uint32_t)r.changes.n, &err) < 0 ||
 	    store_prune(st, r.keep, &err) < 0) {
@@ -260,6 +291,10 @@ int cmd_scan(int argc, char **argv)
 		ret = EXIT_ERROR;
 	}
 out:
+	if (base.started)
+		pthread_join(base.thread, NULL);
+	ruleset_free(base.rs);
+	strbuf_release(&base.err);
 	store_close(st);
 	findings_release(&r.found);
 	changes_release(&r.changes);
@@ -270,7 +305,6 @@ out:
 	strbuf_release(&out);
 	strbuf_release(&source);
 	strbuf_release(&err);
-	strbuf_release(&json);
 	free(paths);
 	free(mpaths);
 	free(watch);

@@ -31,6 +31,35 @@ void sha256_hex(const void *data, size_t len, char hex[65])
 	hex[64] = 0;
 }
 
+int sha256_fd(int fd, char hex[65])
+{
+	unsigned char buf[1 << 16], md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	off_t off = 0;
+	ssize_t got;
+
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	while ((got = pread(fd, buf, sizeof(buf), off)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+
+			EVP_MD_CTX_free(ctx);
+			return -e;
+		}
+		EVP_DigestUpdate(ctx, buf, (size_t)got);
+		off += got;
+	}
+	EVP_DigestFinal_ex(ctx, md, &n);
+	EVP_MD_CTX_free(ctx);
+	for (unsigned i = 0; i < n && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[64] = 0;
+	return 0;
+}
+
 static int open_beneath(int rootfd, const char *rel, bool follow)
 {
 	struct open_how how = {

@@ -297,19 +297,41 @@ const char *store_baseline(const struct store *st)
 	return st->baseline[0] ? st->baseline : NULL;
 }
 
-int store_put(struct store *st, const char *json, size_t len, char hash[65], struct strbuf *err)
+int store_put_ruleset(struct store *st, const struct ruleset *rs, char hash[65], struct strbuf *err)
 {
-	char *p;
-	int r = 0;
+	struct atomic_file af;
+	char *pending = snapshot_path(st, "pending"), *final = NULL;
+	int r = atomic_file_open(&af, pending);
 
-	sha256_hex(json, len, hash);
-	p = snapshot_path(st, hash);
-	/* content-addressed: the same bytes are already there */
-	if (access(p, F_OK) != 0)
-		r = write_file_atomic(p, json, len);
+	free(pending);
+	if (r < 0) {
+		strbuf_addf(err, "%s/snapshots: %s", st->dir, strerror(-r));
+		return r;
+	}
+	/* streamed, then hashed from the file: no copy of the JSON in memory */
+	if (ruleset_write_json(rs, af.f) < 0 || fflush(af.f) != 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = sha256_fd(fileno(af.f), hash);
 	if (r < 0)
-		strbuf_addf(err, "%s: %s", p, strerror(-r));
-	free(p);
+		goto fail;
+	final = snapshot_path(st, hash);
+	if (access(final, F_OK) == 0) {
+		/* content-addressed: the same bytes are already there */
+		atomic_file_abort(&af);
+		free(final);
+		return 0;
+	}
+	free(af.path);
+	af.path = final;
+	r = atomic_file_commit(&af);
+	if (r < 0)
+		strbuf_addf(err, "%s/snapshots: %s", st->dir, strerror(-r));
+	return r;
+fail:
+	strbuf_addf(err, "%s/snapshots: %s", st->dir, strerror(-r));
+	atomic_file_abort(&af);
 	return r;
 }
 
