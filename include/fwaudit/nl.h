@@ -60,6 +60,14 @@ int nl_enter_netns(const char *name, const char *path, struct strbuf *err);
 int nl_private_netns(bool *userns, struct strbuf *err);
 
 /*
+ * Create a link (dummy, else veth) for each of the @n interface @names (but "lo") in
+ * the current network namespace, so a ruleset naming the host's interfaces
+ * (iif, netdev chains, flowtables) loads in a private one. Returns how many
+ * were made, or -errno when rtnetlink cannot be opened.
+ */
+int nl_add_dummy_links(char **names, size_t n);
+
+/*
  * Decode one nf_tables netlink message (NFT_MSG_NEWTABLE, NEWCHAIN, NEWRULE,
  * NEWSET, NEWSETELEM, NEWOBJ, NEWFLOWTABLE) of @len bytes into @rs. Objects
  * must arrive after their table (and rules after their chain, elements after

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -183,6 +184,7 @@ static void capture_files(struct gate_run *g)
 static int load_candidate(struct gate_run *g)
 {
 	struct strbuf err = STRBUF_INIT, msg = STRBUF_INIT;
+	struct if_nameindex *ifs;
 	bool userns;
 	int r;
 
@@ -200,10 +202,26 @@ static int load_candidate(struct gate_run *g)
 		g->cand->taken_at = g->base->taken_at;
 		return 0;
 	}
+	/* the host's interface names, so rules naming them load (iif, netdev chains) */
+	ifs = if_nameindex();
 	if (nl_private_netns(&userns, &err) < 0) {
 		errmsg("gate: %s", err.buf);
 		strbuf_release(&err);
+		if_freenameindex(ifs);
 		return EXIT_ERROR;
+	}
+	if (ifs) {
+		size_t n = 0;
+		char **names;
+
+		while (ifs[n].if_name)
+			n++;
+		names = xcalloc(n + 1, sizeof(*names));
+		for (size_t i = 0; i < n; i++)
+			names[i] = ifs[i].if_name;
+		nl_add_dummy_links(names, n);
+		free(names);
+		if_freenameindex(ifs);
 	}
 	r = nft_load(g->ruleset, &msg);
 	if (r != 0) {

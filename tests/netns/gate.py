@@ -114,6 +114,15 @@ try:
     r = gate(syntax)
     expect(r.returncode == 2 and "%s:4:" % syntax in r.stderr and "syntax error" in r.stderr
            and r.stdout == "", "a syntax error: nft's FILE:LINE:COL message, exit 2", r.stderr)
+    # rules naming the host's interfaces load: they exist in the throwaway namespace too
+    sh("ip", "-n", ns, "link", "add", "uplink0", "type", "veth", "peer", "name", "uplink0p")
+    ifs = write("ifs", GOOD.replace("iif lo accept", "iif lo accept\n    iif \"uplink0\" "
+                                    "tcp dport 8080 accept") +
+                "table netdev edge {\n  chain in {\n    type filter hook ingress device "
+                "\"uplink0\" priority 0;\n  }\n}\n")
+    r = gate(ifs)
+    expect(r.returncode == 0, "a ruleset naming the host's interfaces loads and passes",
+           r.stdout + r.stderr)
     r = gate("--ruleset", os.path.join(work, "missing"))
     expect(r.returncode == 2 and "No such file" in r.stderr, "a missing candidate: exit 2")
     expect(host_ruleset() == live, "the host's ruleset never changed")
