@@ -114,4 +114,12 @@ int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmo
 /* Resolve the policies' links; prints every bad link and returns EXIT_ERROR. */
 int postmortems_link(const struct postmortem_index *ix, struct policy_set *ps);
 
+/*
+ * The three above in order, as every command that checks starts: *ps and
+ * *ix are set as far as they loaded (the caller frees both either way).
+ * Returns 0 or EXIT_ERROR (printed).
+ */
+int policies_linked_load(const char *cmd, char **paths, size_t npaths, char **mpaths,
+			 size_t nmpaths, struct policy_set **ps, struct postmortem_index **ix);
+
 #endif

@@ -64,6 +64,16 @@ int policies_load(const char *cmd, char **paths, size_t npaths, struct policy_se
 	return 0;
 }
 
+int policies_linked_load(const char *cmd, char **paths, size_t npaths, char **mpaths,
+			 size_t nmpaths, struct policy_set **ps, struct postmortem_index **ix)
+{
+	/* policies first: a bad policy stops the run before anything is read */
+	if (policies_load(cmd, paths, npaths, ps) ||
+	    postmortems_load(cmd, mpaths, nmpaths, ix, NULL) || postmortems_link(*ix, *ps))
+		return EXIT_ERROR;
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	const struct option opts[] = {
@@ -133,8 +143,7 @@ int cmd_check(int argc, char **argv)
 	if (source_check("check", &src, argc, argv, optind))
 		goto out;
 	/* policies first: a bad policy stops the run before anything is read */
-	if (policies_load("check", paths, npaths, &ps) ||
-	    postmortems_load("check", mpaths, nmpaths, &ix, NULL) || postmortems_link(ix, ps))
+	if (policies_linked_load("check", paths, npaths, mpaths, nmpaths, &ps, &ix))
 		goto out;
 	if (source_load(&src, &rs))
 		goto out;

@@ -387,8 +387,7 @@ int cmd_gate(int argc, char **argv)
 			errmsg("gate: %s: %s", g.files[i].candidate, strerror(errno));
 			goto out;
 		}
-	if (policies_load("gate", paths, npaths, &g.ps) ||
-	    postmortems_load("gate", mpaths, nmpaths, &ix, NULL) || postmortems_link(ix, g.ps))
+	if (policies_linked_load("gate", paths, npaths, mpaths, nmpaths, &g.ps, &ix))
 		goto out;
 	if (load_against(&g))
 		goto out;

@@ -418,8 +418,7 @@ int cmd_coverage(int argc, char **argv)
 	}
 	if (source_check("coverage", &src, argc, argv, optind))
 		goto out;
-	if (policies_load("coverage", ppaths, nppaths, &ps) ||
-	    postmortems_load("coverage", mpaths, nmpaths, &ix, NULL) || postmortems_link(ix, ps))
+	if (policies_linked_load("coverage", ppaths, nppaths, mpaths, nmpaths, &ps, &ix))
 		goto out;
 	if (source_load(&src, &rs))
 		goto out;

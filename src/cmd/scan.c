@@ -227,8 +227,7 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (source_check("scan", &src, argc, argv, optind))
 		goto out;
-	if (policies_load("scan", paths, npaths, &r.ps) ||
-	    postmortems_load("scan", mpaths, nmpaths, &ix, NULL) || postmortems_link(ix, r.ps))
+	if (policies_linked_load("scan", paths, npaths, mpaths, nmpaths, &r.ps, &ix))
 		goto out;
 	/* the lock first: two scans never interleave */
 	if (store_open(r.state, true, &st, &err) < 0) {
