@@ -391,34 +391,74 @@ int store_record(struct store *st, const char *event, const char *snapshot, uint
 	return r;
 }
 
-static bool pruned(const struct store *st, const char *hash, size_t after)
+/*
+ * Where each snapshot stands in the history: its newest entry and its
+ * newest prune (SIZE_MAX when none), sorted by hash, so that the questions
+ * a run asks of every entry and every file cost a search, not a scan.
+ */
+struct snap_state {
+	const char *hash;
+	size_t last_ref, last_prune;
+};
+
+static int snap_state_cmp(const void *a, const void *b)
 {
-	for (size_t i = after; i < st->n; i++)
-		if (!strcmp(st->v[i].event, "prune") && !strcmp(st->v[i].snapshot, hash))
-			return true;
-	return false;
+	return strcmp(((const struct snap_state *)a)->hash, ((const struct snap_state *)b)->hash);
+}
+
+static struct snap_state *snap_index(const struct store *st, size_t *n)
+{
+	struct snap_state *v = xcalloc(st->n + 1, sizeof(*v));
+	size_t k = 0;
+
+	for (size_t i = 0; i < st->n; i++)
+		v[i] = (struct snap_state){ st->v[i].snapshot, SIZE_MAX, SIZE_MAX };
+	qsort(v, st->n, sizeof(*v), snap_state_cmp);
+	for (size_t i = 0; i < st->n; i++)
+		if (!k || strcmp(v[k - 1].hash, v[i].hash))
+			v[k++] = v[i];
+	for (size_t i = 0; i < st->n; i++) {
+		struct snap_state key = { .hash = st->v[i].snapshot };
+		struct snap_state *s = bsearch(&key, v, k, sizeof(*v), snap_state_cmp);
+
+		if (!strcmp(st->v[i].event, "prune"))
+			s->last_prune = i;
+		else
+			s->last_ref = i;
+	}
+	*n = k;
+	return v;
+}
+
+static const struct snap_state *snap_find(const struct snap_state *v, size_t n, const char *hash)
+{
+	struct snap_state key = { .hash = hash };
+
+	return bsearch(&key, v, n, sizeof(*v), snap_state_cmp);
+}
+
+/* Recorded in the history and not pruned since. */
+static bool snap_live(const struct snap_state *s)
+{
+	return s && s->last_ref != SIZE_MAX &&
+	       (s->last_prune == SIZE_MAX || s->last_ref > s->last_prune);
 }
 
 int store_prune(struct store *st, unsigned keep, struct strbuf *err)
 {
 	struct history_entry *add = xcalloc(st->n + 1, sizeof(*add));
 	char **names = NULL, *snaps = path_in(st, "snapshots");
-	size_t nadd = 0, kept = 0, nnames = 0;
+	size_t nadd = 0, kept = 0, nnames = 0, nidx;
+	struct snap_state *idx = snap_index(st, &nidx);
 	int r = 0;
 
 	/* newest first: the first @keep distinct live snapshots stay */
 	for (size_t i = st->n; i-- > 0;) {
 		const struct history_entry *e = &st->v[i];
-		bool seen = false;
+		const struct snap_state *s = snap_find(idx, nidx, e->snapshot);
 
-		if (!strcmp(e->event, "prune") || pruned(st, e->snapshot, i))
-			continue;
-		for (size_t k = i + 1; k < st->n && !seen; k++)
-			seen = !strcmp(st->v[k].snapshot, e->snapshot) &&
-			       strcmp(st->v[k].event, "prune");
-		for (size_t k = 0; k < nadd && !seen; k++)
-			seen = !strcmp(add[k].snapshot, e->snapshot);
-		if (seen)
+		/* each live snapshot once, at its newest entry */
+		if (!snap_live(s) || s->last_ref != i)
 			continue;
 		if (kept < keep || !strcmp(e->snapshot, st->baseline)) {
 			kept++;
@@ -434,26 +474,27 @@ int store_prune(struct store *st, unsigned keep, struct strbuf *err)
 		r = history_commit(st, add, nadd, err);
 		if (r < 0)
 			goto out;
+		free(idx);
+		idx = snap_index(st, &nidx);
 	}
 	/* after the commit: the files themselves, and any no entry names */
 	if (dir_list(snaps, &names, &nnames) == 0) {
 		for (size_t i = 0; i < nnames; i++) {
 			const char *base = strrchr(names[i], '/') + 1;
-			char hash[65] = "";
-			bool live = false;
+			char hash[65];
 
-			if (strlen(base) == 69 && !strcmp(base + 64, ".json"))
+			if (strlen(base) == 69 && !strcmp(base + 64, ".json")) {
 				snprintf(hash, sizeof(hash), "%.64s", base);
-			for (size_t k = 0; k < st->n && !live && hash[0]; k++)
-				live = !strcmp(st->v[k].snapshot, hash) && !pruned(st, hash, k);
-			if (!live && hash[0])
-				unlink(names[i]);
+				if (!snap_live(snap_find(idx, nidx, hash)))
+					unlink(names[i]);
+			}
 			free(names[i]);
 		}
 		free(names);
 	}
 	r = (int)nadd;
 out:
+	free(idx);
 	free(add);
 	free(snaps);
 	return r;
@@ -515,6 +556,17 @@ int store_resolve(const struct store *st, const char *ref, char hash[65], struct
 	return 0;
 }
 
+static bool was_pruned(const struct store *st, const char *hash)
+{
+	size_t n;
+	struct snap_state *idx = snap_index(st, &n);
+	const struct snap_state *s = snap_find(idx, n, hash);
+	bool pruned = s && s->last_prune != SIZE_MAX;
+
+	free(idx);
+	return pruned;
+}
+
 int store_load(const struct store *st, const char *hash, struct ruleset **out, struct strbuf *err)
 {
 	char *p = snapshot_path(st, hash), *text = NULL;
@@ -524,7 +576,7 @@ int store_load(const struct store *st, const char *hash, struct ruleset **out, s
 
 	if (r < 0) {
 		strbuf_addf(err, "%s: %s%s", p, strerror(-r),
-			    pruned(st, hash, 0) ? " (pruned by --keep)" : "");
+			    was_pruned(st, hash) ? " (pruned by --keep)" : "");
 		goto out;
 	}
 	sha256_hex(text, len, again);
@@ -542,9 +594,11 @@ out:
 
 size_t store_verify(const struct store *st, struct strbuf *report)
 {
-	size_t problems = st->nproblems, line = 0;
+	size_t problems = st->nproblems, line = 0, nidx;
 	const char *prev = zero_hash;
 	const char *last_baseline = NULL;
+	struct snap_state *idx = snap_index(st, &nidx);
+	const struct snap_state *snap;
 
 	strbuf_add(report, st->problems.buf ? st->problems.buf : "", st->problems.len);
 	for (size_t i = 0; i < st->n; i++) {
@@ -584,9 +638,13 @@ size_t store_verify(const struct store *st, struct strbuf *report)
 		if (!strcmp(e->event, "prune"))
 			continue;
 		last_baseline = e->baseline;
+		/* each snapshot once, at its newest entry: there it must exist unless pruned since */
+		snap = snap_find(idx, nidx, e->snapshot);
+		if (snap->last_ref != i)
+			continue;
 		p = snapshot_path(st, e->snapshot);
 		if (stat(p, &sb) < 0) {
-			if (!pruned(st, e->snapshot, i)) {
+			if (snap_live(snap)) {
 				strbuf_addf(report,
 					    "history:%zu: snapshot %.12s is missing (deleted "
 					    "outside fwaudit)\n",
@@ -636,5 +694,6 @@ size_t store_verify(const struct store *st, struct strbuf *report)
 			problems++;
 		}
 	}
+	free(idx);
 	return problems;
 }
