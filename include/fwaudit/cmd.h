@@ -74,8 +74,8 @@ bool stdout_color(void);
 
 /*
  * Capture into @rs the files the policies of @ps check or watch and the
- * paths @watch (under @root, NULL = /), each once. A ruleset that already
- * has files (a snapshot taken with them) is left as it is.
+ * paths @watch (under @root, NULL = /), each once: a path @rs already holds
+ * is kept as it is.
  */
 void capture_watched(struct ruleset *rs, const struct policy_set *ps, char **watch, size_t nwatch,
 		     const char *root);

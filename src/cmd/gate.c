@@ -163,9 +163,15 @@ static void capture_files(struct gate_run *g)
 	for (size_t i = 0; i < g->nfiles; i++) {
 		struct watched_file *f =
 			watched_file_capture(w, NULL, g->files[i].candidate, true, 1u << 20);
-		struct ruleset *live = ruleset_new();
+		/* the live file as the comparison already read it, else read now */
 		const struct watched_file *l =
-			watched_file_capture(live, g->root, g->files[i].live, false, 0);
+			g->base ? ruleset_find_file(g->base, g->files[i].live) : NULL;
+		struct ruleset *live = NULL;
+
+		if (!l) {
+			live = ruleset_new();
+			l = watched_file_capture(live, g->root, g->files[i].live, false, 0);
+		}
 
 		f->path = arena_strdup(w->arena, g->files[i].live);
 		if (l->exists && !l->error) {
@@ -176,9 +182,7 @@ static void capture_files(struct gate_run *g)
 		ruleset_free(live);
 	}
 	/* every other watched file as it is now */
-	w->has_files = false;
 	capture_watched(w, g->ps, NULL, 0, g->root);
-	w->has_files = true;
 }
 
 static int load_candidate(struct gate_run *g)
@@ -391,7 +395,8 @@ int cmd_gate(int argc, char **argv)
 		goto out;
 	if (load_against(&g))
 		goto out;
-	if (g.base) {
+	/* a snapshot taken with its files keeps them */
+	if (g.base && !g.base->has_files) {
 		/* the live side of each --file, to show what the candidate changes */
 		char **live = xcalloc(g.nfiles + 1, sizeof(*live));
 

@@ -243,7 +243,9 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (source_load(&src, &r.rs))
 		goto out;
-	capture_watched(r.rs, r.ps, watch, nwatch, copts.root);
+	/* a snapshot taken with its files keeps them */
+	if (!r.rs->has_files)
+		capture_watched(r.rs, r.ps, watch, nwatch, copts.root);
 	source_describe(&src, &source);
 	policy_check(r.ps, r.rs, &copts, &r.found);
 	findings_sort(&r.found);

@@ -132,9 +132,6 @@ static bool captured(const struct ruleset *rs, const char *path)
 void capture_watched(struct ruleset *rs, const struct policy_set *ps, char **watch, size_t nwatch,
 		     const char *root)
 {
-	/* a snapshot taken with its files keeps them */
-	if (rs->has_files)
-		return;
 	rs->has_files = true;
 	for (size_t i = 0; ps && i < ps->n; i++) {
 		const struct policy *po = ps->v[i];
