@@ -103,7 +103,12 @@ static void put(struct strbuf *sb, const void *p, uint32_t n)
 	strbuf_add(sb, p, n);
 }
 
-static bool traffic_attr(const struct expr *e, uint16_t type);
+/* Attributes that change with traffic are not differences. */
+static bool traffic_attr(const struct expr *e, uint16_t type)
+{
+	return !strcmp(e->name, "counter") || !strcmp(e->name, "last") ||
+	       (!strcmp(e->name, "quota") && type == NFTA_QUOTA_CONSUMED);
+}
 
 static void elem_bytes(const struct elem *e, struct strbuf *sb)
 {
@@ -621,66 +626,18 @@ static bool anonymous(const struct set *s)
 
 /* ---- objects and flowtables ---- */
 
-static bool attrs_equal(const struct expr *a, const struct expr *b);
-
-static bool exprs_equal(const struct expr_list *a, const struct expr_list *b)
+/* An object's settings, compared as rules are: by their bytes, traffic aside. */
+static bool obj_same(const struct obj *a, const struct obj *b)
 {
-	if (a->n != b->n)
-		return false;
-	for (uint32_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i].name, b->v[i].name) || !attrs_equal(&a->v[i], &b->v[i]))
-			return false;
-	return true;
-}
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+	bool same;
 
-/* Attributes that change with traffic are not differences. */
-static bool traffic_attr(const struct expr *e, uint16_t type)
-{
-	return !strcmp(e->name, "counter") || !strcmp(e->name, "last") ||
-	       (!strcmp(e->name, "quota") && type == NFTA_QUOTA_CONSUMED);
-}
-
-static bool attrs_equal(const struct expr *a, const struct expr *b)
-{
-	uint16_t i = 0, j = 0;
-
-	for (;;) {
-		while (i < a->nattrs && traffic_attr(a, a->attrs[i].type))
-			i++;
-		while (j < b->nattrs && traffic_attr(b, b->attrs[j].type))
-			j++;
-		if (i == a->nattrs || j == b->nattrs)
-			return i == a->nattrs && j == b->nattrs;
-		const struct attr *x = &a->attrs[i++], *y = &b->attrs[j++];
-
-		if (x->type != y->type || x->kind != y->kind || x->len != y->len ||
-		    x->is_verdict != y->is_verdict)
-			return false;
-		switch (x->kind) {
-		case ATTR_STR:
-			if (strcmp(x->str, y->str))
-				return false;
-			break;
-		case ATTR_BIN:
-		case ATTR_DATA:
-			if (x->is_verdict) {
-				if (x->verdict->code != y->verdict->code ||
-				    strcmp(x->verdict->chain ?: "", y->verdict->chain ?: ""))
-					return false;
-			} else if (x->len && memcmp(x->bytes, y->bytes, x->len)) {
-				return false;
-			}
-			break;
-		case ATTR_EXPR:
-		case ATTR_EXPRS:
-			if (!exprs_equal(x->exprs, y->exprs))
-				return false;
-			break;
-		default:
-			if (x->num != y->num)
-				return false;
-		}
-	}
+	expr_bytes(&a->body, a->table, &x);
+	expr_bytes(&b->body, b->table, &y);
+	same = x.len == y.len && !memcmp(x.buf, y.buf, x.len);
+	strbuf_release(&x);
+	strbuf_release(&y);
+	return same;
 }
 
 static void flowtable_head(const struct flowtable *f, struct strbuf *sb)
@@ -784,7 +741,7 @@ static void table_compare(const struct table *a, const struct table *b, bool han
 	for (uint32_t i = 0; i < b->nobjs; i++) {
 		const struct obj *ob = b->objs[i], *oa = table_find_obj(a, ob->type, ob->name);
 
-		if (oa && !attrs_equal(&oa->body, &ob->body)) {
+		if (oa && !obj_same(oa, ob)) {
 			struct change *ch =
 				changes_add(out, CO_OBJECT, CHANGE_CHANGED, in_table(b, ob->name));
 
