@@ -69,6 +69,14 @@ struct strbuf;
 /* "live", "netns NAME", "snapshot FILE": where the ruleset came from, for reports. */
 void source_describe(const struct source_opts *src, struct strbuf *out);
 
+/* Write @out to stdout. Returns EXIT_CLEAN, or prints what failed (as @cmd)
+ * and returns EXIT_ERROR. */
+int write_out(const char *cmd, const struct strbuf *out);
+
+/* @ref names a snapshot file (it holds a '/' or is a regular file here),
+ * not a reference into the state directory. */
+bool names_file(const char *ref);
+
 /* Colour for text on stdout: a terminal, and NO_COLOR unset. */
 bool stdout_color(void);
 

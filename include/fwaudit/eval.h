@@ -187,6 +187,9 @@ void trace_render_json(const struct trace *t, const struct packet *p, uint32_t h
 
 struct reach_result;
 
+/* The flow fields of packets from outside: not the loopback interface, by name or index. */
+#define FLOW_FROM_OUTSIDE "iif=!lo iifindex=!1"
+
 /*
  * Answer what happens to every packet matching @flow (a description whose
  * given fields are fixed; all other fields range over all their values) at

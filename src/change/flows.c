@@ -55,13 +55,13 @@ static void probe_listeners(struct probes *p, const struct ruleset *rs)
 
 		if (li->proto != IPPROTO_TCP || li->loopback)
 			continue;
-		probe_add(
-			p, NF_INET_LOCAL_IN,
-			xasprintf("%sproto=tcp ct=new iif=!lo iifindex=!1 dport=%u", fam, li->port),
-			xasprintf("tcp/%u from any%s (listening)", li->port,
-				  dual			       ? ""
-				  : li->family == NFPROTO_IPV6 ? " over IPv6"
-							       : " over IPv4"));
+		probe_add(p, NF_INET_LOCAL_IN,
+			  xasprintf("%sproto=tcp ct=new " FLOW_FROM_OUTSIDE " dport=%u", fam,
+				    li->port),
+			  xasprintf("tcp/%u from any%s (listening)", li->port,
+				    dual			 ? ""
+				    : li->family == NFPROTO_IPV6 ? " over IPv6"
+								 : " over IPv4"));
 	}
 }
 

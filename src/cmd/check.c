@@ -166,8 +166,7 @@ int cmd_check(int argc, char **argv)
 			errmsg("check: %s: %s", output, strerror(-r));
 			goto out;
 		}
-	} else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		errmsg("check: writing the report: %s", strerror(errno));
+	} else if (write_out("check", &out)) {
 		goto out;
 	}
 	ret = EXIT_CLEAN;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "fwaudit/change.h"
 #include "fwaudit/cmd.h"
@@ -13,13 +12,6 @@
 #include "fwaudit/policy.h"
 #include "fwaudit/store.h"
 #include "fwaudit/util.h"
-
-static bool names_file(const char *ref)
-{
-	struct stat sb;
-
-	return strchr(ref, '/') || (stat(ref, &sb) == 0 && S_ISREG(sb.st_mode));
-}
 
 /*
  * A snapshot file, or a reference into the state directory (opened on
@@ -125,10 +117,8 @@ int cmd_diff(int argc, char **argv)
 			strbuf_addstr(&out, "no changes\n");
 		changes_render_text(&ch, &out);
 	}
-	if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		errmsg("diff: writing: %s", strerror(errno));
+	if (write_out("diff", &out))
 		goto out;
-	}
 	/* like diff(1): 1 when they differ */
 	ret = ch.n ? EXIT_FINDINGS : EXIT_CLEAN;
 out:

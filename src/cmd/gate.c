@@ -106,7 +106,6 @@ static int load_against(struct gate_run *g)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct store *st = NULL;
-	struct stat sb;
 	char hash[65];
 	int ret = EXIT_ERROR;
 
@@ -130,7 +129,7 @@ static int load_against(struct gate_run *g)
 		strbuf_addstr(&g->against_label, "live");
 		goto out;
 	}
-	if (strchr(g->against, '/') || (stat(g->against, &sb) == 0 && S_ISREG(sb.st_mode))) {
+	if (names_file(g->against)) {
 		struct source_opts src = { .snapshot = g->against };
 
 		ret = source_load(&src, &g->base);
@@ -276,11 +275,6 @@ static void render(struct gate_run *g, struct strbuf *out)
 		strbuf_addch(out, '\n');
 		report_render(&g->found, &m, REPORT_TEXT, out);
 	} else if (g->fmt == REPORT_JSON) {
-		struct strbuf check = STRBUF_INIT;
-
-		report_render(&g->found, &m, REPORT_JSON, &check);
-		while (check.len && check.buf[check.len - 1] == '\n')
-			strbuf_truncate(&check, check.len - 1);
 		strbuf_addstr(out, "{\n  \"candidate\": ");
 		strbuf_addjson_text(out, source.buf);
 		strbuf_addstr(out, ",\n  \"against\": ");
@@ -290,8 +284,9 @@ static void render(struct gate_run *g, struct strbuf *out)
 			strbuf_addstr(out, "null");
 		strbuf_addstr(out, ",\n  \"changes\": ");
 		changes_render_json(&g->changes, out);
-		strbuf_addf(out, ",\n  \"check\": %s\n}\n", check.buf);
-		strbuf_release(&check);
+		strbuf_addstr(out, ",\n  \"check\": ");
+		report_render(&g->found, &m, REPORT_JSON, out);
+		strbuf_addstr(out, "}\n");
 	} else {
 		report_render(&g->found, &m, g->fmt, out);
 	}
@@ -431,10 +426,8 @@ int cmd_gate(int argc, char **argv)
 		ruleset_changes(g.base, g.cand, !g.ruleset, &g.changes);
 	}
 	render(&g, &out);
-	if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		errmsg("gate: writing the report: %s", strerror(errno));
+	if (write_out("gate", &out))
 		goto out;
-	}
 	ret = EXIT_CLEAN;
 	for (size_t i = 0; i < g.found.n; i++)
 		if (g.found.v[i].severity >= g.fail_on)

@@ -115,10 +115,8 @@ int cmd_history(int argc, char **argv)
 			list_text(v, n, store_baseline(st), &out);
 		ret = EXIT_CLEAN;
 	}
-	if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		errmsg("history: writing: %s", strerror(errno));
+	if (write_out("history", &out))
 		ret = EXIT_ERROR;
-	}
 out:
 	store_close(st);
 	strbuf_release(&out);

@@ -121,15 +121,6 @@ static void text_incident(const struct incident *in, struct strbuf *out)
 	}
 }
 
-static int write_out(const char *cmd, struct strbuf *out)
-{
-	if (fwrite(out->buf, 1, out->len, stdout) != out->len || fflush(stdout)) {
-		errmsg("%s: writing: %s", cmd, strerror(errno));
-		return EXIT_ERROR;
-	}
-	return EXIT_CLEAN;
-}
-
 int cmd_postmortems(int argc, char **argv)
 {
 	const struct option opts[] = {

@@ -32,21 +32,6 @@ static void when(int64_t t, char *buf, size_t n)
 		snprintf(buf, n, "unknown time");
 }
 
-/* Parse a count option: a decimal number in [@min, @max]. */
-int count_opt(const char *cmd, const char *opt, const char *arg, unsigned min, unsigned max,
-	      unsigned *out)
-{
-	char *end;
-	unsigned long v = strtoul(arg, &end, 10);
-
-	if (!*arg || *end || *arg == '-' || v < min || v > max) {
-		errmsg("%s: %s takes a number from %u to %u, not '%s'", cmd, opt, min, max, arg);
-		return EXIT_ERROR;
-	}
-	*out = (unsigned)v;
-	return 0;
-}
-
 /* The baseline is read in a thread of its own while the kernel is dumped and checked. */
 struct base_load {
 	pthread_t thread;
@@ -124,11 +109,6 @@ static void render_json(const struct scan_run *r, const char *source, struct str
 		.ps = r->ps,
 		.fail_on = r->fail_on,
 	};
-	struct strbuf check = STRBUF_INIT;
-
-	report_render(&r->found, &m, REPORT_JSON, &check);
-	while (check.len && check.buf[check.len - 1] == '\n')
-		strbuf_truncate(&check, check.len - 1);
 	strbuf_addf(out, "{\n  \"snapshot\": \"%s\",\n  \"baseline\": ", r->hash);
 	if (r->first || r->accept)
 		strbuf_addf(out, "\"%s\"", r->hash);
@@ -142,8 +122,10 @@ static void render_json(const struct scan_run *r, const char *source, struct str
 	strbuf_addf(out, ",\n  \"first_scan\": %s,\n  \"accepted\": %s,\n  \"changes\": ",
 		    r->first ? "true" : "false", r->accept || r->first ? "true" : "false");
 	changes_render_json(&r->changes, out);
-	strbuf_addf(out, ",\n  \"check\": %s\n}\n", check.buf);
-	strbuf_release(&check);
+	/* the check report as it stands alone, ending in its own newline */
+	strbuf_addstr(out, ",\n  \"check\": ");
+	report_render(&r->found, &m, REPORT_JSON, out);
+	strbuf_addstr(out, "}\n");
 }
 
 int cmd_scan(int argc, char **argv)
@@ -287,10 +269,8 @@ int cmd_scan(int argc, char **argv)
 		render_json(&r, source.buf, &out);
 	else
 		render_text(&r, source.buf, &out);
-	if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		errmsg("scan: writing the report: %s", strerror(errno));
+	if (write_out("scan", &out))
 		ret = EXIT_ERROR;
-	}
 out:
 	if (base.started)
 		pthread_join(base.thread, NULL);

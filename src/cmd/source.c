@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "fwaudit/cmd.h"
 #include "fwaudit/files.h"
@@ -149,4 +150,34 @@ void capture_watched(struct ruleset *rs, const struct policy_set *ps, char **wat
 		if (!captured(rs, watch[i]))
 			watched_file_capture(rs, root, watch[i], false, WATCH_CAP);
 	ruleset_sort_files(rs);
+}
+
+int write_out(const char *cmd, const struct strbuf *out)
+{
+	if (fwrite(out->buf ? out->buf : "", 1, out->len, stdout) != out->len || fflush(stdout)) {
+		errmsg("%s: writing: %s", cmd, strerror(errno));
+		return EXIT_ERROR;
+	}
+	return EXIT_CLEAN;
+}
+
+bool names_file(const char *ref)
+{
+	struct stat sb;
+
+	return strchr(ref, '/') || (stat(ref, &sb) == 0 && S_ISREG(sb.st_mode));
+}
+
+int count_opt(const char *cmd, const char *opt, const char *arg, unsigned min, unsigned max,
+	      unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (!*arg || *end || *arg == '-' || v < min || v > max) {
+		errmsg("%s: %s takes a number from %u to %u, not '%s'", cmd, opt, min, max, arg);
+		return EXIT_ERROR;
+	}
+	*out = (unsigned)v;
+	return 0;
 }

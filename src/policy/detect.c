@@ -54,9 +54,6 @@ static const uint16_t witness_ports[] = { 9, 999, 4242, 33333, 65000 };
 
 static const uint32_t default_world_ports[] = { 22, 2375, 3306, 5432, 6379, 9200, 11211, 27017 };
 
-/* Packets from outside: not the loopback interface, by name or index. */
-#define FROM_OUTSIDE "iif=!lo iifindex=!1"
-
 /* ---- what decided: one group per rule or policy ---- */
 
 struct hit {
@@ -342,7 +339,7 @@ static void detect_blanket(const struct policy *po, const struct policy_detect *
 			 * holding both is port-blind. Leaving dport free instead
 			 * would split on every port rule of the ruleset.
 			 */
-			strbuf_addf(&flow, "family=%s proto=%s ct=new " FROM_OUTSIDE " dport=",
+			strbuf_addf(&flow, "family=%s proto=%s ct=new " FLOW_FROM_OUTSIDE " dport=",
 				    fam ? "ip6" : "ip", proto ? "udp" : "tcp");
 			for (size_t i = 0; i < nsv; i++)
 				if (sv[i].proto == pr && (sv[i].families & (1u << fam)))
@@ -502,7 +499,7 @@ static void detect_world_open(const struct policy *po, const struct policy_detec
 	struct reach_result *r;
 	struct hits h = { 0 };
 
-	strbuf_addstr(&flow, "proto=tcp ct=new " FROM_OUTSIDE " dport=");
+	strbuf_addstr(&flow, "proto=tcp ct=new " FLOW_FROM_OUTSIDE " dport=");
 	if (pd->nports)
 		for (size_t i = 0; i < pd->nports; i++)
 			strbuf_addf(&flow, "%s%u-%u", i ? "," : "", pd->ports[i][0],
@@ -555,7 +552,7 @@ static void detect_no_established(const struct policy *po, const struct policy_d
 	struct strbuf flow = STRBUF_INIT;
 
 	/* replies to the host's own connections arrive on its ephemeral ports */
-	strbuf_addstr(&flow, "proto=tcp,udp ct=established " FROM_OUTSIDE " dport=");
+	strbuf_addstr(&flow, "proto=tcp,udp ct=established " FLOW_FROM_OUTSIDE " dport=");
 	if (pd->nports)
 		for (size_t i = 0; i < pd->nports; i++)
 			strbuf_addf(&flow, "%s%u-%u", i ? "," : "", pd->ports[i][0],
@@ -582,7 +579,7 @@ void detect_run(const struct policy *po, const struct policy_detect *pd, const s
 		if ((hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV4) ||
 		     hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV6)) &&
 		    !witness_dropped(rs, NF_INET_LOCAL_IN))
-			detect_all(po, pd, rs, NF_INET_LOCAL_IN, "ct=new " FROM_OUTSIDE,
+			detect_all(po, pd, rs, NF_INET_LOCAL_IN, "ct=new " FLOW_FROM_OUTSIDE,
 				   EVAL_ACCEPT,
 				   "every new connection arriving at input is accepted", NULL, out);
 		if ((hook_has_chain(rs, NF_INET_FORWARD, NFPROTO_IPV4) ||
@@ -604,16 +601,17 @@ void detect_run(const struct policy *po, const struct policy_detect *pd, const s
 			    "ct=new,established,related,untracked",
 			    false, "loopback traffic is dropped", out);
 	} else if (!strcmp(id, "icmp-blocked")) {
+		detect_all(
+			po, pd, rs, NF_INET_LOCAL_IN,
+			"family=ip proto=1 icmp-type=3 icmp-code=4 ct=related " FLOW_FROM_OUTSIDE,
+			EVAL_DROP, "ICMP fragmentation-needed is dropped for every source",
+			"; path MTU discovery breaks", out);
 		detect_all(po, pd, rs, NF_INET_LOCAL_IN,
-			   "family=ip proto=1 icmp-type=3 icmp-code=4 ct=related " FROM_OUTSIDE,
-			   EVAL_DROP, "ICMP fragmentation-needed is dropped for every source",
+			   "family=ip6 proto=58 icmp-type=2 ct=related " FLOW_FROM_OUTSIDE,
+			   EVAL_DROP, "ICMPv6 packet-too-big is dropped for every source",
 			   "; path MTU discovery breaks", out);
 		detect_all(po, pd, rs, NF_INET_LOCAL_IN,
-			   "family=ip6 proto=58 icmp-type=2 ct=related " FROM_OUTSIDE, EVAL_DROP,
-			   "ICMPv6 packet-too-big is dropped for every source",
-			   "; path MTU discovery breaks", out);
-		detect_all(po, pd, rs, NF_INET_LOCAL_IN,
-			   "family=ip6 proto=58 icmp-type=135,136 ct=untracked " FROM_OUTSIDE,
+			   "family=ip6 proto=58 icmp-type=135,136 ct=untracked " FLOW_FROM_OUTSIDE,
 			   EVAL_DROP,
 			   "ICMPv6 neighbour solicitations and advertisements are dropped for "
 			   "every source",
