@@ -122,12 +122,37 @@ int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmo
 /* Resolve the policies' links; prints every bad link and returns EXIT_ERROR. */
 int postmortems_link(const struct postmortem_index *ix, struct policy_set *ps);
 
-/*
- * The three above in order, as every command that checks starts: *ps and
- * *ix are set as far as they loaded (the caller frees both either way).
- * Returns 0 or EXIT_ERROR (printed).
+/**
+ * struct policy_opts - what to check against: --policies, --postmortems,
+ * --fail-on, shared by every command that checks.
+ * @paths, @mpaths: argv memory (arrays freed by policy_opts_release())
+ * @fail_on: set the command's default before parsing
  */
-int policies_linked_load(const char *cmd, char **paths, size_t npaths, char **mpaths,
-			 size_t nmpaths, struct policy_set **ps, struct postmortem_index **ix);
+struct policy_opts {
+	char **paths, **mpaths;
+	size_t npaths, nmpaths;
+	enum severity fail_on;
+};
+
+/* getopt_long rows for --policies, --postmortems and --fail-on ('P', 'M', 'F'). */
+/* clang-format off */
+#define POLICY_OPTIONS \
+	{ "policies", required_argument, NULL, 'P' }, \
+	{ "postmortems", required_argument, NULL, 'M' }, \
+	{ "fail-on", required_argument, NULL, 'F' }
+/* clang-format on */
+
+/* Store the option @c (from POLICY_OPTIONS): 1 when it was one, 0 when not,
+ * -1 when its value is wrong (printed, as @cmd). */
+int policy_opt(const char *cmd, struct policy_opts *po, int c, const char *arg);
+
+/*
+ * Load the policies and postmortems @po names and link them, as every
+ * command that checks starts: *ps and *ix are set as far as they loaded
+ * (the caller frees both either way). Returns 0 or EXIT_ERROR (printed).
+ */
+int policy_opts_load(const char *cmd, const struct policy_opts *po, struct policy_set **ps,
+		     struct postmortem_index **ix);
+void policy_opts_release(struct policy_opts *po);
 
 #endif

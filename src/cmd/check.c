@@ -64,23 +64,45 @@ int policies_load(const char *cmd, char **paths, size_t npaths, struct policy_se
 	return 0;
 }
 
-int policies_linked_load(const char *cmd, char **paths, size_t npaths, char **mpaths,
-			 size_t nmpaths, struct policy_set **ps, struct postmortem_index **ix)
+int policy_opt(const char *cmd, struct policy_opts *po, int c, const char *arg)
+{
+	switch (c) {
+	case 'P':
+		path_push(&po->paths, &po->npaths, arg);
+		return 1;
+	case 'M':
+		path_push(&po->mpaths, &po->nmpaths, arg);
+		return 1;
+	case 'F':
+		return fail_on_opt(cmd, arg, &po->fail_on) ? -1 : 1;
+	default:
+		return 0;
+	}
+}
+
+int policy_opts_load(const char *cmd, const struct policy_opts *po, struct policy_set **ps,
+		     struct postmortem_index **ix)
 {
 	/* policies first: a bad policy stops the run before anything is read */
-	if (policies_load(cmd, paths, npaths, ps) ||
-	    postmortems_load(cmd, mpaths, nmpaths, ix, NULL) || postmortems_link(*ix, *ps))
+	if (policies_load(cmd, po->paths, po->npaths, ps) ||
+	    postmortems_load(cmd, po->mpaths, po->nmpaths, ix, NULL) || postmortems_link(*ix, *ps))
 		return EXIT_ERROR;
 	return 0;
+}
+
+void policy_opts_release(struct policy_opts *po)
+{
+	free(po->paths);
+	free(po->mpaths);
+	po->paths = po->mpaths = NULL;
+	po->npaths = po->nmpaths = 0;
 }
 
 int cmd_check(int argc, char **argv)
 {
 	const struct option opts[] = {
 		SOURCE_OPTIONS,
-		{ "policies", required_argument, NULL, 'P' },
-		{ "postmortems", required_argument, NULL, 'M' },
-		{ "fail-on", required_argument, NULL, 'F' },
+		POLICY_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "root", required_argument, NULL, 'r' },
@@ -89,7 +111,7 @@ int cmd_check(int argc, char **argv)
 	};
 	struct source_opts src = { 0 };
 	enum report_format fmt = REPORT_TEXT;
-	enum severity fail_on = SEV_HIGH;
+	struct policy_opts po = { .fail_on = SEV_HIGH };
 	struct check_opts copts = { 0 };
 	struct policy_set *ps = NULL;
 	struct postmortem_index *ix = NULL;
@@ -97,22 +119,10 @@ int cmd_check(int argc, char **argv)
 	struct findings found = { 0 };
 	struct strbuf out = STRBUF_INIT, source = STRBUF_INIT;
 	const char *output = NULL;
-	char **paths = NULL, **mpaths = NULL;
-	size_t npaths = 0, nmpaths = 0;
 	int c, ret = EXIT_ERROR;
 
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'P':
-			path_push(&paths, &npaths, optarg);
-			break;
-		case 'M':
-			path_push(&mpaths, &nmpaths, optarg);
-			break;
-		case 'F':
-			if (fail_on_opt("check", optarg, &fail_on))
-				goto out;
-			break;
 		case 'f':
 			if (report_format_parse(optarg, &fmt) < 0) {
 				errmsg("check: --format takes text, json, sarif or junit, not %s",
@@ -131,19 +141,19 @@ int cmd_check(int argc, char **argv)
 			ret = EXIT_CLEAN;
 			goto out;
 		default:
-			if (source_opt(&src, c, optarg))
+			if (source_opt(&src, c, optarg) || policy_opt("check", &po, c, optarg) > 0)
 				break;
 			goto out;
 		}
 	}
 	/* policy files may also be named as arguments */
 	for (; optind < argc; optind++) {
-		path_push(&paths, &npaths, argv[optind]);
+		path_push(&po.paths, &po.npaths, argv[optind]);
 	}
 	if (source_check("check", &src, argc, argv, optind))
 		goto out;
 	/* policies first: a bad policy stops the run before anything is read */
-	if (policies_linked_load("check", paths, npaths, mpaths, nmpaths, &ps, &ix))
+	if (policy_opts_load("check", &po, &ps, &ix))
 		goto out;
 	if (source_load(&src, &rs))
 		goto out;
@@ -154,7 +164,7 @@ int cmd_check(int argc, char **argv)
 		struct report_meta m = { .source = source.buf,
 					 .rs = rs,
 					 .ps = ps,
-					 .fail_on = fail_on,
+					 .fail_on = po.fail_on,
 					 .color = fmt == REPORT_TEXT && !output && stdout_color() };
 
 		report_render(&found, &m, fmt, &out);
@@ -171,7 +181,7 @@ int cmd_check(int argc, char **argv)
 	}
 	ret = EXIT_CLEAN;
 	for (size_t i = 0; i < found.n; i++)
-		if (found.v[i].severity >= fail_on)
+		if (found.v[i].severity >= po.fail_on)
 			ret = EXIT_FINDINGS;
 out:
 	findings_release(&found);
@@ -180,7 +190,6 @@ out:
 	ruleset_free(rs);
 	strbuf_release(&out);
 	strbuf_release(&source);
-	free(paths);
-	free(mpaths);
+	policy_opts_release(&po);
 	return ret;
 }

@@ -300,20 +300,17 @@ int cmd_gate(int argc, char **argv)
 		{ "file", required_argument, NULL, 'i' },
 		{ "against", required_argument, NULL, 'A' },
 		{ "state", required_argument, NULL, 'S' },
-		{ "policies", required_argument, NULL, 'P' },
-		{ "postmortems", required_argument, NULL, 'M' },
-		{ "fail-on", required_argument, NULL, 'F' },
+		POLICY_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct gate_run g = { .against = "live", .state = STORE_DEFAULT_DIR, .fail_on = SEV_HIGH };
+	struct gate_run g = { .against = "live", .state = STORE_DEFAULT_DIR };
 	struct postmortem_index *ix = NULL;
 	struct check_opts copts = { 0 };
 	struct strbuf out = STRBUF_INIT;
-	char **paths = NULL, **mpaths = NULL;
-	size_t npaths = 0, nmpaths = 0;
+	struct policy_opts po = { .fail_on = SEV_HIGH };
 	int c, ret = EXIT_ERROR;
 
 	g.against_label = (struct strbuf)STRBUF_INIT;
@@ -342,16 +339,6 @@ int cmd_gate(int argc, char **argv)
 		case 'S':
 			g.state = optarg;
 			break;
-		case 'P':
-			path_push(&paths, &npaths, optarg);
-			break;
-		case 'M':
-			path_push(&mpaths, &nmpaths, optarg);
-			break;
-		case 'F':
-			if (fail_on_opt("gate", optarg, &g.fail_on))
-				goto out;
-			break;
 		case 'f':
 			if (report_format_parse(optarg, &g.fmt) < 0) {
 				errmsg("gate: --format takes text, json, sarif or junit, not %s",
@@ -367,9 +354,12 @@ int cmd_gate(int argc, char **argv)
 			ret = EXIT_CLEAN;
 			goto out;
 		default:
+			if (policy_opt("gate", &po, c, optarg) > 0)
+				break;
 			goto out;
 		}
 	}
+	g.fail_on = po.fail_on;
 	/* validate: fwaudit gate %s: the candidate may also come last, bare */
 	if (optind < argc && !g.ruleset)
 		g.ruleset = argv[optind++];
@@ -386,7 +376,7 @@ int cmd_gate(int argc, char **argv)
 			errmsg("gate: %s: %s", g.files[i].candidate, strerror(errno));
 			goto out;
 		}
-	if (policies_linked_load("gate", paths, npaths, mpaths, nmpaths, &g.ps, &ix))
+	if (policy_opts_load("gate", &po, &g.ps, &ix))
 		goto out;
 	if (load_against(&g))
 		goto out;
@@ -443,7 +433,6 @@ out:
 	strbuf_release(&g.against_label);
 	strbuf_release(&out);
 	free(g.files);
-	free(paths);
-	free(mpaths);
+	policy_opts_release(&po);
 	return ret;
 }

@@ -356,9 +356,7 @@ int cmd_coverage(int argc, char **argv)
 {
 	const struct option opts[] = {
 		SOURCE_OPTIONS,
-		{ "policies", required_argument, NULL, 'P' },
-		{ "postmortems", required_argument, NULL, 'M' },
-		{ "fail-on", required_argument, NULL, 'F' },
+		POLICY_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
@@ -371,25 +369,13 @@ int cmd_coverage(int argc, char **argv)
 	struct ruleset *rs = NULL;
 	struct findings found = { 0 };
 	struct strbuf out = STRBUF_INIT;
-	enum severity min = SEV_INFO;
-	char **ppaths = NULL, **mpaths = NULL;
-	size_t nppaths = 0, nmpaths = 0;
+	struct policy_opts po = { .fail_on = SEV_INFO };
 	struct coverage_run run = { 0 };
 	bool json = false;
 	int c, ret = EXIT_ERROR;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'P':
-			path_push(&ppaths, &nppaths, optarg);
-			break;
-		case 'M':
-			path_push(&mpaths, &nmpaths, optarg);
-			break;
-		case 'F':
-			if (fail_on_opt("coverage", optarg, &min))
-				goto out;
-			break;
 		case 'f':
 			if (format_opt("coverage", optarg, &json))
 				goto out;
@@ -402,20 +388,21 @@ int cmd_coverage(int argc, char **argv)
 			ret = EXIT_CLEAN;
 			goto out;
 		default:
-			if (source_opt(&src, c, optarg))
+			if (source_opt(&src, c, optarg) ||
+			    policy_opt("coverage", &po, c, optarg) > 0)
 				break;
 			goto out;
 		}
 	}
 	if (source_check("coverage", &src, argc, argv, optind))
 		goto out;
-	if (policies_linked_load("coverage", ppaths, nppaths, mpaths, nmpaths, &ps, &ix))
+	if (policy_opts_load("coverage", &po, &ps, &ix))
 		goto out;
 	if (source_load(&src, &rs))
 		goto out;
 	policy_check(ps, rs, &copts, &found);
 	findings_sort(&found);
-	run = (struct coverage_run){ .ix = ix, .ps = ps, .f = &found, .min = min };
+	run = (struct coverage_run){ .ix = ix, .ps = ps, .f = &found, .min = po.fail_on };
 	coverage_count(&run);
 	if (json)
 		coverage_json(&run, &out);
@@ -431,7 +418,6 @@ out:
 	postmortem_index_free(ix);
 	ruleset_free(rs);
 	strbuf_release(&out);
-	free(ppaths);
-	free(mpaths);
+	policy_opts_release(&po);
 	return ret;
 }

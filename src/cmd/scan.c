@@ -133,41 +133,32 @@ int cmd_scan(int argc, char **argv)
 	const struct option opts[] = {
 		SOURCE_OPTIONS,
 		{ "state", required_argument, NULL, 'S' },
-		{ "policies", required_argument, NULL, 'P' },
-		{ "postmortems", required_argument, NULL, 'M' },
+		POLICY_OPTIONS,
 		{ "watch", required_argument, NULL, 'w' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ "accept", no_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct scan_run r = { .state = STORE_DEFAULT_DIR,
-			      .fail_on = SEV_HIGH,
-			      .keep = DEFAULT_KEEP };
+	struct scan_run r = { .state = STORE_DEFAULT_DIR, .keep = DEFAULT_KEEP };
 	struct source_opts src = { 0 };
 	struct check_opts copts = { 0 };
 	struct postmortem_index *ix = NULL;
 	struct store *st = NULL;
 	struct strbuf out = STRBUF_INIT, source = STRBUF_INIT, err = STRBUF_INIT;
 	struct base_load base = { .err = STRBUF_INIT };
-	char **paths = NULL, **mpaths = NULL, **watch = NULL;
-	size_t npaths = 0, nmpaths = 0, nwatch = 0;
+	struct policy_opts po = { .fail_on = SEV_HIGH };
+	char **watch = NULL;
+	size_t nwatch = 0;
 	int c, ret = EXIT_ERROR;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'S':
 			r.state = optarg;
-			break;
-		case 'P':
-			path_push(&paths, &npaths, optarg);
-			break;
-		case 'M':
-			path_push(&mpaths, &nmpaths, optarg);
 			break;
 		case 'w':
 			if (optarg[0] != '/') {
@@ -186,10 +177,6 @@ int cmd_scan(int argc, char **argv)
 		case 'q':
 			r.quiet = true;
 			break;
-		case 'F':
-			if (fail_on_opt("scan", optarg, &r.fail_on))
-				goto out;
-			break;
 		case 'f':
 			if (format_opt("scan", optarg, &r.json))
 				goto out;
@@ -202,14 +189,15 @@ int cmd_scan(int argc, char **argv)
 			ret = EXIT_CLEAN;
 			goto out;
 		default:
-			if (source_opt(&src, c, optarg))
+			if (source_opt(&src, c, optarg) || policy_opt("scan", &po, c, optarg) > 0)
 				break;
 			goto out;
 		}
 	}
+	r.fail_on = po.fail_on;
 	if (source_check("scan", &src, argc, argv, optind))
 		goto out;
-	if (policies_linked_load("scan", paths, npaths, mpaths, nmpaths, &r.ps, &ix))
+	if (policy_opts_load("scan", &po, &r.ps, &ix))
 		goto out;
 	/* the lock first: two scans never interleave */
 	if (store_open(r.state, true, &st, &err) < 0) {
@@ -286,8 +274,7 @@ out:
 	strbuf_release(&out);
 	strbuf_release(&source);
 	strbuf_release(&err);
-	free(paths);
-	free(mpaths);
+	policy_opts_release(&po);
 	free(watch);
 	return ret;
 }
