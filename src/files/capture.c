@@ -20,15 +20,24 @@
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
 
+static void digest_hex(const unsigned char *md, unsigned int n, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (unsigned i = 0; i < n && i < 32; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[2 * (n < 32 ? n : 32)] = 0;
+}
+
 void sha256_hex(const void *data, size_t len, char hex[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
 	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < n && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	hex[64] = 0;
+	digest_hex(md, n, hex);
 }
 
 int sha256_fd(int fd, char hex[65])
@@ -54,9 +63,7 @@ int sha256_fd(int fd, char hex[65])
 	}
 	EVP_DigestFinal_ex(ctx, md, &n);
 	EVP_MD_CTX_free(ctx);
-	for (unsigned i = 0; i < n && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	hex[64] = 0;
+	digest_hex(md, n, hex);
 	return 0;
 }
 
@@ -174,8 +181,7 @@ int file_capture(const char *root, const char *path, bool follow, uint64_t cap,
 			out->truncated = true;
 	}
 	EVP_DigestFinal_ex(md, digest, &dlen);
-	for (unsigned i = 0; i < dlen && i < 32; i++)
-		snprintf(out->sha256 + 2 * i, 3, "%02x", digest[i]);
+	digest_hex(digest, dlen, out->sha256);
 	out->len = content.len;
 	out->content = content.len ? strbuf_detach(&content) : xstrdup("");
 out:
