@@ -7,29 +7,13 @@
 # usage: check.py FWAUDIT POLICYDIR [SARIF_SCHEMA]
 import json, os, shutil, subprocess, sys, tempfile, time
 
+from nstest import connects, expect, finish, link_pair, serve, sh
+
 fw = os.path.realpath(sys.argv[1])
 policies = os.path.realpath(sys.argv[2])
 postmortems = os.path.join(policies, "postmortems")
 schema = sys.argv[3] if len(sys.argv) > 3 else ""
 ns, cli = "fwa-check-%d" % os.getpid(), "fwa-cli-%d" % os.getpid()
-fails = 0
-checks = 0
-
-
-def sh(*cmd, inp=None, check=True):
-    r = subprocess.run(cmd, input=inp, capture_output=True, text=True)
-    if check and r.returncode:
-        raise RuntimeError("%s: %s" % (" ".join(cmd), r.stderr))
-    return r
-
-
-def expect(cond, what):
-    global fails, checks
-    checks += 1
-    if not cond:
-        fails += 1
-        print("FAIL", what)
-
 
 if subprocess.run(["ip", "netns", "add", ns], capture_output=True).returncode:
     print("check: cannot make a namespace; skipped")
@@ -38,19 +22,9 @@ sh("ip", "netns", "add", cli)
 work = tempfile.mkdtemp()
 servers = []
 try:
-    sh("ip", "-n", ns, "link", "set", "lo", "up")
-    sh("ip", "link", "add", "v0", "netns", ns, "type", "veth", "peer", "name", "v1", "netns", cli)
-    sh("ip", "-n", ns, "addr", "add", "192.0.2.1/24", "dev", "v0")
-    sh("ip", "-n", cli, "addr", "add", "192.0.2.2/24", "dev", "v1")
-    sh("ip", "-n", ns, "link", "set", "v0", "up")
-    sh("ip", "-n", cli, "link", "set", "v1", "up")
+    link_pair(ns, cli)
     # a web server: something listening on 80 and 443
-    for port in (80, 443):
-        servers.append(subprocess.Popen(
-            ["ip", "netns", "exec", ns, "python3", "-c",
-             "import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,"
-             "socket.SO_REUSEADDR,1)\ns.bind(('0.0.0.0',%d))\ns.listen(64)\n"
-             "while True:\n c,_=s.accept(); c.close()" % port]))
+    servers = [serve(ns, port) for port in (80, 443)]
     time.sleep(0.5)
 
     def load(ruleset):
@@ -68,12 +42,6 @@ try:
         if code == 2:
             print(err)
         return code, json.loads(out)["findings"] if out else []
-
-    def connects(port):
-        r = subprocess.run(["ip", "netns", "exec", cli, "python3", "-c",
-                            "import socket\ns=socket.create_connection(('192.0.2.1',%d),"
-                            "timeout=1)" % port], capture_output=True)
-        return r.returncode == 0
 
     def handle_of(match):
         out = sh("ip", "netns", "exec", ns, "nft", "-a", "list", "chain", "inet", "filter",
@@ -99,7 +67,7 @@ try:
     load(web)
     code, f = findings()
     expect(code == 0 and f == [], "clean web ruleset: exit %d, %s" % (code, [x["id"] for x in f]))
-    expect(connects(80) and connects(443), "clean web ruleset: clients reach 80 and 443")
+    expect(connects(cli, 80) and connects(cli, 443), "clean web ruleset: clients reach 80 and 443")
 
     # 2. the outage: a rule that drops everything, inserted at the top
     sh("ip", "netns", "exec", ns, "nft", "insert", "rule", "inet", "filter", "input", "drop")
@@ -112,7 +80,7 @@ try:
            "tcp/80" in blanket[0]["message"] and "tcp/443" in blanket[0]["message"] and
            blanket[0]["subject"]["rule"] == "drop" and blanket[0]["links"],
            "outage (rule): critical blanket-inbound-block naming handle %d: %s" % (h, blanket))
-    expect(not connects(80), "outage (rule): the kernel drops clients too")
+    expect(not connects(cli, 80), "outage (rule): the kernel drops clients too")
 
     # 3. the outage again: the accepts deleted, the policy drop does it
     load(web.replace("\t\ttcp dport { 80, 443 } accept\n", ""))
@@ -122,7 +90,7 @@ try:
            blanket[0]["subject"]["chain"] == "input" and "drop policy" in blanket[0]["message"]
            and "tcp/80" in blanket[0]["message"],
            "outage (policy): blanket-inbound-block by the chain policy: %s" % blanket)
-    expect(not connects(443), "outage (policy): the kernel drops clients too")
+    expect(not connects(cli, 443), "outage (policy): the kernel drops clients too")
 
     def only(ruleset, detector, what, want=1, extra=()):
         load(ruleset)
@@ -376,5 +344,4 @@ finally:
     subprocess.run(["ip", "netns", "del", cli])
     shutil.rmtree(work, ignore_errors=True)
 
-print("check: %d checks, %d failed" % (checks, fails))
-sys.exit(1 if fails else 0)
+finish("check: ")

@@ -8,29 +8,12 @@
 # usage: gate.py FWAUDIT POLICYDIR
 import json, os, pwd, shutil, subprocess, sys, tempfile, time
 
+from nstest import expect, finish, serve, sh
+
 fw = os.path.realpath(sys.argv[1])
 policies = os.path.realpath(sys.argv[2])
 postmortems = os.path.join(policies, "postmortems")
 ns = "fwa-gate-%d" % os.getpid()
-fails = 0
-checks = 0
-
-
-def expect(cond, what, extra=""):
-    global fails, checks
-    checks += 1
-    if not cond:
-        fails += 1
-        print("FAIL", what)
-        if extra:
-            print(extra)
-
-
-def sh(*cmd, inp=None):
-    r = subprocess.run(cmd, input=inp, capture_output=True, text=True)
-    if r.returncode:
-        raise RuntimeError("%s: %s" % (" ".join(cmd), r.stderr))
-    return r.stdout
 
 
 GOOD = """table inet filter {
@@ -72,11 +55,7 @@ server = None
 try:
     sh("ip", "-n", ns, "link", "set", "lo", "up")
     sh("ip", "netns", "exec", ns, "nft", "-f", "-", inp=GOOD)
-    server = subprocess.Popen(
-        ["ip", "netns", "exec", ns, "python3", "-c",
-         "import socket\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,"
-         "socket.SO_REUSEADDR,1)\ns.bind(('0.0.0.0',443))\ns.listen(64)\n"
-         "while True:\n c,_=s.accept(); c.close()"])
+    server = serve(ns, 443)
     time.sleep(0.5)
 
     def write(name, text, mode=0o644):
@@ -87,7 +66,7 @@ try:
         return p
 
     def host_ruleset():
-        return sh("ip", "netns", "exec", ns, "nft", "list", "ruleset")
+        return sh("ip", "netns", "exec", ns, "nft", "list", "ruleset").stdout
 
     def gate(*args, user=None):
         pre = ["ip", "netns", "exec", ns]
@@ -213,5 +192,4 @@ finally:
     subprocess.run(["ip", "netns", "del", ns])
     shutil.rmtree(work, ignore_errors=True)
 
-print("%d checks, %d failed" % (checks, fails))
-sys.exit(1 if fails else 0)
+finish()

@@ -7,29 +7,12 @@
 # usage: scan.py FWAUDIT POLICYDIR
 import json, os, shutil, subprocess, sys, tempfile, time
 
+from nstest import connects, expect, finish, link_pair, serve, sh
+
 fw = os.path.realpath(sys.argv[1])
 policies = os.path.realpath(sys.argv[2])
 postmortems = os.path.join(policies, "postmortems")
 ns, cli = "fwa-scan-%d" % os.getpid(), "fwa-scli-%d" % os.getpid()
-fails = 0
-checks = 0
-
-
-def sh(*cmd, inp=None, check=True):
-    r = subprocess.run(cmd, input=inp, capture_output=True, text=True)
-    if check and r.returncode:
-        raise RuntimeError("%s: %s" % (" ".join(cmd), r.stderr))
-    return r
-
-
-def expect(cond, what, extra=""):
-    global fails, checks
-    checks += 1
-    if not cond:
-        fails += 1
-        print("FAIL", what)
-        if extra:
-            print(extra)
 
 
 RULESET = """
@@ -59,17 +42,8 @@ with open(conf, "w") as f:
     f.write("listen 443;\nworkers 4;\n")
 server = None
 try:
-    sh("ip", "-n", ns, "link", "set", "lo", "up")
-    sh("ip", "link", "add", "v0", "netns", ns, "type", "veth", "peer", "name", "v1", "netns", cli)
-    sh("ip", "-n", ns, "addr", "add", "192.0.2.1/24", "dev", "v0")
-    sh("ip", "-n", cli, "addr", "add", "192.0.2.2/24", "dev", "v1")
-    sh("ip", "-n", ns, "link", "set", "v0", "up")
-    sh("ip", "-n", cli, "link", "set", "v1", "up")
-    server = subprocess.Popen(
-        ["ip", "netns", "exec", ns, "python3", "-c",
-         "import socket\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,"
-         "socket.SO_REUSEADDR,1)\ns.bind(('0.0.0.0',443))\ns.listen(64)\n"
-         "while True:\n c,_=s.accept(); c.close()"])
+    link_pair(ns, cli)
+    server = serve(ns, 443)
     time.sleep(0.5)
     sh("ip", "netns", "exec", ns, "nft", "-f", "-", inp=RULESET)
 
@@ -81,12 +55,6 @@ try:
             if match in line and "# handle" in line:
                 return int(line.rsplit("# handle", 1)[1])
         raise RuntimeError("no rule " + match)
-
-    def connects(port):
-        r = subprocess.run(["ip", "netns", "exec", cli, "python3", "-c",
-                            "import socket\ns=socket.create_connection(('192.0.2.1',%d),"
-                            "timeout=1)" % port], capture_output=True)
-        return r.returncode == 0
 
     def run(cmd, *args, st=state):
         return subprocess.run([fw, cmd, "--state", st] + list(args), capture_output=True,
@@ -131,7 +99,7 @@ try:
            "quiet: no output, exit 0 when nothing changed", r.stdout + r.stderr)
 
     # ---- traffic alone is not a change ----
-    expect(connects(443), "443 answers before the change")
+    expect(connects(cli, 443), "443 answers before the change")
     r, doc = scan()
     expect(doc["changes"] == [], "counters moving is not a change", json.dumps(doc["changes"]))
 
@@ -155,7 +123,7 @@ try:
     with open(conf, "w") as f:
         f.write("listen 8443;\nworkers 4;\n")
     os.chmod(conf, 0o666)
-    expect(not connects(443), "443 no longer answers after the change")
+    expect(not connects(cli, 443), "443 no longer answers after the change")
     r, doc = scan()
     ch = doc["changes"]
 
@@ -274,5 +242,4 @@ finally:
     subprocess.run(["ip", "netns", "del", cli])
     shutil.rmtree(work, ignore_errors=True)
 
-print("%d checks, %d failed" % (checks, fails))
-sys.exit(1 if fails else 0)
+finish()

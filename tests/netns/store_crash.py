@@ -6,28 +6,11 @@
 # usage: store_crash.py FWAUDIT [ROUNDS]
 import json, os, random, shutil, signal, subprocess, sys, tempfile, time
 
+from nstest import expect, finish, sh
+
 fw = os.path.realpath(sys.argv[1])
 rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 80
 ns = "fwa-crash-%d" % os.getpid()
-fails = 0
-checks = 0
-
-
-def expect(cond, what, extra=""):
-    global fails, checks
-    checks += 1
-    if not cond:
-        fails += 1
-        print("FAIL", what)
-        if extra:
-            print(extra)
-
-
-def sh(*cmd, inp=None):
-    r = subprocess.run(cmd, input=inp, capture_output=True, text=True)
-    if r.returncode:
-        raise RuntimeError("%s: %s" % (" ".join(cmd), r.stderr))
-    return r.stdout
 
 
 if subprocess.run(["ip", "netns", "add", ns], capture_output=True).returncode:
@@ -139,5 +122,4 @@ finally:
     subprocess.run(["ip", "netns", "del", ns])
     shutil.rmtree(work, ignore_errors=True)
 
-print("%d checks, %d failed" % (checks, fails))
-sys.exit(1 if fails else 0)
+finish()
