@@ -41,29 +41,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef FWAUDIT_LIBFUZZER
+#include "seed_main.h"
+
 int main(int argc, char **argv)
 {
-	unsigned runs = 0;
-
-	for (int i = 1; i < argc; i++) {
-		char *text = NULL;
-		size_t n = 0;
-
-		if (read_file(argv[i], &text, &n) < 0) {
-			fprintf(stderr, "cannot read %s\n", argv[i]);
-			return 1;
-		}
-		for (size_t k = 0; k <= n; k += 1 + n / 64, runs++)
-			LLVMFuzzerTestOneInput((const uint8_t *)text, k);
-		for (size_t k = 0; k < n; k++)
-			for (unsigned x = 1; x < 256; x <<= 1, runs++) {
-				text[k] ^= (char)x;
-				LLVMFuzzerTestOneInput((const uint8_t *)text, n);
-				text[k] ^= (char)x;
-			}
-		free(text);
-	}
-	printf("fuzz policy: %u policy files loaded or rejected without a crash\n", runs);
+	printf("fuzz policy: %u policy files loaded or rejected without a crash\n",
+	       seed_main(argc, argv, 0));
 	return 0;
 }
 #endif

@@ -9,11 +9,9 @@
  * truncation and bit flip of them; a directory that does not exist is
  * skipped (the shared seeds are not always beside the project).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "fwaudit/postmortem.h"
 #include "fwaudit/util.h"
@@ -63,61 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef FWAUDIT_LIBFUZZER
-static unsigned run_file(const char *path)
-{
-	char *text = NULL;
-	size_t n = 0;
-	unsigned runs = 0;
-
-	if (read_file(path, &text, &n) < 0) {
-		fprintf(stderr, "cannot read %s\n", path);
-		exit(1);
-	}
-	for (size_t k = 0; k <= n; k += 1 + n / 64, runs++)
-		LLVMFuzzerTestOneInput((const uint8_t *)text, k);
-	/* flips: every byte of small files, a spread of bytes of larger ones */
-	for (size_t k = 0; k < n; k += 1 + n / 2048)
-		for (unsigned x = 1; x < 256; x <<= 1, runs++) {
-			text[k] ^= (char)x;
-			LLVMFuzzerTestOneInput((const uint8_t *)text, n);
-			text[k] ^= (char)x;
-		}
-	free(text);
-	return runs;
-}
+#include "seed_main.h"
 
 int main(int argc, char **argv)
 {
-	unsigned runs = 0;
-
-	for (int i = 1; i < argc; i++) {
-		struct stat st;
-
-		if (stat(argv[i], &st) < 0) {
-			printf("fuzz postmortem: %s absent, skipped\n", argv[i]);
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			DIR *d = opendir(argv[i]);
-			struct dirent *de;
-
-			while (d && (de = readdir(d))) {
-				char *p;
-
-				if (de->d_name[0] == '.')
-					continue;
-				p = xasprintf("%s/%s", argv[i], de->d_name);
-				if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
-					runs += run_file(p);
-				free(p);
-			}
-			if (d)
-				closedir(d);
-		} else {
-			runs += run_file(argv[i]);
-		}
-	}
-	printf("fuzz postmortem: %u documents read or rejected without a crash\n", runs);
+	printf("fuzz postmortem: %u documents read or rejected without a crash\n",
+	       seed_main(argc, argv, 2048));
 	return 0;
 }
 #endif

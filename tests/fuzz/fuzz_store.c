@@ -107,38 +107,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef FWAUDIT_LIBFUZZER
+#include "seed_main.h"
+
 int main(int argc, char **argv)
 {
-	unsigned runs = 0;
+	unsigned runs = seed_main(argc, argv, 0);
+	char *p = xasprintf("%s/history", dir), *l = xasprintf("%s/lock", dir);
 
-	for (int i = 1; i < argc; i++) {
-		char *text = NULL;
-		size_t n = 0;
-
-		if (read_file(argv[i], &text, &n) < 0) {
-			fprintf(stderr, "cannot read %s\n", argv[i]);
-			return 1;
-		}
-		for (size_t k = 0; k <= n; k += 1 + n / 64, runs++)
-			LLVMFuzzerTestOneInput((const uint8_t *)text, k);
-		for (size_t k = 0; k < n; k++) {
-			for (unsigned x = 1; x < 256; x <<= 1, runs++) {
-				text[k] ^= (char)x;
-				LLVMFuzzerTestOneInput((const uint8_t *)text, n);
-				text[k] ^= (char)x;
-			}
-		}
-		free(text);
-	}
-	{
-		char *p = xasprintf("%s/history", dir), *l = xasprintf("%s/lock", dir);
-
-		unlink(p);
-		unlink(l);
-		rmdir(dir);
-		free(p);
-		free(l);
-	}
+	unlink(p);
+	unlink(l);
+	rmdir(dir);
+	free(p);
+	free(l);
 	printf("fuzz store: %u histories and snapshots read or rejected without a crash\n", runs);
 	return 0;
 }
