@@ -297,6 +297,8 @@ struct findings {
 };
 
 void findings_release(struct findings *f);
+/* How many findings are at or above @fail_on: the run fails when any is. */
+size_t findings_failing(const struct findings *f, enum severity fail_on);
 /* Sort by severity (highest first), then policy, then id. */
 void findings_sort(struct findings *f);
 

@@ -179,10 +179,7 @@ int cmd_check(int argc, char **argv)
 	} else if (write_out("check", &out)) {
 		goto out;
 	}
-	ret = EXIT_CLEAN;
-	for (size_t i = 0; i < found.n; i++)
-		if (found.v[i].severity >= po.fail_on)
-			ret = EXIT_FINDINGS;
+	ret = findings_failing(&found, po.fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
 	findings_release(&found);
 	policy_set_free(ps);

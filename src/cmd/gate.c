@@ -418,10 +418,7 @@ int cmd_gate(int argc, char **argv)
 	render(&g, &out);
 	if (write_out("gate", &out))
 		goto out;
-	ret = EXIT_CLEAN;
-	for (size_t i = 0; i < g.found.n; i++)
-		if (g.found.v[i].severity >= g.fail_on)
-			ret = EXIT_FINDINGS;
+	ret = findings_failing(&g.found, g.fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
 	findings_release(&g.found);
 	changes_release(&g.changes);

@@ -247,8 +247,7 @@ int cmd_scan(int argc, char **argv)
 		errmsg("scan: storing the snapshot: %s", err.buf);
 		goto out;
 	}
-	for (size_t i = 0; i < r.found.n; i++)
-		r.failing += r.found.v[i].severity >= r.fail_on;
+	r.failing = findings_failing(&r.found, r.fail_on);
 	ret = r.failing ? EXIT_FINDINGS : EXIT_CLEAN;
 	/* cron: silence is "nothing changed, nothing found" */
 	if (r.quiet && !r.changes.n && !r.failing && !r.first)

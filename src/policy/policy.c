@@ -331,6 +331,15 @@ void subject_release(struct subject *s)
 	free(s->path);
 }
 
+size_t findings_failing(const struct findings *f, enum severity fail_on)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += f->v[i].severity >= fail_on;
+	return n;
+}
+
 void findings_release(struct findings *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
