@@ -189,6 +189,8 @@ struct table {
 	uint32_t nchains, chains_cap;
 	struct set **sets;
 	uint32_t nsets, sets_cap;
+	struct set **set_hash; /* open addressing by name, for table_find_set() */
+	uint32_t set_hash_cap;
 	struct obj **objs;
 	uint32_t nobjs, objs_cap;
 	struct flowtable **flowtables;

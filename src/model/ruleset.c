@@ -96,6 +96,29 @@ struct rule *chain_add_rule(struct ruleset *rs, struct chain *c)
 	return r;
 }
 
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static void set_hash_put(struct set **v, uint32_t cap, struct set *s)
+{
+	uint32_t i = name_hash(s->name) & (cap - 1);
+
+	while (v[i])
+		i = (i + 1) & (cap - 1);
+	v[i] = s;
+}
+
+/*
+ * Sets are found by name for every lookup a rule makes and every element
+ * message decoded; a ruleset of anonymous sets has one per rule, so a
+ * linear search would make reading it quadratic.
+ */
 struct set *table_add_set(struct ruleset *rs, struct table *t, const char *name)
 {
 	struct set *s = arena_alloc(rs->arena, sizeof(*s));
@@ -103,6 +126,15 @@ struct set *table_add_set(struct ruleset *rs, struct table *t, const char *name)
 	s->table = t;
 	s->name = arena_strdup(rs->arena, name);
 	VEC_PUSH(rs, t->sets, t->nsets, t->sets_cap, s);
+	if (2 * t->nsets > t->set_hash_cap) {
+		uint32_t cap = t->set_hash_cap ? 2 * t->set_hash_cap : 16;
+
+		t->set_hash = arena_alloc(rs->arena, cap * sizeof(*t->set_hash));
+		t->set_hash_cap = cap;
+		for (uint32_t i = 0; i + 1 < t->nsets; i++)
+			set_hash_put(t->set_hash, cap, t->sets[i]);
+	}
+	set_hash_put(t->set_hash, t->set_hash_cap, s);
 	return s;
 }
 
@@ -158,9 +190,12 @@ struct chain *table_find_chain(const struct table *t, const char *name)
 
 struct set *table_find_set(const struct table *t, const char *name)
 {
-	for (uint32_t i = 0; i < t->nsets; i++)
-		if (!strcmp(t->sets[i]->name, name))
-			return t->sets[i];
+	if (!t->set_hash_cap)
+		return NULL;
+	for (uint32_t i = name_hash(name) & (t->set_hash_cap - 1); t->set_hash[i];
+	     i = (i + 1) & (t->set_hash_cap - 1))
+		if (!strcmp(t->set_hash[i]->name, name))
+			return t->set_hash[i];
 	return NULL;
 }
 
