@@ -407,13 +407,18 @@ static void write_table(struct jw *w, const struct table *t)
 	jw_close(w, '}');
 }
 
+static void jw_kflag(struct jw *w, const char *key, bool v)
+{
+	jw_key(w, key);
+	strbuf_addstr(w->out, v ? "true" : "false");
+}
+
 static void write_file(struct jw *w, const struct watched_file *f)
 {
 	jw_open(w, '{');
 	jw_kstr(w, "path", f->path);
 	if (!f->exists) {
-		jw_key(w, "exists");
-		strbuf_addstr(w->out, "false");
+		jw_kflag(w, "exists", false);
 		jw_close(w, '}');
 		return;
 	}
@@ -436,14 +441,10 @@ static void write_file(struct jw *w, const struct watched_file *f)
 	}
 	if (f->sha256[0])
 		jw_kstr(w, "sha256", f->sha256);
-	if (f->binary) {
-		jw_key(w, "binary");
-		strbuf_addstr(w->out, "true");
-	}
-	if (f->truncated) {
-		jw_key(w, "truncated");
-		strbuf_addstr(w->out, "true");
-	}
+	if (f->binary)
+		jw_kflag(w, "binary", true);
+	if (f->truncated)
+		jw_kflag(w, "truncated", true);
 	if (f->content) {
 		jw_key(w, "content");
 		strbuf_addjson_text(w->out, f->content);
