@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fwaudit/policy.h" /* enum severity */
 
@@ -76,6 +77,9 @@ int write_out(const char *cmd, const struct strbuf *out);
 /* @ref names a snapshot file (it holds a '/' or is a regular file here),
  * not a reference into the state directory. */
 bool names_file(const char *ref);
+
+/* Unix time @t as local "YYYY-MM-DD HH:MM:SS ZONE" into @buf ("unknown time" for 0). */
+void time_text(int64_t t, char *buf, size_t n);
 
 /* Colour for text on stdout: a terminal, and NO_COLOR unset. */
 bool stdout_color(void);

@@ -18,12 +18,9 @@ static void list_text(const struct history_entry *v, size_t n, const char *basel
 		strbuf_addstr(out, "no runs recorded yet\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct history_entry *e = &v[i];
-		time_t t = (time_t)e->time;
-		struct tm tm;
-		char when[32] = "?";
+		char when[64];
 
-		if (localtime_r(&t, &tm))
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		time_text(e->time, when, sizeof(when));
 		strbuf_addf(out, "%4llu  %s  %-8s  %.12s", (unsigned long long)e->seq, when,
 			    e->event, e->snapshot);
 		if (strcmp(e->event, "prune"))

@@ -23,15 +23,6 @@
 
 #define DEFAULT_KEEP 100
 
-static void when(int64_t t, char *buf, size_t n)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t || !localtime_r(&tt, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M:%S %Z", &tm))
-		snprintf(buf, n, "unknown time");
-}
-
 /* The baseline is read in a thread of its own while the kernel is dumped and checked. */
 struct base_load {
 	pthread_t thread;
@@ -77,7 +68,7 @@ static void render_text(const struct scan_run *r, const char *source, struct str
 	};
 	char t[64];
 
-	when(r->rs->taken_at, t, sizeof(t));
+	time_text(r->rs->taken_at, t, sizeof(t));
 	strbuf_addf(out, "fwaudit scan of %s at %s: snapshot %.12s", source, t, r->hash);
 	if (r->first) {
 		strbuf_addf(out,
@@ -85,7 +76,7 @@ static void render_text(const struct scan_run *r, const char *source, struct str
 			    "watched files)\n",
 			    ruleset_count_rules(r->rs), r->rs->nfiles);
 	} else {
-		when(r->base->taken_at, t, sizeof(t));
+		time_text(r->base->taken_at, t, sizeof(t));
 		strbuf_addf(out, "\nchanges since the baseline %.12s (%s): ", r->base_hash, t);
 		if (!r->changes.n)
 			strbuf_addstr(out, "none\n");

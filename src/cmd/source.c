@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -180,4 +181,13 @@ int count_opt(const char *cmd, const char *opt, const char *arg, unsigned min, u
 	}
 	*out = (unsigned)v;
 	return 0;
+}
+
+void time_text(int64_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !localtime_r(&tt, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M:%S %Z", &tm))
+		snprintf(buf, n, "unknown time");
 }
