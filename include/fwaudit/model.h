@@ -256,7 +256,17 @@ struct ruleset {
 	struct watched_file *files; /* arena, sorted by path; valid when @has_files */
 	uint32_t nfiles, files_cap;
 	bool has_files;
+	/*
+	 * What an evaluator derived from the ruleset and keeps between calls
+	 * (sorted set elements), freed with it by @derived_free. Whoever changes
+	 * the ruleset calls ruleset_changed().
+	 */
+	void *derived;
+	void (*derived_free)(void *derived);
 };
+
+/* Drop what was derived from @rs before a change. */
+void ruleset_changed(struct ruleset *rs);
 
 /* Add a file record for @path to @rs (copied into the arena; the record is
  * zeroed apart from @path). Keep the list sorted with ruleset_sort_files(). */

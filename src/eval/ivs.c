@@ -60,6 +60,23 @@ void ivs_copy(struct ivs *dst, const struct ivs *src)
 	dst->n = src->n;
 }
 
+uint64_t ivs_hash(const struct ivs *s)
+{
+	uint64_t h = s->n;
+
+	/* multiply and fold per word; one hash_mix() at the end */
+	for (size_t i = 0; i < s->n; i++) {
+		const uint64_t w[4] = { (uint64_t)s->v[i].lo, (uint64_t)(s->v[i].lo >> 64),
+					(uint64_t)s->v[i].hi, (uint64_t)(s->v[i].hi >> 64) };
+
+		for (int k = 0; k < 4; k++) {
+			h = (h ^ w[k]) * 0x9e3779b97f4a7c15ull;
+			h ^= h >> 29;
+		}
+	}
+	return hash_mix(h);
+}
+
 bool ivs_equal(const struct ivs *a, const struct ivs *b)
 {
 	return a->n == b->n && (!a->n || !memcmp(a->v, b->v, a->n * sizeof(*a->v)));
@@ -128,11 +145,14 @@ void ivs_union(struct ivs *out, const struct ivs *a, const struct ivs *b)
 void ivs_normalize(struct ivs *s)
 {
 	struct ivs tmp = { 0 };
-	int (*cmp)(const void *, const void *) = ivs_cmp_lo;
+	size_t sorted = 1;
 
 	if (!s->n)
 		return;
-	qsort(s->v, s->n, sizeof(*s->v), cmp);
+	while (sorted < s->n && s->v[sorted - 1].lo <= s->v[sorted].lo)
+		sorted++;
+	if (sorted < s->n) /* values taken from keys in order mostly come in order */
+		qsort(s->v, s->n, sizeof(*s->v), ivs_cmp_lo);
 	for (size_t i = 0; i < s->n; i++)
 		ivs_push(&tmp, s->v[i].lo, s->v[i].hi);
 	free(s->v);

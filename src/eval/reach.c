@@ -62,6 +62,9 @@ struct sstate {
 	uint32_t mark, ctstate, ctmark;
 	struct decider by;
 	bool partial; /* chain mode: the rule's verdict may not apply (limit) */
+	/* while queued: a hash of each field, order of arrival, index entries */
+	uint64_t fh[PF__COUNT], serial;
+	uint32_t ent[PF__COUNT];
 };
 
 struct reach_ctx {
@@ -74,6 +77,8 @@ struct reach_ctx {
 	struct reach_result *res;
 	struct sstate **queue;
 	size_t nq, capq, head;
+	struct mindex waiting; /* queued states by point and all fields but one */
+	uint64_t serial;
 	bool limit_assumed;
 	const char *fail;     /* set when reach gives up */
 	struct chain_run *cr; /* chain mode (chain_run()), or NULL */
@@ -246,24 +251,113 @@ static bool same_point(const struct sstate *a, const struct sstate *b)
 	return true;
 }
 
+/* A hash of what same_point() compares. */
+static uint64_t point_hash(const struct sstate *s)
+{
+	uint64_t h = hash_mix(s->pos | (uint64_t)s->rule << 32);
+
+	h = hash_mix(h ^ (uintptr_t)s->chain) + (uintptr_t)s->base;
+	h = hash_mix(h ^ (s->sp | (uint64_t)s->nat_idx << 8 | (uint64_t)s->tracked << 40 |
+			  (uint64_t)s->in_nat << 41 | (uint64_t)s->nat_done << 42 |
+			  (uint64_t)s->mark_set << 43 | (uint64_t)s->ctstate_set << 44 |
+			  (uint64_t)s->ctmark_set << 45));
+	if (s->mark_set)
+		h = hash_mix(h ^ s->mark);
+	if (s->ctstate_set)
+		h = hash_mix(h ^ s->ctstate);
+	if (s->ctmark_set)
+		h = hash_mix(h ^ s->ctmark);
+	for (uint32_t i = 0; i < s->sp; i++)
+		h = hash_mix(h ^ (uintptr_t)s->stack[i].chain) + s->stack[i].rule;
+	return h;
+}
+
+/*
+ * The keys @s is found by: key f hashes the point and every field but f,
+ * so two states at one point whose cubes differ in at most one field (the
+ * ones cube_merge() joins) share a key.
+ */
+static void merge_keys(const struct sstate *s, uint64_t *keys)
+{
+	uint64_t point = point_hash(s), all = 0, part[PF__COUNT];
+
+	for (int f = 0; f < PF__COUNT; f++) {
+		part[f] = hash_mix(s->fh[f] + (uint64_t)f);
+		all += part[f];
+	}
+	for (int f = 0; f < PF__COUNT; f++)
+		keys[f] = point ^ (all - part[f]);
+}
+
+static void waiting_add(struct reach_ctx *c, struct sstate *s, const uint64_t *keys)
+{
+	for (int f = 0; f < PF__COUNT; f++)
+		s->ent[f] = mindex_add(&c->waiting, keys[f], s);
+}
+
+static void waiting_del(struct reach_ctx *c, struct sstate *s)
+{
+	for (int f = 0; f < PF__COUNT; f++)
+		mindex_del(&c->waiting, s->ent[f]);
+}
+
+/*
+ * The first queued state @s can merge into (same point, cubes apart in
+ * one field at most), or NULL; s->fh must be set.
+ */
+static struct sstate *merge_target(struct reach_ctx *c, const struct sstate *s,
+				   const uint64_t *keys)
+{
+	struct sstate *best = NULL;
+
+	for (int f = 0; f < PF__COUNT; f++)
+		for (uint32_t id = mindex_first(&c->waiting, keys[f]); id;
+		     id = mindex_next(&c->waiting, id)) {
+			struct sstate *t = c->waiting.e[id].p;
+			int apart = 0;
+
+			if (best && t->serial >= best->serial)
+				continue;
+			for (int g = 0; g < PF__COUNT; g++)
+				apart += t->fh[g] != s->fh[g];
+			if (apart <= 1 && same_point(t, s))
+				best = t;
+		}
+	return best;
+}
+
 /* Queue @s for its next rule, merged into a waiting state where possible. */
 static bool settle(struct reach_ctx *c, struct sstate *s);
 
 static void enqueue(struct reach_ctx *c, struct sstate *s)
 {
+	uint64_t keys[PF__COUNT];
+	struct sstate *t;
+
 	if (cube_empty(&s->cube)) {
 		state_free(s);
 		return;
 	}
 	if ((!s->chain || s->rule >= s->chain->nrules) && !settle(c, s))
 		return;
-	for (size_t i = c->head; i < c->nq; i++)
-		if (same_point(c->queue[i], s) && cube_merge(&c->queue[i]->cube, &s->cube)) {
-			if (!decider_same(&c->queue[i]->by, &s->by))
-				c->queue[i]->by.many = true;
-			state_free(s);
-			return;
-		}
+	for (int f = 0; f < PF__COUNT; f++)
+		s->fh[f] = ivs_hash(&s->cube.f[f]);
+	merge_keys(s, keys);
+	t = merge_target(c, s, keys);
+	if (t && cube_merge(&t->cube, &s->cube)) { /* false only on a hash collision */
+		if (!decider_same(&t->by, &s->by))
+			t->by.many = true;
+		waiting_del(c, t);
+		for (int f = 0; f < PF__COUNT; f++)
+			if (t->fh[f] != s->fh[f])
+				t->fh[f] = ivs_hash(&t->cube.f[f]);
+		merge_keys(t, keys);
+		waiting_add(c, t, keys);
+		state_free(s);
+		return;
+	}
+	s->serial = c->serial++;
+	waiting_add(c, s, keys);
 	if (c->nq == c->capq) {
 		/* drop the consumed front before growing */
 		if (c->queue)
@@ -407,15 +501,6 @@ static bool load_is_prefix(const struct reach_ctx *c, const struct symload *l, u
 	return true;
 }
 
-static u128 be_value(const uint8_t *b, uint32_t n)
-{
-	u128 v = 0;
-
-	for (uint32_t i = 0; i < n; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
 /*
  * The values of field l->field (within the cube) whose loaded bytes,
  * @n long at l->cur, lie in [@lo, @hi] by memcmp. Returns false when the
@@ -430,21 +515,12 @@ static bool seg_values(const struct reach_ctx *c, const struct sstate *s, const 
 
 	out->n = 0;
 	if (load_is_prefix(c, l, n, &shift, &mask)) {
-		u128 blk = (~mask & (n == 16 ? U128_MAX : (((u128)1 << (8 * n)) - 1))) + 1;
-		u128 a = be_value(lo, n), b = be_value(hi, n), ulo, uhi, low;
 		struct ivs tmp = { 0 };
+		u128 vlo, vhi;
 
-		if (a > b)
+		if (!prefix_values(n, shift, mask, be_value(lo, n), be_value(hi, n), &vlo, &vhi))
 			return true;
-		/* (u & mask) in [a, b] for u = v >> shift, mask a prefix */
-		ulo = blk ? (a + blk - 1) / blk * blk : 0;
-		if (blk && ulo < a) /* overflow */
-			return true;
-		uhi = blk ? b / blk * blk + (blk - 1) : U128_MAX;
-		if (ulo > uhi)
-			return true;
-		low = shift ? (((u128)1 << shift) - 1) : 0;
-		ivs_range(&tmp, ulo << shift, (uhi << shift) | low);
+		ivs_range(&tmp, vlo, vhi);
 		ivs_intersect(out, dom, &tmp);
 		ivs_release(&tmp);
 		return true;
@@ -517,13 +593,6 @@ static struct sstate *split(struct sstate *s, int f, const struct ivs *match)
 	return yes;
 }
 
-static void bytes_dec(uint8_t *b, uint32_t n)
-{
-	for (uint32_t i = n; i > 0; i--)
-		if (b[i - 1]--)
-			break;
-}
-
 /* The set of values where cmp @e holds. */
 static bool cmp_values(const struct reach_ctx *c, const struct sstate *s, const struct symload *l,
 		       const struct expr *e, struct ivs *out)
@@ -576,21 +645,10 @@ struct group {
 	struct ivs vals;
 };
 
-static bool same_data(const struct elem *a, const struct elem *b)
-{
-	if (!a || !b)
-		return a == b;
-	if (a->verdict || b->verdict)
-		return a->verdict && b->verdict && a->verdict->code == b->verdict->code &&
-		       !strcmp(a->verdict->chain ?: "", b->verdict->chain ?: "");
-	return a->data_len == b->data_len &&
-	       (!a->data_len || !memcmp(a->data, b->data, a->data_len));
-}
-
 static struct group *group_for(struct group **g, size_t *ng, const struct elem *el, bool map)
 {
 	for (size_t i = 0; i < *ng; i++)
-		if (!map || same_data((*g)[i].el, el))
+		if (!map || elem_same_data((*g)[i].el, el))
 			return &(*g)[i];
 	*g = xrealloc(*g, (*ng + 1) * sizeof(**g));
 	memset(&(*g)[*ng], 0, sizeof(**g));
@@ -613,55 +671,79 @@ static void group_add(struct group **g, size_t *ng, const struct elem *el, bool 
 	}
 }
 
+static int group_first_cmp(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	return ivs_cmp_lo(x->vals.v, y->vals.v);
+}
+
+/*
+ * lookup_groups() for a prefix load from the set's values over the whole
+ * field (@vg), cut down to the state's: the groups come in the order of
+ * their first element within the state, as walking the elements gives.
+ */
+static bool prefix_groups(const struct reach_ctx *c, const struct sstate *s,
+			  const struct symload *l, const struct value_groups *vg, bool map,
+			  struct group **groups, size_t *ngroups)
+{
+	const struct ivs *dom = &s->cube.f[l->field];
+	struct ivs rest = { 0 };
+
+	(void)c;
+	for (size_t i = 0; i < vg->ng; i++) {
+		struct group g = { .el = vg->g[i].el };
+
+		ivs_intersect(&g.vals, dom, &vg->g[i].vals);
+		if (!g.vals.n) {
+			ivs_release(&g.vals);
+			continue;
+		}
+		*groups = xrealloc(*groups, (*ngroups + 1) * sizeof(**groups));
+		(*groups)[(*ngroups)++] = g;
+	}
+	qsort(*groups, *ngroups, sizeof(**groups), group_first_cmp);
+	if (vg->catchall) {
+		struct ivs all = { 0 };
+
+		ivs_subtract(&rest, dom, &vg->all);
+		if (rest.n)
+			group_add(groups, ngroups, vg->catchall, map, &rest, &all);
+		for (size_t g = 0; g < *ngroups; g++)
+			ivs_normalize(&(*groups)[g].vals);
+		ivs_release(&all);
+	}
+	ivs_release(&rest);
+	return true;
+}
+
 static bool lookup_groups(const struct reach_ctx *c, const struct sstate *s,
 			  const struct symload *l, const struct set *set, bool map,
 			  struct group **groups, size_t *ngroups)
 {
 	uint32_t n = set->key_len, ns = 0;
 	struct ivs vals = { 0 }, all = { 0 };
-	const struct elem *catchall = NULL;
-	bool interval = set->flags & NFT_SET_INTERVAL, ok = true;
-	const struct elem **sorted = xcalloc(set->nelems ? set->nelems : 1, sizeof(*sorted));
+	const struct elem *catchall = NULL, *const * sorted;
+	bool ok = true;
 	uint8_t hi[64];
+
+	uint32_t shift;
+	u128 mask;
 
 	*groups = NULL;
 	*ngroups = 0;
-	if (n > sizeof(hi)) {
-		free(sorted);
+	if (n > sizeof(hi))
 		return false;
-	}
-	for (uint32_t i = 0; i < set->nelems; i++) {
-		const struct elem *e = &set->elems[i];
-
-		if (e->flags & NFT_SET_ELEM_CATCHALL)
-			catchall = e;
-		else if (e->key && e->key_len >= n)
-			sorted[ns++] = e;
-	}
-	if (interval) { /* rbtree: a start element runs to the next end element */
-		elems_sort(sorted, ns, n);
-	}
+	if (load_is_prefix(c, l, n, &shift, &mask))
+		return prefix_groups(c, s, l, set_value_groups(c->sets, set, shift, mask, map), map,
+				     groups, ngroups);
+	/* in key order: an rbtree start element runs to the next end element */
+	sorted = set_sorted(c->sets, set, &ns, &catchall);
 	for (uint32_t k = 0; k < ns && ok; k++) {
 		const struct elem *e = sorted[k];
 
-		if (e->key_end) {
-			memcpy(hi, e->key_end, n);
-		} else if (interval) {
-			uint32_t j = k;
-
-			if (e->flags & NFT_SET_ELEM_INTERVAL_END)
-				continue;
-			while (j + 1 < ns && !memcmp(sorted[j + 1]->key, e->key, n))
-				j++;
-			if (j + 1 < ns) {
-				memcpy(hi, sorted[j + 1]->key, n);
-				bytes_dec(hi, n);
-			} else {
-				memset(hi, 0xff, n);
-			}
-		} else {
-			memcpy(hi, e->key, n);
-		}
+		if (!elem_key_end(set, sorted, ns, k, hi))
+			continue;
 		ok = seg_values(c, s, l, e->key, hi, n, &vals);
 		if (ok && vals.n)
 			group_add(groups, ngroups, e, map, &vals, &all);
@@ -676,7 +758,6 @@ static bool lookup_groups(const struct reach_ctx *c, const struct sstate *s,
 		for (size_t g = 0; g < *ngroups; g++)
 			ivs_normalize(&(*groups)[g].vals);
 	}
-	free(sorted);
 	ivs_release(&vals);
 	ivs_release(&all);
 	return ok;
@@ -2177,6 +2258,7 @@ static void run_all(struct reach_ctx *c, struct sstate *init)
 		struct sstate *s = c->queue[c->head++];
 		struct rule_run rr = { .c = c };
 
+		waiting_del(c, s);
 		if (c->cr && !chain_enter(c, s))
 			continue;
 		rr.r = s->chain->rules[s->rule];
@@ -2201,6 +2283,7 @@ static void run_all(struct reach_ctx *c, struct sstate *init)
 	}
 	for (size_t i = c->head; i < c->nq; i++)
 		state_free(c->queue[i]);
+	mindex_release(&c->waiting);
 	free(c->queue);
 	c->queue = NULL;
 	c->nq = c->capq = c->head = 0;
@@ -2303,14 +2386,13 @@ int reach_flow(const struct ruleset *rs, uint32_t hook, const char *flow, struct
 	collect_ifnames(rs, r);
 	flow_ifnames(r, flow);
 	qsort(r->ifnames, r->nifnames, sizeof(*r->ifnames), str_cmp);
-	c.sets = set_cache_new();
+	c.sets = set_cache_of(rs);
 	for (int k = 0; k < 2 && !ret; k++) {
 		c.family = k == 0 ? NFPROTO_IPV4 : NFPROTO_IPV6;
 		if (fam_given && c.family != fam)
 			continue;
 		ret = reach_family(&c, flow, err);
 	}
-	set_cache_free(c.sets);
 	if (ret < 0) {
 		reach_result_free(r);
 		return ret;
@@ -2365,7 +2447,7 @@ struct chain_cache *chain_cache_new(const struct ruleset *rs)
 	cc->rs = rs;
 	collect_ifnames(rs, &cc->res);
 	qsort(cc->res.ifnames, cc->res.nifnames, sizeof(*cc->res.ifnames), str_cmp);
-	cc->sets = set_cache_new();
+	cc->sets = set_cache_of(rs);
 	return cc;
 }
 
@@ -2376,7 +2458,6 @@ void chain_cache_free(struct chain_cache *cc)
 	for (size_t i = 0; i < cc->res.nifnames; i++)
 		free(cc->res.ifnames[i]);
 	free(cc->res.ifnames);
-	set_cache_free(cc->sets);
 	free(cc);
 }
 

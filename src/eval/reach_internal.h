@@ -37,6 +37,89 @@ void ivs_normalize(struct ivs *s);
 int ivs_cmp_lo(const void *a, const void *b);
 u128 ivs_count(const struct ivs *s, u128 cap);
 
+/* A hash of @s's intervals, equal for equal sets. */
+uint64_t ivs_hash(const struct ivs *s);
+
+/* A value mixed well enough to serve as a hash. */
+static inline uint64_t hash_mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/*
+ * struct mindex - a multimap from 64-bit keys to pointers. mindex_add()
+ * returns the entry's id (never 0) for mindex_del(); mindex_first() and
+ * mindex_next() walk the entries of one key (0 at the end). Zero = empty.
+ */
+struct mentry {
+	uint64_t key;
+	void *p;
+	uint32_t next;
+};
+
+struct mindex {
+	uint32_t *head, nb;
+	struct mentry *e;
+	uint32_t ne, cap, free, live;
+};
+
+uint32_t mindex_add(struct mindex *m, uint64_t key, void *p);
+void mindex_del(struct mindex *m, uint32_t id);
+uint32_t mindex_first(const struct mindex *m, uint64_t key);
+uint32_t mindex_next(const struct mindex *m, uint32_t id);
+void mindex_release(struct mindex *m);
+
+/* The @n bytes at @b as a big-endian number. */
+u128 be_value(const uint8_t *b, uint32_t n);
+
+/*
+ * The values v of a field for which (v >> @shift) & @mask, @n bytes
+ * big-endian with @mask a prefix, lies in [@a, @b]: one interval, in
+ * [*@lo, *@hi]. Returns false when there are none.
+ */
+bool prefix_values(uint32_t n, uint32_t shift, u128 mask, u128 a, u128 b, u128 *lo, u128 *hi);
+
+/*
+ * The last key element @k of @sorted (set_sorted() order, @ns of them)
+ * covers, into @hi (key_len bytes): its own key, its key_end, or up to the
+ * next rbtree element. Returns false for an interval end element.
+ */
+bool elem_key_end(const struct set *set, const struct elem *const *sorted, uint32_t ns, uint32_t k,
+		  uint8_t *hi);
+
+/*
+ * struct value_groups - the values of a field whose key bytes (the prefix
+ * load by @shift and @mask) find an element of a set, grouped by element
+ * (by data for a map) in key order, over the whole field; @all is their
+ * union, @catchall the catch-all element. Built once per set and shape.
+ */
+struct value_group {
+	const struct elem *el;
+	struct ivs vals;
+};
+
+struct value_groups {
+	uint32_t shift;
+	u128 mask;
+	bool map;
+	struct value_group *g;
+	size_t ng;
+	struct ivs all;
+	const struct elem *catchall;
+	struct value_groups *next;
+};
+
+/* Two map elements map to the same data or verdict. */
+bool elem_same_data(const struct elem *a, const struct elem *b);
+
+struct set_cache;
+const struct value_groups *set_value_groups(struct set_cache *sc, const struct set *s,
+					    uint32_t shift, u128 mask, bool map);
+
 /* struct cube - a class of packets: the product of one value set per field. */
 struct cube {
 	struct ivs f[PF__COUNT];

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "eval_internal.h"
+#include "reach_internal.h"
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
 
@@ -18,9 +18,11 @@ enum set_kind { SK_EXACT, SK_INTERVAL, SK_RANGES };
 struct set_index {
 	const struct set *set;
 	enum set_kind kind;
-	const struct elem **v; /* non-catch-all elements, sorted by key */
+	const struct elem **v;	    /* non-catch-all elements, sorted by key */
+	const struct elem **sorted; /* the same in key order for SK_RANGES too */
 	uint32_t n;
 	const struct elem *catchall;
+	struct value_groups *groups; /* one per load shape looked up */
 };
 
 struct set_cache {
@@ -28,7 +30,7 @@ struct set_cache {
 	uint32_t cap, used;
 };
 
-struct set_cache *set_cache_new(void)
+static struct set_cache *set_cache_new(void)
 {
 	struct set_cache *sc = xcalloc(1, sizeof(*sc));
 
@@ -37,14 +39,39 @@ struct set_cache *set_cache_new(void)
 	return sc;
 }
 
-void set_cache_free(struct set_cache *sc)
+static void set_cache_free(void *p)
 {
+	struct set_cache *sc = p;
+
 	if (!sc)
 		return;
-	for (uint32_t i = 0; i < sc->cap; i++)
+	for (uint32_t i = 0; i < sc->cap; i++) {
+		for (struct value_groups *vg = sc->slots[i].groups, *next; vg; vg = next) {
+			next = vg->next;
+			for (size_t g = 0; g < vg->ng; g++)
+				ivs_release(&vg->g[g].vals);
+			free(vg->g);
+			ivs_release(&vg->all);
+			free(vg);
+		}
+		if (sc->slots[i].sorted != sc->slots[i].v)
+			free(sc->slots[i].sorted);
 		free(sc->slots[i].v);
+	}
 	free(sc->slots);
 	free(sc);
+}
+
+struct set_cache *set_cache_of(const struct ruleset *rs)
+{
+	/* a cache: the ruleset itself does not change */
+	struct ruleset *w = (struct ruleset *)rs;
+
+	if (!w->derived) {
+		w->derived = set_cache_new();
+		w->derived_free = set_cache_free;
+	}
+	return w->derived;
 }
 
 static uint32_t sort_len; /* key length for elem_cmp (qsort has no context) */
@@ -85,8 +112,10 @@ static void index_build(struct set_index *ix, const struct set *s)
 			ix->kind = SK_RANGES;
 		ix->v[ix->n++] = e;
 	}
-	if (ix->kind != SK_RANGES)
+	if (ix->kind != SK_RANGES) {
 		elems_sort(ix->v, ix->n, s->key_len);
+		ix->sorted = ix->v;
+	}
 }
 
 static struct set_index *index_get(struct set_cache *sc, const struct set *s)
@@ -181,6 +210,148 @@ const struct elem *set_lookup(struct set_cache *sc, const struct set *s, const u
 		break;
 	}
 	return ix->catchall;
+}
+
+const struct elem *const *set_sorted(struct set_cache *sc, const struct set *s, uint32_t *n,
+				     const struct elem **catchall)
+{
+	struct set_index *ix = index_get(sc, s);
+
+	if (!ix->sorted) { /* ranges are searched in set order, listed in key order */
+		ix->sorted = xcalloc(ix->n ? ix->n : 1, sizeof(*ix->sorted));
+		memcpy(ix->sorted, ix->v, ix->n * sizeof(*ix->v));
+		elems_sort(ix->sorted, ix->n, s->key_len);
+	}
+	*n = ix->n;
+	*catchall = ix->catchall;
+	return ix->sorted;
+}
+
+u128 be_value(const uint8_t *b, uint32_t n)
+{
+	u128 v = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+bool prefix_values(uint32_t n, uint32_t shift, u128 mask, u128 a, u128 b, u128 *lo, u128 *hi)
+{
+	u128 blk = (~mask & (n == 16 ? U128_MAX : (((u128)1 << (8 * n)) - 1))) + 1;
+	u128 ulo, uhi;
+
+	if (a > b)
+		return false;
+	/* (u & mask) in [a, b] for u = v >> shift, mask a prefix */
+	ulo = blk ? (a + blk - 1) / blk * blk : 0;
+	if (blk && ulo < a) /* overflow */
+		return false;
+	uhi = blk ? b / blk * blk + (blk - 1) : U128_MAX;
+	if (ulo > uhi)
+		return false;
+	*lo = ulo << shift;
+	*hi = (uhi << shift) | (shift ? (((u128)1 << shift) - 1) : 0);
+	return true;
+}
+
+static void bytes_dec(uint8_t *b, uint32_t n)
+{
+	for (uint32_t i = n; i > 0; i--)
+		if (b[i - 1]--)
+			break;
+}
+
+bool elem_key_end(const struct set *set, const struct elem *const *sorted, uint32_t ns, uint32_t k,
+		  uint8_t *hi)
+{
+	const struct elem *e = sorted[k];
+	uint32_t n = set->key_len, j = k;
+
+	if (e->key_end) {
+		memcpy(hi, e->key_end, n);
+		return true;
+	}
+	if (!(set->flags & NFT_SET_INTERVAL)) {
+		memcpy(hi, e->key, n);
+		return true;
+	}
+	if (e->flags & NFT_SET_ELEM_INTERVAL_END)
+		return false;
+	while (j + 1 < ns && !memcmp(sorted[j + 1]->key, e->key, n))
+		j++;
+	if (j + 1 < ns) {
+		memcpy(hi, sorted[j + 1]->key, n);
+		bytes_dec(hi, n);
+	} else {
+		memset(hi, 0xff, n);
+	}
+	return true;
+}
+
+bool elem_same_data(const struct elem *a, const struct elem *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->verdict || b->verdict)
+		return a->verdict && b->verdict && a->verdict->code == b->verdict->code &&
+		       !strcmp(a->verdict->chain ?: "", b->verdict->chain ?: "");
+	return a->data_len == b->data_len &&
+	       (!a->data_len || !memcmp(a->data, b->data, a->data_len));
+}
+
+static struct value_groups *value_groups_build(struct set_index *ix, const struct set *s,
+					       uint32_t shift, u128 mask, bool map)
+{
+	struct value_groups *vg = xcalloc(1, sizeof(*vg));
+	uint32_t n = s->key_len;
+	uint8_t hi[64];
+
+	vg->shift = shift;
+	vg->mask = mask;
+	vg->map = map;
+	vg->catchall = ix->catchall;
+	for (uint32_t k = 0; k < ix->n && n <= sizeof(hi); k++) {
+		const struct elem *e = ix->sorted[k];
+		struct value_group *g = NULL;
+		u128 lo, top;
+
+		if (!elem_key_end(s, ix->sorted, ix->n, k, hi) ||
+		    !prefix_values(n, shift, mask, be_value(e->key, n), be_value(hi, n), &lo, &top))
+			continue;
+		for (size_t i = 0; i < vg->ng && !g; i++)
+			if (!map || elem_same_data(vg->g[i].el, e))
+				g = &vg->g[i];
+		if (!g) {
+			vg->g = xrealloc(vg->g, (vg->ng + 1) * sizeof(*vg->g));
+			g = &vg->g[vg->ng++];
+			*g = (struct value_group){ .el = e };
+		}
+		ivs_append(&g->vals, lo, top);
+		ivs_append(&vg->all, lo, top);
+	}
+	for (size_t i = 0; i < vg->ng; i++)
+		ivs_normalize(&vg->g[i].vals);
+	ivs_normalize(&vg->all);
+	return vg;
+}
+
+const struct value_groups *set_value_groups(struct set_cache *sc, const struct set *s,
+					    uint32_t shift, u128 mask, bool map)
+{
+	struct set_index *ix = index_get(sc, s);
+	struct value_groups *vg;
+	uint32_t nsorted;
+	const struct elem *catchall;
+
+	for (vg = ix->groups; vg; vg = vg->next)
+		if (vg->shift == shift && vg->mask == mask && vg->map == map)
+			return vg;
+	set_sorted(sc, s, &nsorted, &catchall);
+	vg = value_groups_build(ix, s, shift, mask, map);
+	vg->next = ix->groups;
+	ix->groups = vg;
+	return vg;
 }
 
 struct set *set_by_name(const struct chain *c, const char *name)

@@ -1017,7 +1017,7 @@ struct evaluator *evaluator_new(const struct ruleset *rs)
 	struct evaluator *ev = xcalloc(1, sizeof(*ev));
 
 	ev->rs = rs;
-	ev->sets = set_cache_new();
+	ev->sets = set_cache_of(rs);
 	return ev;
 }
 
@@ -1032,7 +1032,6 @@ void evaluator_free(struct evaluator *ev)
 			if (ev->built[h][f])
 				hook_path_release(&ev->hp[h][f]);
 		}
-	set_cache_free(ev->sets);
 	free(ev);
 }
 

@@ -15,10 +15,18 @@ struct ruleset *ruleset_new(void)
 	return rs;
 }
 
+void ruleset_changed(struct ruleset *rs)
+{
+	if (rs->derived)
+		rs->derived_free(rs->derived);
+	rs->derived = NULL;
+}
+
 void ruleset_free(struct ruleset *rs)
 {
 	if (!rs)
 		return;
+	ruleset_changed(rs);
 	/* The ruleset itself lives in its arena. */
 	arena_free(rs->arena);
 }
