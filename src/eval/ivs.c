@@ -63,9 +63,14 @@ void ivs_copy(struct ivs *dst, const struct ivs *src)
 uint64_t ivs_hash(const struct ivs *s)
 {
 	uint64_t h = s->n;
+	size_t step = s->n > 64 ? s->n / 64 : 1;
 
-	/* multiply and fold per word; one hash_mix() at the end */
-	for (size_t i = 0; i < s->n; i++) {
+	/*
+	 * Multiply and fold per word, one hash_mix() at the end. A long set
+	 * is sampled (64 intervals and the last): equal sets still hash equal,
+	 * and a state's hash is taken each time it is queued.
+	 */
+	for (size_t i = 0; i < s->n; i = i + step < s->n || i == s->n - 1 ? i + step : s->n - 1) {
 		const uint64_t w[4] = { (uint64_t)s->v[i].lo, (uint64_t)(s->v[i].lo >> 64),
 					(uint64_t)s->v[i].hi, (uint64_t)(s->v[i].hi >> 64) };
 
@@ -208,9 +213,10 @@ bool cube_empty(const struct cube *c)
 
 /*
  * Merge @b into @a when they differ in at most one field (the union of two
- * such cubes is a cube). Returns true if merged.
+ * such cubes is a cube). Returns true if merged, with the field that grew
+ * (or -1) in *@grew when @grew is given.
  */
-bool cube_merge(struct cube *a, const struct cube *b)
+bool cube_merge(struct cube *a, const struct cube *b, int *grew)
 {
 	int diff = -1;
 	struct ivs tmp = { 0 };
@@ -222,6 +228,8 @@ bool cube_merge(struct cube *a, const struct cube *b)
 			return false;
 		diff = f;
 	}
+	if (grew)
+		*grew = diff;
 	if (diff < 0)
 		return true;
 	ivs_union(&tmp, &a->f[diff], &b->f[diff]);

@@ -27,6 +27,7 @@
 #define ENUM_MAX    4096   /* values enumerated to split on any transform */
 #define MAX_STATES  200000 /* live states before reach gives up */
 #define TAG_UNKNOWN 0xff
+#define MERGE_KEYS  (2 * PF__COUNT + 1)
 
 enum enc {
 	ENC_BE,	    /* big-endian, the field's width */
@@ -64,7 +65,7 @@ struct sstate {
 	bool partial; /* chain mode: the rule's verdict may not apply (limit) */
 	/* while queued: a hash of each field, order of arrival, index entries */
 	uint64_t fh[PF__COUNT], serial;
-	uint32_t ent[PF__COUNT];
+	uint32_t ent[MERGE_KEYS], nent;
 };
 
 struct reach_ctx {
@@ -77,8 +78,11 @@ struct reach_ctx {
 	struct reach_result *res;
 	struct sstate **queue;
 	size_t nq, capq, head;
-	struct mindex waiting; /* queued states by point and all fields but one */
+	struct mindex waiting; /* queued states by merge_keys() */
 	uint64_t serial;
+	struct cube ref; /* the first state's cube, and its field hashes */
+	uint64_t ref_fh[PF__COUNT];
+	bool have_ref;
 	bool limit_assumed;
 	const char *fail;     /* set when reach gives up */
 	struct chain_run *cr; /* chain mode (chain_run()), or NULL */
@@ -191,7 +195,7 @@ static void result_add(struct reach_ctx *c, struct sstate *s, enum eval_verdict 
 	for (size_t i = 0; i < r->n && !reason; i++) {
 		k = &r->v[i];
 		if (k->family == c->family && k->verdict == v && !k->reason &&
-		    decider_same(&k->by, &s->by) && cube_merge(&k->cube, &s->cube)) {
+		    decider_same(&k->by, &s->by) && cube_merge(&k->cube, &s->cube, NULL)) {
 			state_free(s);
 			return;
 		}
@@ -273,57 +277,117 @@ static uint64_t point_hash(const struct sstate *s)
 }
 
 /*
- * The keys @s is found by: key f hashes the point and every field but f,
- * so two states at one point whose cubes differ in at most one field (the
- * ones cube_merge() joins) share a key.
+ * The keys @s is filed and looked up under; two states at one point whose
+ * cubes differ in at most one field (the ones cube_merge() joins) share
+ * one. Against the reference cube (the run's first state), @s's fields
+ * are the same but for a few (@s's "own" fields); its keys are its cube, and
+ * for each own field f, its cube without f and its cube with the
+ * reference's f. States apart only in f share "without f" if f is own to
+ * both, "with the reference's f" and "cube" if f is own to one of them.
  */
-static void merge_keys(const struct sstate *s, uint64_t *keys)
+static size_t merge_keys(const struct reach_ctx *c, const struct sstate *s, uint64_t *keys)
 {
 	uint64_t point = point_hash(s), all = 0, part[PF__COUNT];
+	size_t n = 1;
 
 	for (int f = 0; f < PF__COUNT; f++) {
 		part[f] = hash_mix(s->fh[f] + (uint64_t)f);
 		all += part[f];
 	}
-	for (int f = 0; f < PF__COUNT; f++)
-		keys[f] = point ^ (all - part[f]);
+	keys[0] = point ^ all;
+	for (int f = 0; f < PF__COUNT; f++) {
+		if (s->fh[f] == c->ref_fh[f])
+			continue;
+		keys[n++] = point ^ (all - part[f] + hash_mix(0x5eed0000u + (uint64_t)f));
+		keys[n++] = point ^ (all - part[f] + hash_mix(c->ref_fh[f] + (uint64_t)f));
+	}
+	return n;
 }
 
-static void waiting_add(struct reach_ctx *c, struct sstate *s, const uint64_t *keys)
+/* s->fh from the cube: a field equal to the reference's takes its hash. */
+static void field_hashes(struct reach_ctx *c, struct sstate *s)
 {
+	if (!c->have_ref) {
+		cube_copy(&c->ref, &s->cube);
+		for (int f = 0; f < PF__COUNT; f++)
+			c->ref_fh[f] = ivs_hash(&c->ref.f[f]);
+		c->have_ref = true;
+	}
 	for (int f = 0; f < PF__COUNT; f++)
-		s->ent[f] = mindex_add(&c->waiting, keys[f], s);
+		s->fh[f] = ivs_equal(&s->cube.f[f], &c->ref.f[f]) ? c->ref_fh[f]
+								  : ivs_hash(&s->cube.f[f]);
+}
+
+static void waiting_add(struct reach_ctx *c, struct sstate *s, const uint64_t *keys, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		s->ent[k] = mindex_add(&c->waiting, keys[k], s);
+	s->nent = (uint32_t)n;
 }
 
 static void waiting_del(struct reach_ctx *c, struct sstate *s)
 {
-	for (int f = 0; f < PF__COUNT; f++)
-		mindex_del(&c->waiting, s->ent[f]);
+	for (uint32_t k = 0; k < s->nent; k++)
+		mindex_del(&c->waiting, s->ent[k]);
+}
+
+static int serial_cmp(const void *a, const void *b)
+{
+	const struct sstate *x = *(struct sstate *const *)a, *y = *(struct sstate *const *)b;
+
+	return x->serial < y->serial ? -1 : x->serial > y->serial;
 }
 
 /*
- * The first queued state @s can merge into (same point, cubes apart in
- * one field at most), or NULL; s->fh must be set.
+ * Merge @s into the first queued state it can join (same point, cubes apart
+ * in one field at most), found by @keys. Returns true if merged (@s freed).
  */
-static struct sstate *merge_target(struct reach_ctx *c, const struct sstate *s,
-				   const uint64_t *keys)
+static bool merge_waiting(struct reach_ctx *c, struct sstate *s, const uint64_t *keys, size_t nkeys)
 {
-	struct sstate *best = NULL;
+	struct sstate **cand = NULL;
+	size_t n = 0;
+	bool merged = false;
 
-	for (int f = 0; f < PF__COUNT; f++)
+	for (size_t f = 0; f < nkeys; f++)
 		for (uint32_t id = mindex_first(&c->waiting, keys[f]); id;
 		     id = mindex_next(&c->waiting, id)) {
 			struct sstate *t = c->waiting.e[id].p;
 			int apart = 0;
+			size_t k = 0;
 
-			if (best && t->serial >= best->serial)
-				continue;
 			for (int g = 0; g < PF__COUNT; g++)
 				apart += t->fh[g] != s->fh[g];
-			if (apart <= 1 && same_point(t, s))
-				best = t;
+			while (k < n && cand[k] != t)
+				k++;
+			if (apart > 1 || k < n || !same_point(t, s))
+				continue;
+			cand = xrealloc(cand, (n + 1) * sizeof(*cand));
+			cand[n++] = t;
 		}
-	return best;
+	/* the hashes say which may join; the cubes themselves decide, in order */
+	qsort(cand, n, sizeof(*cand), serial_cmp);
+	for (size_t k = 0; k < n && !merged; k++) {
+		struct sstate *t = cand[k];
+		int grew;
+
+		if (!cube_merge(&t->cube, &s->cube, &grew))
+			continue;
+		if (!decider_same(&t->by, &s->by))
+			t->by.many = true;
+		if (grew >= 0) {
+			uint64_t tk[MERGE_KEYS];
+
+			waiting_del(c, t);
+			t->fh[grew] = ivs_equal(&t->cube.f[grew], &c->ref.f[grew])
+					      ? c->ref_fh[grew]
+					      : ivs_hash(&t->cube.f[grew]);
+			waiting_add(c, t, tk, merge_keys(c, t, tk));
+		}
+		state_free(s);
+		merged = true;
+	}
+	free(cand);
+	return merged;
 }
 
 /* Queue @s for its next rule, merged into a waiting state where possible. */
@@ -331,8 +395,8 @@ static bool settle(struct reach_ctx *c, struct sstate *s);
 
 static void enqueue(struct reach_ctx *c, struct sstate *s)
 {
-	uint64_t keys[PF__COUNT];
-	struct sstate *t;
+	uint64_t keys[MERGE_KEYS];
+	size_t nkeys;
 
 	if (cube_empty(&s->cube)) {
 		state_free(s);
@@ -340,24 +404,12 @@ static void enqueue(struct reach_ctx *c, struct sstate *s)
 	}
 	if ((!s->chain || s->rule >= s->chain->nrules) && !settle(c, s))
 		return;
-	for (int f = 0; f < PF__COUNT; f++)
-		s->fh[f] = ivs_hash(&s->cube.f[f]);
-	merge_keys(s, keys);
-	t = merge_target(c, s, keys);
-	if (t && cube_merge(&t->cube, &s->cube)) { /* false only on a hash collision */
-		if (!decider_same(&t->by, &s->by))
-			t->by.many = true;
-		waiting_del(c, t);
-		for (int f = 0; f < PF__COUNT; f++)
-			if (t->fh[f] != s->fh[f])
-				t->fh[f] = ivs_hash(&t->cube.f[f]);
-		merge_keys(t, keys);
-		waiting_add(c, t, keys);
-		state_free(s);
+	field_hashes(c, s);
+	nkeys = merge_keys(c, s, keys);
+	if (merge_waiting(c, s, keys, nkeys))
 		return;
-	}
 	s->serial = c->serial++;
-	waiting_add(c, s, keys);
+	waiting_add(c, s, keys, nkeys);
 	if (c->nq == c->capq) {
 		/* drop the consumed front before growing */
 		if (c->queue)
@@ -2284,6 +2336,9 @@ static void run_all(struct reach_ctx *c, struct sstate *init)
 	for (size_t i = c->head; i < c->nq; i++)
 		state_free(c->queue[i]);
 	mindex_release(&c->waiting);
+	if (c->have_ref)
+		cube_release(&c->ref);
+	c->have_ref = false;
 	free(c->queue);
 	c->queue = NULL;
 	c->nq = c->capq = c->head = 0;

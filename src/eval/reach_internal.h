@@ -129,7 +129,7 @@ void cube_init(struct cube *c);
 void cube_copy(struct cube *dst, const struct cube *src);
 void cube_release(struct cube *c);
 bool cube_empty(const struct cube *c);
-bool cube_merge(struct cube *a, const struct cube *b);
+bool cube_merge(struct cube *a, const struct cube *b, int *grew);
 
 /*
  * struct decider - what gave a class its verdict: a rule (@rule, in @chain),
