@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <net/if.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,28 +31,28 @@
 #include "fwaudit/store.h"
 #include "fwaudit/util.h"
 
-/*
- * Run `nft -f @path` here (in the private namespace); its messages go to
- * @msg. Returns nft's exit status, or -errno when it could not be run.
- */
-static int nft_load(const char *path, struct strbuf *msg)
+/* `nft -f` running in a namespace of its own: its pid and its output. */
+struct nft_run {
+	pid_t pid;
+	int out;
+};
+
+/* Start `nft -f @path` here. Returns 0 or -errno. */
+static int nft_start(const char *path, struct nft_run *run)
 {
 	/* a user's PATH often lacks /usr/sbin */
 	static const char *const nfts[] = { "nft", "/usr/sbin/nft", "/sbin/nft" };
-	int fds[2], status = 0;
-	pid_t pid;
-	char buf[4096];
-	ssize_t n;
+	int fds[2];
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
+	run->pid = fork();
+	if (run->pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
 		return -errno;
 	}
-	if (pid == 0) {
+	if (run->pid == 0) {
 		const char *env = getenv("FWAUDIT_NFT");
 
 		dup2(fds[1], STDOUT_FILENO);
@@ -66,15 +67,30 @@ static int nft_load(const char *path, struct strbuf *msg)
 		_exit(127);
 	}
 	close(fds[1]);
-	while ((n = read(fds[0], buf, sizeof(buf))) != 0) {
+	run->out = fds[0];
+	return 0;
+}
+
+/*
+ * Wait for a started nft; its messages go to @msg. Returns nft's exit
+ * status, or -errno.
+ */
+static int nft_finish(struct nft_run *run, struct strbuf *msg)
+{
+	char buf[4096];
+	ssize_t n;
+	int status = 0;
+
+	while ((n = read(run->out, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			break;
 		strbuf_add(msg, buf, (size_t)n);
 	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
+	close(run->out);
+	run->out = -1;
+	while (waitpid(run->pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
 	if (WIFSIGNALED(status))
@@ -99,6 +115,9 @@ struct gate_run {
 	struct strbuf against_label;
 	struct findings found;
 	struct changes changes;
+	struct nft_run nft;    /* the candidate loading, when started early */
+	int cand_ns;	       /* its namespace then, else -1 */
+	struct strbuf nft_err; /* why it could not be started early */
 };
 
 /* The ruleset to compare with. Returns 0 or EXIT_ERROR (printed). */
@@ -184,6 +203,66 @@ static void capture_files(struct gate_run *g)
 	capture_watched(w, g->ps, NULL, 0, g->root);
 }
 
+/*
+ * Links named after the host's interfaces (@ifs, read there; freed), so
+ * rules naming them (iif, netdev chains) load here.
+ */
+static void add_host_links(struct if_nameindex *ifs)
+{
+	size_t n = 0;
+	char **names;
+
+	if (!ifs)
+		return;
+	while (ifs[n].if_name)
+		n++;
+	names = xcalloc(n + 1, sizeof(*names));
+	for (size_t i = 0; i < n; i++)
+		names[i] = ifs[i].if_name;
+	nl_add_dummy_links(names, n);
+	free(names);
+	if_freenameindex(ifs);
+}
+
+/*
+ * As root, start loading the candidate at once, in a namespace this
+ * process steps into and back out of, so nft works while the live side is
+ * read. Without root (or where that fails) load_candidate() does it all.
+ */
+static void candidate_start(struct gate_run *g)
+{
+	struct if_nameindex *ifs;
+	int host, r;
+
+	g->cand_ns = -1;
+	if (!g->ruleset || geteuid() != 0)
+		return;
+	host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (host < 0)
+		return;
+	ifs = if_nameindex();
+	if (unshare(CLONE_NEWNET) < 0) {
+		if_freenameindex(ifs);
+		close(host);
+		return;
+	}
+	add_host_links(ifs);
+	g->cand_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	r = g->cand_ns < 0 ? -errno : nft_start(g->ruleset, &g->nft);
+	if (r < 0)
+		strbuf_addf(&g->nft_err, "cannot run nft: %s", strerror(-r));
+	if (setns(host, CLONE_NEWNET) < 0) {
+		/* cannot happen as root; never read the host from the wrong place */
+		errmsg("gate: cannot return to the host's network namespace: %s", strerror(errno));
+		exit(EXIT_ERROR);
+	}
+	close(host);
+	if (r < 0 && g->cand_ns >= 0) {
+		close(g->cand_ns);
+		g->cand_ns = -1;
+	}
+}
+
 static int load_candidate(struct gate_run *g)
 {
 	struct strbuf err = STRBUF_INIT, msg = STRBUF_INIT;
@@ -205,28 +284,30 @@ static int load_candidate(struct gate_run *g)
 		g->cand->taken_at = g->base->taken_at;
 		return 0;
 	}
-	/* the host's interface names, so rules naming them load (iif, netdev chains) */
-	ifs = if_nameindex();
-	if (nl_private_netns(&userns, &err) < 0) {
-		errmsg("gate: %s", err.buf);
-		strbuf_release(&err);
-		if_freenameindex(ifs);
+	if (g->nft_err.len) {
+		errmsg("gate: %s", g->nft_err.buf);
 		return EXIT_ERROR;
 	}
-	if (ifs) {
-		size_t n = 0;
-		char **names;
-
-		while (ifs[n].if_name)
-			n++;
-		names = xcalloc(n + 1, sizeof(*names));
-		for (size_t i = 0; i < n; i++)
-			names[i] = ifs[i].if_name;
-		nl_add_dummy_links(names, n);
-		free(names);
-		if_freenameindex(ifs);
+	if (g->cand_ns >= 0) {
+		/* started early: step into its namespace and wait for nft */
+		if (setns(g->cand_ns, CLONE_NEWNET) < 0) {
+			errmsg("gate: cannot enter the candidate's namespace: %s", strerror(errno));
+			return EXIT_ERROR;
+		}
+		r = nft_finish(&g->nft, &msg);
+	} else {
+		ifs = if_nameindex();
+		if (nl_private_netns(&userns, &err) < 0) {
+			errmsg("gate: %s", err.buf);
+			strbuf_release(&err);
+			if_freenameindex(ifs);
+			return EXIT_ERROR;
+		}
+		add_host_links(ifs);
+		r = nft_start(g->ruleset, &g->nft);
+		if (r == 0)
+			r = nft_finish(&g->nft, &msg);
 	}
-	r = nft_load(g->ruleset, &msg);
 	if (r != 0) {
 		/* nft's own FILE:LINE:COL message, as it printed it */
 		if (r < 0)
@@ -314,6 +395,9 @@ int cmd_gate(int argc, char **argv)
 	int c, ret = EXIT_ERROR;
 
 	g.against_label = (struct strbuf)STRBUF_INIT;
+	g.nft_err = (struct strbuf)STRBUF_INIT;
+	g.cand_ns = -1;
+	g.nft.out = -1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'R':
@@ -378,6 +462,7 @@ int cmd_gate(int argc, char **argv)
 		}
 	if (policy_opts_load("gate", &po, &g.ps, &ix))
 		goto out;
+	candidate_start(&g);
 	if (load_against(&g))
 		goto out;
 	/* a snapshot taken with its files keeps them */
@@ -427,7 +512,14 @@ out:
 	ruleset_free(g.cand);
 	ruleset_free(g.base);
 	ruleset_free(g.watch);
+	if (g.nft.out >= 0) { /* started, never waited for: stop it */
+		kill(g.nft.pid, SIGKILL);
+		nft_finish(&g.nft, &g.nft_err);
+	}
+	if (g.cand_ns >= 0)
+		close(g.cand_ns);
 	strbuf_release(&g.against_label);
+	strbuf_release(&g.nft_err);
 	strbuf_release(&out);
 	free(g.files);
 	policy_opts_release(&po);
