@@ -64,6 +64,8 @@ struct changes {
 };
 
 void changes_release(struct changes *c);
+/* Move @src's changes to the end of @dst; @src is left empty. */
+void changes_append(struct changes *dst, struct changes *src);
 /* Append a zeroed change taking ownership of @where; valid until the next add. */
 struct change *changes_add(struct changes *c, enum change_object o, enum change_kind k,
 			   char *where);

@@ -33,6 +33,19 @@ const char *change_kind_name(enum change_kind k)
 	return (size_t)k < ARRAY_SIZE(names) ? names[k] : "?";
 }
 
+void changes_append(struct changes *dst, struct changes *src)
+{
+	if (dst->n + src->n > dst->cap) {
+		dst->cap = dst->n + src->n;
+		dst->v = xrealloc(dst->v, dst->cap * sizeof(*dst->v));
+	}
+	if (src->n)
+		memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
+	dst->n += src->n;
+	free(src->v);
+	memset(src, 0, sizeof(*src));
+}
+
 void changes_release(struct changes *c)
 {
 	for (size_t i = 0; i < c->n; i++) {

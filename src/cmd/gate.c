@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -115,6 +116,9 @@ struct gate_run {
 	struct strbuf against_label;
 	struct findings found;
 	struct changes changes;
+	struct changes structural; /* computed by compare_run() */
+	pthread_t compare;
+	bool compare_started;
 	struct nft_run nft;    /* the candidate loading, when started early */
 	int cand_ns;	       /* its namespace then, else -1 */
 	struct strbuf nft_err; /* why it could not be started early */
@@ -333,6 +337,15 @@ static int load_candidate(struct gate_run *g)
 	return 0;
 }
 
+/* Neither ruleset changes; the evaluator (flows) stays with the check. */
+static void *compare_run(void *arg)
+{
+	struct gate_run *g = arg;
+
+	ruleset_changes(g->base, g->cand, !g->ruleset, &g->structural);
+	return NULL;
+}
+
 static void render(struct gate_run *g, struct strbuf *out)
 {
 	struct strbuf source = STRBUF_INIT;
@@ -494,19 +507,30 @@ int cmd_gate(int argc, char **argv)
 	g.cand->nfiles = g.watch->nfiles;
 	g.cand->files_cap = 0; /* not its arena's: never grown */
 	g.cand->has_files = true;
+	if (g.base) /* the structure compared while the candidate is checked */
+		g.compare_started = !pthread_create(&g.compare, NULL, compare_run, &g);
 	policy_check(g.ps, g.cand, &copts, &g.found);
 	findings_sort(&g.found);
+	if (g.compare_started)
+		pthread_join(g.compare, NULL);
+	else if (g.base)
+		compare_run(&g);
+	g.compare_started = false;
 	if (g.base) {
+		/* flows first, then the structure, as the report reads */
 		flow_changes(g.base, g.cand, g.ps, &g.changes);
-		ruleset_changes(g.base, g.cand, !g.ruleset, &g.changes);
+		changes_append(&g.changes, &g.structural);
 	}
 	render(&g, &out);
 	if (write_out("gate", &out))
 		goto out;
 	ret = findings_failing(&g.found, g.fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
+	if (g.compare_started)
+		pthread_join(g.compare, NULL);
 	findings_release(&g.found);
 	changes_release(&g.changes);
+	changes_release(&g.structural);
 	policy_set_free(g.ps);
 	postmortem_index_free(ix);
 	ruleset_free(g.cand);

@@ -42,6 +42,48 @@ static void *base_load_run(void *arg)
 	return NULL;
 }
 
+static void base_wait(struct base_load *b)
+{
+	if (b->started)
+		pthread_join(b->thread, NULL);
+	else
+		base_load_run(b);
+	b->started = false;
+}
+
+/*
+ * While the snapshot is checked, another thread compares it with the
+ * baseline (structure only: flows need the evaluator, which is the
+ * check's) and stores it. Neither changes the snapshot.
+ */
+struct compare_run {
+	pthread_t thread;
+	bool started, first, stored;
+	struct base_load *base;
+	const struct ruleset *rs;
+	struct store *st;
+	char *hash;
+	struct changes structural;
+	struct strbuf err;
+	int put;
+};
+
+static void *compare_run(void *arg)
+{
+	struct compare_run *c = arg;
+
+	if (!c->first) {
+		base_wait(c->base);
+		/* a bad baseline: the caller decides whether to store */
+		if (c->base->r < 0)
+			return NULL;
+		ruleset_changes(c->base->rs, c->rs, true, &c->structural);
+	}
+	c->put = store_put_ruleset(c->st, c->rs, c->hash, &c->err);
+	c->stored = true;
+	return NULL;
+}
+
 struct scan_run {
 	const char *state;
 	enum severity fail_on;
@@ -141,6 +183,7 @@ int cmd_scan(int argc, char **argv)
 	struct store *st = NULL;
 	struct strbuf out = STRBUF_INIT, source = STRBUF_INIT, err = STRBUF_INIT;
 	struct base_load base = { .err = STRBUF_INIT };
+	struct compare_run cmp = { .err = STRBUF_INIT };
 	struct policy_opts po = { .fail_on = SEV_HIGH };
 	char **watch = NULL;
 	size_t nwatch = 0;
@@ -208,15 +251,20 @@ int cmd_scan(int argc, char **argv)
 	if (!r.rs->has_files)
 		capture_watched(r.rs, r.ps, watch, nwatch, copts.root);
 	source_describe(&src, &source);
+	cmp.first = r.first;
+	cmp.base = &base;
+	cmp.rs = r.rs;
+	cmp.st = st;
+	cmp.hash = r.hash;
+	cmp.started = !pthread_create(&cmp.thread, NULL, compare_run, &cmp);
 	policy_check(r.ps, r.rs, &copts, &r.found);
 	findings_sort(&r.found);
+	if (cmp.started)
+		pthread_join(cmp.thread, NULL);
+	else
+		compare_run(&cmp);
+	cmp.started = false;
 	if (!r.first) {
-		if (base.started) {
-			pthread_join(base.thread, NULL);
-			base.started = false;
-		} else {
-			base_load_run(&base);
-		}
 		r.base = base.rs;
 		base.rs = NULL;
 		if (base.r < 0) {
@@ -227,12 +275,18 @@ int cmd_scan(int argc, char **argv)
 				goto out;
 			r.first = true;
 		} else {
+			/* flows first, then the structure, as the report reads */
 			flow_changes(r.base, r.rs, r.ps, &r.changes);
-			ruleset_changes(r.base, r.rs, true, &r.changes);
+			changes_append(&r.changes, &cmp.structural);
 		}
 	}
-	if (store_put_ruleset(st, r.rs, r.hash, &err) < 0 ||
-	    store_record(st, r.first || r.accept ? "baseline" : "scan", r.hash, (uint32_t)r.found.n,
+	if (!cmp.stored)
+		cmp.put = store_put_ruleset(st, r.rs, r.hash, &cmp.err);
+	if (cmp.put < 0) {
+		errmsg("scan: storing the snapshot: %s", cmp.err.buf);
+		goto out;
+	}
+	if (store_record(st, r.first || r.accept ? "baseline" : "scan", r.hash, (uint32_t)r.found.n,
 			 (uint32_t)r.changes.n, &err) < 0 ||
 	    store_prune(st, r.keep, &err) < 0) {
 		errmsg("scan: storing the snapshot: %s", err.buf);
@@ -250,8 +304,12 @@ int cmd_scan(int argc, char **argv)
 	if (write_out("scan", &out))
 		ret = EXIT_ERROR;
 out:
+	if (cmp.started)
+		pthread_join(cmp.thread, NULL);
 	if (base.started)
 		pthread_join(base.thread, NULL);
+	changes_release(&cmp.structural);
+	strbuf_release(&cmp.err);
 	ruleset_free(base.rs);
 	strbuf_release(&base.err);
 	store_close(st);

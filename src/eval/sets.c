@@ -74,12 +74,10 @@ struct set_cache *set_cache_of(const struct ruleset *rs)
 	return w->derived;
 }
 
-static uint32_t sort_len; /* key length for elem_cmp (qsort has no context) */
-
-static int elem_cmp(const void *a, const void *b)
+static int elem_cmp(const void *a, const void *b, void *len)
 {
 	const struct elem *x = *(const struct elem *const *)a, *y = *(const struct elem *const *)b;
-	int d = memcmp(x->key, y->key, sort_len);
+	int d = memcmp(x->key, y->key, *(const uint32_t *)len);
 
 	if (d)
 		return d;
@@ -90,8 +88,7 @@ static int elem_cmp(const void *a, const void *b)
 
 void elems_sort(const struct elem **v, uint32_t n, uint32_t key_len)
 {
-	sort_len = key_len;
-	qsort(v, n, sizeof(*v), elem_cmp);
+	qsort_r(v, n, sizeof(*v), elem_cmp, &key_len);
 }
 
 static void index_build(struct set_index *ix, const struct set *s)
