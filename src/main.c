@@ -96,6 +96,24 @@ static const struct command commands[] = {
 	  "newest snapshots and the baseline (default 100). --quiet prints nothing\n"
 	  "when nothing changed and nothing is at or above --fail-on (for cron).\n"
 	  "Exit 0 clean, 1 findings at or above --fail-on (default high), 2 error.\n" },
+	{ "watch", cmd_watch, "alert on every rule change: what it did and who made it",
+	  "fwaudit watch [--netns NAME | --netns-path PATH] [--policies DIR]...\n"
+	  "              [--postmortems DIR]... [--format text|json] [--exec CMD]\n"
+	  "              [--textfile PATH] [--debounce MS] [--rcvbuf BYTES]\n"
+	  "\n"
+	  "Follow the ruleset as the kernel changes it (nftables events, applied to\n"
+	  "a snapshot taken at the start), check it after each change and print one\n"
+	  "alert per burst of transactions (--debounce, default 10 ms): what changed,\n"
+	  "the process that committed it (pid and name from the kernel; uid, parent\n"
+	  "and command line from /proc while it runs), the findings that appeared\n"
+	  "(with the postmortem action items they enforce) and those resolved.\n"
+	  "--format json prints one JSON object per line. When the kernel drops\n"
+	  "events (receive buffer full, --rcvbuf, default 64 MiB) or a generation\n"
+	  "is skipped, the ruleset is read again and the alert says so. --exec runs\n"
+	  "CMD (split on spaces, no shell) with each alert as JSON on stdin (5 s\n"
+	  "limit). --textfile writes Prometheus metrics for node_exporter's textfile\n"
+	  "collector after each alert. SIGHUP reloads policies and postmortems;\n"
+	  "SIGTERM or SIGINT exits 0. Exit 2 on errors.\n" },
 	{ "diff", cmd_diff, "what changed between two snapshots",
 	  "fwaudit diff [--state DIR] [--policies DIR]... [--format text|json] [A [B]]\n"
 	  "\n"

@@ -22,6 +22,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* The usage of one command, printed by "fwaudit help CMD" and "CMD --help". */
 void cmd_usage(const char *name);

@@ -288,6 +288,8 @@ struct chain *table_add_chain(struct ruleset *rs, struct table *t, const char *n
 struct rule *chain_add_rule(struct ruleset *rs, struct chain *c);
 struct set *table_add_set(struct ruleset *rs, struct table *t, const char *name);
 struct elem *set_add_elem(struct ruleset *rs, struct set *s);
+/* Remove @s from @t (the memory stays in the arena until the ruleset goes). */
+void table_del_set(struct ruleset *rs, struct table *t, struct set *s);
 struct obj *table_add_obj(struct ruleset *rs, struct table *t, const char *name);
 struct flowtable *table_add_flowtable(struct ruleset *rs, struct table *t, const char *name);
 

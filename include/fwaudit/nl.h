@@ -77,6 +77,56 @@ int nl_add_dummy_links(char **names, size_t n);
 int nl_decode_msg(struct ruleset *rs, const void *msg, size_t len);
 
 /*
+ * Apply one nf_tables event (NEW or DEL of a table, chain, rule, set,
+ * elements, object or flowtable) to @rs, as the kernel applied it, and say
+ * what it was in @what (may be NULL; object NULL for other messages). Returns
+ * 0, or -ENOENT / -EINVAL when the model cannot follow (the caller takes a
+ * fresh snapshot). Other messages (NEWGEN) are ignored.
+ */
+struct nl_applied {
+	const char *object; /* "table", "chain", "rule", "set", "elements", ... */
+	bool removed;
+	const struct table *table;
+	const struct chain *chain; /* rules, chains */
+	const struct rule *rule;   /* rules (a removed one stays readable) */
+	const char *name;	   /* chains, sets, objects, flowtables */
+	uint32_t count;		   /* elements */
+};
+
+int nl_apply_event(struct ruleset *rs, const void *msg, size_t len, struct nl_applied *what);
+
+/* ---- events (monitor.c) ---- */
+
+struct nlmsghdr;
+struct nl_monitor;
+
+/*
+ * Subscribe to nftables events in the current network namespace, with a
+ * receive buffer of @rcvbuf bytes (forced past rmem_max where allowed).
+ * Subscribe before taking the snapshot the events are applied to.
+ */
+int nl_monitor_open(struct nl_monitor **out, int rcvbuf, struct strbuf *err);
+void nl_monitor_close(struct nl_monitor *m);
+int nl_monitor_fd(const struct nl_monitor *m);
+/* Called for each nftables message; a negative return stops the read. */
+typedef int (*nl_event_fn)(const struct nlmsghdr *nlh, void *arg);
+/*
+ * Read every message waiting (the socket does not block) and pass each to
+ * @fn. Returns 0, -ENOBUFS when the kernel dropped events (the model must
+ * be read again), another -errno, or what @fn returned.
+ */
+int nl_monitor_read(struct nl_monitor *m, nl_event_fn fn, void *arg);
+
+/* What NEWGEN says: the generation committed, and by whom. */
+struct nl_gen {
+	uint32_t id, pid;
+	char comm[32];
+	bool has_id;
+};
+
+int nl_parse_newgen(const struct nlmsghdr *nlh, struct nl_gen *out);
+
+/*
  * Record in @rs the TCP sockets listening and UDP sockets bound in the
  * current network namespace (from /proc/self/net). Never fails: a table
  * that cannot be read contributes nothing.

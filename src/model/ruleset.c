@@ -146,6 +146,20 @@ struct set *table_add_set(struct ruleset *rs, struct table *t, const char *name)
 	return s;
 }
 
+void table_del_set(struct ruleset *rs, struct table *t, struct set *s)
+{
+	uint32_t k = 0;
+
+	(void)rs;
+	for (uint32_t i = 0; i < t->nsets; i++)
+		if (t->sets[i] != s)
+			t->sets[k++] = t->sets[i];
+	t->nsets = k;
+	memset(t->set_hash, 0, t->set_hash_cap * sizeof(*t->set_hash));
+	for (uint32_t i = 0; i < t->nsets; i++)
+		set_hash_put(t->set_hash, t->set_hash_cap, t->sets[i]);
+}
+
 struct elem *set_add_elem(struct ruleset *rs, struct set *s)
 {
 	if (s->nelems == s->elems_cap) {

@@ -372,17 +372,9 @@ static int decode_hook(struct ruleset *rs, const struct nlattr *nest, uint32_t *
 	return 0;
 }
 
-static int decode_chain(struct ruleset *rs, uint32_t family, struct attrs *at)
+/* @c's own attributes from @at (rules and name stay). */
+static int fill_chain(struct ruleset *rs, struct chain *c, struct attrs *at)
 {
-	struct table *t = find_parent(rs, family, at, NFTA_CHAIN_TABLE);
-	char *name = get_str(rs, at, NFTA_CHAIN_NAME);
-	struct chain *c;
-
-	if (!name)
-		return -EINVAL;
-	if (!t)
-		return -ENOENT;
-	c = table_add_chain(rs, t, name);
 	get_u64(at, NFTA_CHAIN_HANDLE, &c->handle);
 	if (at->tb[NFTA_CHAIN_HOOK]) {
 		c->base = true;
@@ -396,6 +388,18 @@ static int decode_chain(struct ruleset *rs, uint32_t family, struct attrs *at)
 	c->udata = get_bin(rs, at, NFTA_CHAIN_USERDATA, &c->udata_len);
 	c->comment = udata_comment(rs, c->udata, c->udata_len, NFTNL_UDATA_CHAIN_COMMENT);
 	return 0;
+}
+
+static int decode_chain(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_CHAIN_TABLE);
+	char *name = get_str(rs, at, NFTA_CHAIN_NAME);
+
+	if (!name)
+		return -EINVAL;
+	if (!t)
+		return -ENOENT;
+	return fill_chain(rs, table_add_chain(rs, t, name), at);
 }
 
 static int decode_rule(struct ruleset *rs, uint32_t family, struct attrs *at)
@@ -654,4 +658,384 @@ int nl_decode_msg(struct ruleset *rs, const void *msg, size_t len)
 	default:
 		return -EINVAL;
 	}
+}
+
+/* ---- events: the same messages, applied to a model kept current ---- */
+
+/* A NUL-terminated string attribute, or NULL. */
+static const char *attr_cstr(const struct attrs *at, int type)
+{
+	const struct nlattr *a = at->tb[type];
+	size_t n;
+
+	if (!a)
+		return NULL;
+	n = mnl_attr_get_payload_len(a);
+	if (!n || !memchr(mnl_attr_get_payload(a), '\0', n))
+		return NULL;
+	return mnl_attr_get_payload(a);
+}
+
+/* Remove entry @i of a pointer vector of @n. */
+#define VEC_DEL(vec, n, i)                                                                         \
+	do {                                                                                       \
+		memmove(&(vec)[i], &(vec)[(i) + 1], ((n) - (i)-1) * sizeof(*(vec)));               \
+		(n)--;                                                                             \
+	} while (0)
+
+static int del_table(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	const char *name = attr_cstr(at, NFTA_TABLE_NAME);
+
+	for (uint32_t i = 0; name && i < rs->ntables; i++)
+		if (rs->tables[i]->family == family && !strcmp(rs->tables[i]->name, name)) {
+			VEC_DEL(rs->tables, rs->ntables, i);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int new_table(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	const char *name = attr_cstr(at, NFTA_TABLE_NAME);
+	struct table *t = name ? ruleset_find_table(rs, family, name) : NULL;
+
+	if (!t)
+		return decode_table(rs, family, at);
+	/* an update: flags (dormant), comment */
+	get_u32(at, NFTA_TABLE_FLAGS, &t->flags);
+	return 0;
+}
+
+static int new_chain(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_CHAIN_TABLE);
+	const char *name = attr_cstr(at, NFTA_CHAIN_NAME);
+	struct chain *c;
+
+	if (!t || !name)
+		return -ENOENT;
+	c = table_find_chain(t, name);
+	if (!c)
+		return decode_chain(rs, family, at);
+	/* an update (policy, hook devices): the kernel sends the whole chain */
+	c->base = false;
+	c->has_policy = false;
+	c->devices = NULL;
+	c->ndevices = 0;
+	return fill_chain(rs, c, at);
+}
+
+static int del_chain(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_CHAIN_TABLE);
+	const char *name = attr_cstr(at, NFTA_CHAIN_NAME);
+
+	for (uint32_t i = 0; t && name && i < t->nchains; i++)
+		if (!strcmp(t->chains[i]->name, name)) {
+			VEC_DEL(t->chains, t->nchains, i);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static struct chain *rule_chain(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_RULE_TABLE);
+	const char *name = attr_cstr(at, NFTA_RULE_CHAIN);
+
+	return t && name ? table_find_chain(t, name) : NULL;
+}
+
+/* A new rule goes after the one at NFTA_RULE_POSITION, or first. */
+static int new_rule(struct ruleset *rs, uint32_t family, struct attrs *at, struct nl_applied *w)
+{
+	struct chain *c = rule_chain(rs, family, at);
+	uint64_t pos = 0;
+	uint32_t to = 0;
+	struct rule *r;
+	int ret;
+
+	if (!c)
+		return -ENOENT;
+	ret = decode_rule(rs, family, at);
+	if (ret < 0)
+		return ret;
+	if (get_u64(at, NFTA_RULE_POSITION, &pos)) {
+		while (to + 1 < c->nrules && c->rules[to]->handle != pos)
+			to++;
+		if (to + 1 == c->nrules)
+			return -ENOENT; /* after a rule the model lacks */
+		to++;
+	}
+	r = c->rules[c->nrules - 1];
+	memmove(&c->rules[to + 1], &c->rules[to], (c->nrules - 1 - to) * sizeof(*c->rules));
+	c->rules[to] = r;
+	w->chain = c;
+	w->rule = r;
+	return 0;
+}
+
+static int del_rule(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct chain *c = rule_chain(rs, family, at);
+	uint64_t handle;
+
+	if (!c || !get_u64(at, NFTA_RULE_HANDLE, &handle))
+		return -ENOENT;
+	for (uint32_t i = 0; i < c->nrules; i++)
+		if (c->rules[i]->handle == handle) {
+			VEC_DEL(c->rules, c->nrules, i);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int new_set(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_SET_TABLE);
+	const char *name = attr_cstr(at, NFTA_SET_NAME);
+
+	if (!t || !name)
+		return -ENOENT;
+	if (table_find_set(t, name))
+		return 0; /* an update changes nothing the model keeps */
+	return decode_set(rs, family, at);
+}
+
+static int del_set(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_SET_TABLE);
+	const char *name = attr_cstr(at, NFTA_SET_NAME);
+	struct set *s = t && name ? table_find_set(t, name) : NULL;
+
+	if (!s)
+		return -ENOENT;
+	table_del_set(rs, t, s);
+	return 0;
+}
+
+static bool same_bytes(const uint8_t *a, uint32_t alen, const uint8_t *b, uint32_t blen)
+{
+	return alen == blen && (!alen || !memcmp(a, b, alen));
+}
+
+/* Each element of the message, found by key (and key end), removed. */
+static int del_setelems(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_SET_ELEM_LIST_TABLE);
+	const char *name = attr_cstr(at, NFTA_SET_ELEM_LIST_SET);
+	struct set *s = t && name ? table_find_set(t, name) : NULL;
+	struct ruleset *scratch;
+	struct set *gone;
+	int ret = 0;
+
+	if (!s)
+		return -ENOENT;
+	/* decode into a scratch set of the same shape, then match */
+	scratch = ruleset_new();
+	gone = table_add_set(scratch, ruleset_add_table(scratch, family, t->name), name);
+	if (at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
+		const struct nlattr *e;
+
+		mnl_attr_for_each_nested(e, at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])
+			if (decode_elem(scratch, gone, e) < 0)
+				ret = -EINVAL;
+	}
+	for (uint32_t k = 0; k < gone->nelems && !ret; k++) {
+		const struct elem *g = &gone->elems[k];
+		uint32_t i = 0;
+
+		while (i < s->nelems &&
+		       !(same_bytes(s->elems[i].key, s->elems[i].key_len, g->key, g->key_len) &&
+			 same_bytes(s->elems[i].key_end, s->elems[i].key_end_len, g->key_end,
+				    g->key_end_len) &&
+			 (s->elems[i].flags & (NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL)) ==
+				 (g->flags & (NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL))))
+			i++;
+		if (i == s->nelems) {
+			ret = -ENOENT;
+			break;
+		}
+		/* order is the kernel's hash order anyway: the last takes its place */
+		s->elems[i] = s->elems[--s->nelems];
+	}
+	ruleset_free(scratch);
+	return ret;
+}
+
+static int new_obj(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_OBJ_TABLE);
+	const char *name = attr_cstr(at, NFTA_OBJ_NAME);
+
+	if (!t || !name)
+		return -ENOENT;
+	for (uint32_t i = 0; i < t->nobjs; i++)
+		if (!strcmp(t->objs[i]->name, name)) { /* an update: the new one replaces it */
+			VEC_DEL(t->objs, t->nobjs, i);
+			break;
+		}
+	return decode_obj(rs, family, at);
+}
+
+static int del_obj(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_OBJ_TABLE);
+	const char *name = attr_cstr(at, NFTA_OBJ_NAME);
+
+	for (uint32_t i = 0; t && name && i < t->nobjs; i++)
+		if (!strcmp(t->objs[i]->name, name)) {
+			VEC_DEL(t->objs, t->nobjs, i);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int del_flowtable(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	struct table *t = find_parent(rs, family, at, NFTA_FLOWTABLE_TABLE);
+	const char *name = attr_cstr(at, NFTA_FLOWTABLE_NAME);
+
+	for (uint32_t i = 0; t && name && i < t->nflowtables; i++)
+		if (!strcmp(t->flowtables[i]->name, name)) {
+			VEC_DEL(t->flowtables, t->nflowtables, i);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int new_flowtable(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	/* an update adds devices: the kernel sends the whole flowtable */
+	del_flowtable(rs, family, at);
+	return decode_flowtable(rs, family, at);
+}
+
+/* What an event names, for the caller's report (before a removal). */
+static void describe(struct ruleset *rs, uint32_t type, uint32_t fam, struct attrs *at,
+		     struct nl_applied *w)
+{
+	static const struct {
+		uint32_t type;
+		const char *object;
+		int table;
+		int name;
+	} kinds[] = {
+		{ NFT_MSG_NEWTABLE, "table", NFTA_TABLE_NAME, 0 },
+		{ NFT_MSG_DELTABLE, "table", NFTA_TABLE_NAME, 0 },
+		{ NFT_MSG_NEWCHAIN, "chain", NFTA_CHAIN_TABLE, NFTA_CHAIN_NAME },
+		{ NFT_MSG_DELCHAIN, "chain", NFTA_CHAIN_TABLE, NFTA_CHAIN_NAME },
+		{ NFT_MSG_NEWRULE, "rule", NFTA_RULE_TABLE, NFTA_RULE_CHAIN },
+		{ NFT_MSG_DELRULE, "rule", NFTA_RULE_TABLE, NFTA_RULE_CHAIN },
+		{ NFT_MSG_NEWSET, "set", NFTA_SET_TABLE, NFTA_SET_NAME },
+		{ NFT_MSG_DELSET, "set", NFTA_SET_TABLE, NFTA_SET_NAME },
+		{ NFT_MSG_NEWSETELEM, "elements", NFTA_SET_ELEM_LIST_TABLE,
+		  NFTA_SET_ELEM_LIST_SET },
+		{ NFT_MSG_DELSETELEM, "elements", NFTA_SET_ELEM_LIST_TABLE,
+		  NFTA_SET_ELEM_LIST_SET },
+		{ NFT_MSG_NEWOBJ, "object", NFTA_OBJ_TABLE, NFTA_OBJ_NAME },
+		{ NFT_MSG_DELOBJ, "object", NFTA_OBJ_TABLE, NFTA_OBJ_NAME },
+		{ NFT_MSG_NEWFLOWTABLE, "flowtable", NFTA_FLOWTABLE_TABLE, NFTA_FLOWTABLE_NAME },
+		{ NFT_MSG_DELFLOWTABLE, "flowtable", NFTA_FLOWTABLE_TABLE, NFTA_FLOWTABLE_NAME },
+	};
+
+	memset(w, 0, sizeof(*w));
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if (kinds[i].type != type)
+			continue;
+		w->object = kinds[i].object;
+		w->removed = type == NFT_MSG_DELTABLE || type == NFT_MSG_DELCHAIN ||
+			     type == NFT_MSG_DELRULE || type == NFT_MSG_DELSET ||
+			     type == NFT_MSG_DELSETELEM || type == NFT_MSG_DELOBJ ||
+			     type == NFT_MSG_DELFLOWTABLE;
+		w->table = find_parent(rs, fam, at, kinds[i].table);
+		w->name = kinds[i].name ? attr_cstr(at, kinds[i].name) : NULL;
+		if (type == NFT_MSG_DELRULE && w->table) {
+			uint64_t h;
+
+			w->chain = w->name ? table_find_chain(w->table, w->name) : NULL;
+			for (uint32_t k = 0; w->chain && get_u64(at, NFTA_RULE_HANDLE, &h) &&
+					     k < w->chain->nrules;
+			     k++)
+				if (w->chain->rules[k]->handle == h)
+					w->rule = w->chain->rules[k];
+		}
+		if ((type == NFT_MSG_NEWSETELEM || type == NFT_MSG_DELSETELEM) &&
+		    at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
+			const struct nlattr *e;
+
+			mnl_attr_for_each_nested(e, at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])
+				w->count++;
+		}
+	}
+}
+
+int nl_apply_event(struct ruleset *rs, const void *msg, size_t len, struct nl_applied *what)
+{
+	struct nl_applied scratch;
+	const struct nlmsghdr *nlh = msg;
+	const struct nfgenmsg *nfg;
+	struct attrs at;
+	size_t hdr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));
+	uint32_t fam;
+	int ret;
+
+	if (len < hdr || nlh->nlmsg_len < hdr || nlh->nlmsg_len > len)
+		return -EINVAL;
+	nfg = mnl_nlmsg_get_payload(nlh);
+	fam = nfg->nfgen_family;
+	if (attrs_parse(&at, (const char *)msg + hdr, nlh->nlmsg_len - hdr) < 0)
+		return -EINVAL;
+	if (!what)
+		what = &scratch;
+	describe(rs, NFNL_MSG_TYPE(nlh->nlmsg_type), fam, &at, what);
+	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
+	case NFT_MSG_NEWTABLE:
+		ret = new_table(rs, fam, &at);
+		break;
+	case NFT_MSG_DELTABLE:
+		ret = del_table(rs, fam, &at);
+		break;
+	case NFT_MSG_NEWCHAIN:
+		ret = new_chain(rs, fam, &at);
+		break;
+	case NFT_MSG_DELCHAIN:
+		ret = del_chain(rs, fam, &at);
+		break;
+	case NFT_MSG_NEWRULE:
+		ret = new_rule(rs, fam, &at, what);
+		break;
+	case NFT_MSG_DELRULE:
+		ret = del_rule(rs, fam, &at);
+		break;
+	case NFT_MSG_NEWSET:
+		ret = new_set(rs, fam, &at);
+		break;
+	case NFT_MSG_DELSET:
+		ret = del_set(rs, fam, &at);
+		break;
+	case NFT_MSG_NEWSETELEM:
+		ret = decode_setelems(rs, fam, &at);
+		break;
+	case NFT_MSG_DELSETELEM:
+		ret = del_setelems(rs, fam, &at);
+		break;
+	case NFT_MSG_NEWOBJ:
+		ret = new_obj(rs, fam, &at);
+		break;
+	case NFT_MSG_DELOBJ:
+		ret = del_obj(rs, fam, &at);
+		break;
+	case NFT_MSG_NEWFLOWTABLE:
+		ret = new_flowtable(rs, fam, &at);
+		break;
+	case NFT_MSG_DELFLOWTABLE:
+		ret = del_flowtable(rs, fam, &at);
+		break;
+	default:
+		return 0; /* nothing the model keeps (NEWGEN, trace) */
+	}
+	ruleset_changed(rs);
+	return ret;
 }

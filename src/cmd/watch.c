@@ -1,0 +1,718 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fwaudit watch: follow the ruleset as the kernel changes it, check it
+ * after each change and alert on what the change did: findings that
+ * appeared or were resolved, what changed, and which process did it.
+ *
+ * The model is a snapshot kept current by applying the kernel's events
+ * (src/nl/decode.c, nl_apply_event()); events are held per transaction
+ * until its NEWGEN and applied only when it follows the model's own
+ * generation. A lost event (ENOBUFS) or a gap in generations makes the
+ * watcher read the whole ruleset again and say so: it never reports a state
+ * it has not seen.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "fwaudit/cmd.h"
+#include "fwaudit/model.h"
+#include "fwaudit/nl.h"
+#include "fwaudit/policy.h"
+#include "fwaudit/postmortem.h"
+#include "fwaudit/util.h"
+
+#define EXEC_TIMEOUT_MS 5000
+#define MAX_LINES	200 /* change lines kept per alert; the rest are counted */
+
+struct msgcopy {
+	void *msg;
+	size_t len;
+};
+
+/* Who committed a transaction, from NEWGEN and /proc while it lives. */
+struct committer {
+	uint32_t pid, uid, ppid;
+	bool has_proc;
+	char comm[32];
+	char *cmdline;
+};
+
+struct watch {
+	struct policy_opts po;
+	struct policy_set *ps;
+	struct postmortem_index *ix;
+	struct ruleset *rs;
+	struct nl_monitor *mon;
+	int rcvbuf, debounce_ms;
+	bool json;
+	char **exec_argv;
+	const char *textfile;
+	/* the transaction being received */
+	struct msgcopy *pending;
+	size_t npending, cappending;
+	/* what happened since the last alert */
+	bool dirty;
+	unsigned ntx;
+	uint32_t first_gen;
+	struct committer who;
+	struct strbuf lines_text, lines_json;
+	unsigned nlines, more_lines, added, removed;
+	char *resync_why;
+	int64_t first_at_ms;
+	/* the findings the last alert reported */
+	struct findings prev;
+	/* counters for the textfile */
+	unsigned long resyncs, transactions, alerts;
+	int64_t last_change;
+	/* the --exec child still running */
+	pid_t exec_pid;
+	int64_t exec_started;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void pending_clear(struct watch *w)
+{
+	for (size_t i = 0; i < w->npending; i++)
+		free(w->pending[i].msg);
+	w->npending = 0;
+}
+
+static void who_release(struct committer *c)
+{
+	free(c->cmdline);
+	memset(c, 0, sizeof(*c));
+}
+
+/* /proc/PID: command line, uid and parent, if the process is still there. */
+static void who_from_proc(struct committer *c)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	int fd;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", c->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			for (ssize_t i = 0; i < n - 1; i++)
+				if (!buf[i])
+					buf[i] = ' ';
+			buf[n] = '\0';
+			c->cmdline = xstrdup(buf);
+		}
+	}
+	snprintf(path, sizeof(path), "/proc/%u/status", c->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(buf, sizeof(buf), f)) {
+		if (!strncmp(buf, "Uid:", 4))
+			c->uid = (uint32_t)strtoul(buf + 4, NULL, 10);
+		else if (!strncmp(buf, "PPid:", 5))
+			c->ppid = (uint32_t)strtoul(buf + 5, NULL, 10);
+	}
+	fclose(f);
+	c->has_proc = true;
+}
+
+static void table_label(const struct table *t, struct strbuf *out)
+{
+	if (t)
+		strbuf_addf(out, "%s %s", family_name(t->family), t->name);
+	else
+		strbuf_addstr(out, "?");
+}
+
+/* One line of the change summary, as text and as a JSON object. */
+static void note_applied(struct watch *w, const struct nl_applied *a)
+{
+	struct strbuf where = STRBUF_INIT, what = STRBUF_INIT;
+	const char *op = a->removed ? "removed" : "added";
+
+	if (!a->object)
+		return;
+	if (!strcmp(a->object, "rule"))
+		a->removed ? w->removed++ : w->added++;
+	if (!strcmp(a->object, "set") && a->name && !strncmp(a->name, "__", 2))
+		return; /* anonymous sets come and go with their rules */
+	if (!strcmp(a->object, "elements") && a->name && !strncmp(a->name, "__", 2))
+		return;
+	if (w->nlines >= MAX_LINES) {
+		w->more_lines++;
+		return;
+	}
+	w->nlines++;
+	table_label(a->table, &where);
+	if (a->chain)
+		strbuf_addf(&where, " %s", a->chain->name);
+	else if (a->name)
+		strbuf_addf(&where, " %s", a->name);
+	if (a->rule) {
+		struct render_opts ro = { 0 };
+
+		rule_render(a->rule, &ro, &what);
+	}
+	strbuf_addf(&w->lines_text, "  %s %s", op,
+		    !strcmp(a->object, "elements") ? "elements of" : a->object);
+	strbuf_addf(&w->lines_text, " %s", where.buf);
+	if (a->rule)
+		strbuf_addf(&w->lines_text, " handle %llu: %s",
+			    (unsigned long long)a->rule->handle, what.buf);
+	if (a->count)
+		strbuf_addf(&w->lines_text, ": %u", a->count);
+	strbuf_addch(&w->lines_text, '\n');
+
+	strbuf_addf(&w->lines_json, "%s{\"kind\": \"%s\", \"object\": \"%s\", \"where\": ",
+		    w->lines_json.len ? ", " : "", op, a->object);
+	strbuf_addjson_text(&w->lines_json, where.buf);
+	if (a->rule) {
+		strbuf_addf(&w->lines_json, ", \"handle\": %llu, \"rule\": ",
+			    (unsigned long long)a->rule->handle);
+		strbuf_addjson_text(&w->lines_json, what.buf);
+	}
+	if (a->count)
+		strbuf_addf(&w->lines_json, ", \"count\": %u", a->count);
+	strbuf_addch(&w->lines_json, '}');
+	strbuf_release(&where);
+	strbuf_release(&what);
+}
+
+static void mark_dirty(struct watch *w)
+{
+	if (!w->dirty)
+		w->first_at_ms = now_ms();
+	w->dirty = true;
+	w->last_change = (int64_t)time(NULL);
+}
+
+/* Read the whole ruleset again, after lost events or a gap. */
+static int resync(struct watch *w, const char *why)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct ruleset *fresh;
+
+	pending_clear(w);
+	if (nl_snapshot(&fresh, NULL, NULL, &err) < 0) {
+		errmsg("watch: reading the ruleset again: %s", err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	ruleset_free(w->rs);
+	w->rs = fresh;
+	w->resyncs++;
+	free(w->resync_why);
+	w->resync_why = xstrdup(why);
+	mark_dirty(w);
+	strbuf_release(&err);
+	return 0;
+}
+
+/* Apply a transaction that NEWGEN @g closed. */
+static int commit_tx(struct watch *w, const struct nl_gen *g)
+{
+	if (g->id <= w->rs->generation) { /* already in the snapshot */
+		pending_clear(w);
+		return 0;
+	}
+	if (g->id != w->rs->generation + 1) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "generation %u followed %u", g->id, w->rs->generation);
+		return resync(w, why);
+	}
+	for (size_t i = 0; i < w->npending; i++) {
+		struct nl_applied a;
+
+		if (nl_apply_event(w->rs, w->pending[i].msg, w->pending[i].len, &a) < 0)
+			return resync(w, "an event the model could not follow");
+		note_applied(w, &a);
+	}
+	pending_clear(w);
+	w->rs->generation = g->id;
+	if (!w->ntx)
+		w->first_gen = g->id;
+	w->ntx++;
+	w->transactions++;
+	who_release(&w->who);
+	w->who.pid = g->pid;
+	snprintf(w->who.comm, sizeof(w->who.comm), "%s", g->comm);
+	if (g->pid)
+		who_from_proc(&w->who);
+	mark_dirty(w);
+	return 0;
+}
+
+static int on_event(const struct nlmsghdr *nlh, void *arg)
+{
+	struct watch *w = arg;
+	struct nl_gen g;
+
+	if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWGEN) {
+		if (nl_parse_newgen(nlh, &g) < 0)
+			return 0;
+		return commit_tx(w, &g) < 0 ? -EIO : 0;
+	}
+	if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_TRACE)
+		return 0;
+	if (w->npending == w->cappending) {
+		w->cappending = w->cappending ? 2 * w->cappending : 64;
+		w->pending = xrealloc(w->pending, w->cappending * sizeof(*w->pending));
+	}
+	w->pending[w->npending].msg = xmalloc(nlh->nlmsg_len);
+	memcpy(w->pending[w->npending].msg, nlh, nlh->nlmsg_len);
+	w->pending[w->npending++].len = nlh->nlmsg_len;
+	return 0;
+}
+
+static bool finding_in(const struct findings *f, const char *id)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->v[i].id, id))
+			return true;
+	return false;
+}
+
+static void finding_json(const struct finding *f, struct strbuf *out)
+{
+	strbuf_addstr(out, "{\"id\": ");
+	strbuf_addjson_text(out, f->id);
+	strbuf_addf(out, ", \"severity\": \"%s\", \"policy\": ", severity_name(f->severity));
+	strbuf_addjson_text(out, f->policy ? f->policy->id : "");
+	strbuf_addstr(out, ", \"message\": ");
+	strbuf_addjson_text(out, f->message ? f->message : "");
+	strbuf_addstr(out, ", \"action_items\": [");
+	for (size_t k = 0; f->policy && k < f->policy->nlinks; k++) {
+		const struct action_item *it = f->policy->links[k].item;
+
+		strbuf_addf(out, "%s{\"id\": ", k ? ", " : "");
+		strbuf_addjson_text(out, f->policy->links[k].id);
+		if (it) {
+			strbuf_addstr(out, ", \"text\": ");
+			strbuf_addjson_text(out, it->text ? it->text : "");
+			if (it->incident && it->incident->title) {
+				strbuf_addstr(out, ", \"incident\": ");
+				strbuf_addjson_text(out, it->incident->title);
+			}
+		}
+		strbuf_addch(out, '}');
+	}
+	strbuf_addstr(out, "]}");
+}
+
+static void finding_text(const char *tag, const struct finding *f, struct strbuf *out)
+{
+	strbuf_addf(out, "  %s %s %s: %s\n", tag, severity_name(f->severity), f->id,
+		    f->message ? f->message : "");
+	for (size_t k = 0; f->policy && k < f->policy->nlinks; k++) {
+		const struct action_item *it = f->policy->links[k].item;
+
+		strbuf_addf(out, "      enforces %s", f->policy->links[k].id);
+		if (it && it->text)
+			strbuf_addf(out, ": %s", it->text);
+		if (it && it->incident && it->incident->title)
+			strbuf_addf(out, " (%s)", it->incident->title);
+		strbuf_addch(out, '\n');
+	}
+}
+
+static void count_severities(const struct findings *f, unsigned *by)
+{
+	memset(by, 0, sizeof(unsigned) * (SEV_CRITICAL + 1));
+	for (size_t i = 0; i < f->n; i++)
+		by[f->v[i].severity]++;
+}
+
+/* Prometheus node_exporter textfile, written whole or not at all. */
+static void write_textfile(struct watch *w, const struct findings *f)
+{
+	struct strbuf m = STRBUF_INIT;
+	unsigned by[SEV_CRITICAL + 1];
+	int r;
+
+	if (!w->textfile)
+		return;
+	count_severities(f, by);
+	strbuf_addstr(&m, "# HELP fwaudit_findings Findings of the latest check, by severity.\n"
+			  "# TYPE fwaudit_findings gauge\n");
+	for (int s = SEV_INFO; s <= SEV_CRITICAL; s++)
+		strbuf_addf(&m, "fwaudit_findings{severity=\"%s\"} %u\n",
+			    severity_name((enum severity)s), by[s]);
+	strbuf_addf(&m,
+		    "# HELP fwaudit_generation The nftables generation last seen.\n"
+		    "# TYPE fwaudit_generation gauge\n"
+		    "fwaudit_generation %u\n"
+		    "# HELP fwaudit_last_change_timestamp_seconds When the ruleset last changed.\n"
+		    "# TYPE fwaudit_last_change_timestamp_seconds gauge\n"
+		    "fwaudit_last_change_timestamp_seconds %lld\n"
+		    "# HELP fwaudit_transactions_total Transactions seen.\n"
+		    "# TYPE fwaudit_transactions_total counter\n"
+		    "fwaudit_transactions_total %lu\n"
+		    "# HELP fwaudit_resyncs_total Times events were lost and the ruleset read again.\n"
+		    "# TYPE fwaudit_resyncs_total counter\n"
+		    "fwaudit_resyncs_total %lu\n",
+		    w->rs->generation, (long long)w->last_change, w->transactions, w->resyncs);
+	r = write_file_atomic(w->textfile, m.buf, m.len);
+	if (r < 0)
+		errmsg("watch: --textfile %s: %s", w->textfile, strerror(-r));
+	strbuf_release(&m);
+}
+
+/* Reap the --exec child; kill it past its time. */
+static void exec_reap(struct watch *w)
+{
+	int status;
+
+	if (!w->exec_pid)
+		return;
+	if (waitpid(w->exec_pid, &status, WNOHANG) == w->exec_pid) {
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			errmsg("watch: --exec %s failed (status %d)", w->exec_argv[0], status);
+		w->exec_pid = 0;
+	} else if (now_ms() - w->exec_started > EXEC_TIMEOUT_MS) {
+		errmsg("watch: --exec %s took over %d ms: killed", w->exec_argv[0],
+		       EXEC_TIMEOUT_MS);
+		kill(w->exec_pid, SIGKILL);
+		waitpid(w->exec_pid, &status, 0);
+		w->exec_pid = 0;
+	}
+}
+
+/* Run the hook with the alert on stdin; never waits for it. */
+static void exec_alert(struct watch *w, const struct strbuf *alert)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (!w->exec_argv)
+		return;
+	if (w->exec_pid) {
+		errmsg("watch: --exec %s still runs: this alert is not passed to it",
+		       w->exec_argv[0]);
+		return;
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[0], STDIN_FILENO);
+		execvp(w->exec_argv[0], w->exec_argv);
+		_exit(127);
+	}
+	close(fds[0]);
+	if (pid > 0) {
+		/* an alert fits in the pipe; a full pipe drops it rather than wait */
+		fcntl(fds[1], F_SETFL, O_NONBLOCK);
+		if (write(fds[1], alert->buf, alert->len) != (ssize_t)alert->len)
+			errmsg("watch: --exec %s: the alert did not fit its stdin",
+			       w->exec_argv[0]);
+		w->exec_pid = pid;
+		w->exec_started = now_ms();
+	}
+	close(fds[1]);
+}
+
+/* Check the model and report what the changes since the last alert did. */
+static void evaluate(struct watch *w, const char *event)
+{
+	struct findings cur = { 0 };
+	struct check_opts copts = { 0 };
+	struct strbuf out = STRBUF_INIT, js = STRBUF_INIT;
+	unsigned nnew = 0, ngone = 0, by[SEV_CRITICAL + 1];
+	char when[64];
+	time_t t = time(NULL);
+
+	policy_check(w->ps, w->rs, &copts, &cur);
+	findings_sort(&cur);
+	count_severities(&cur, by);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
+
+	/* JSON: one line per alert */
+	strbuf_addf(&js, "{\"event\": \"%s\", \"time\": \"%s\", \"generation\": %u", event, when,
+		    w->rs->generation);
+	strbuf_addf(&js, ", \"transactions\": %u, \"pid\": %u, \"comm\": ", w->ntx, w->who.pid);
+	strbuf_addjson_text(&js, w->who.comm);
+	if (w->who.has_proc) {
+		strbuf_addf(&js, ", \"uid\": %u, \"ppid\": %u, \"cmdline\": ", w->who.uid,
+			    w->who.ppid);
+		strbuf_addjson_text(&js, w->who.cmdline ? w->who.cmdline : "");
+	}
+	if (w->resync_why) {
+		strbuf_addstr(&js, ", \"resynchronised\": ");
+		strbuf_addjson_text(&js, w->resync_why);
+	}
+	strbuf_addf(&js, ", \"rules_added\": %u, \"rules_removed\": %u, \"changes\": [%s]",
+		    w->added, w->removed, w->lines_json.buf ? w->lines_json.buf : "");
+	if (w->more_lines)
+		strbuf_addf(&js, ", \"changes_not_listed\": %u", w->more_lines);
+	strbuf_addstr(&js, ", \"findings_new\": [");
+	for (size_t i = 0; i < cur.n; i++)
+		if (!finding_in(&w->prev, cur.v[i].id)) {
+			if (nnew++)
+				strbuf_addstr(&js, ", ");
+			finding_json(&cur.v[i], &js);
+		}
+	strbuf_addstr(&js, "], \"findings_resolved\": [");
+	for (size_t i = 0; i < w->prev.n; i++)
+		if (!finding_in(&cur, w->prev.v[i].id)) {
+			if (ngone++)
+				strbuf_addstr(&js, ", ");
+			finding_json(&w->prev.v[i], &js);
+		}
+	strbuf_addstr(&js, "], \"findings\": {");
+	for (int s = SEV_CRITICAL; s >= SEV_INFO; s--)
+		strbuf_addf(&js, "\"%s\": %u%s", severity_name((enum severity)s), by[s],
+			    s > SEV_INFO ? ", " : "");
+	strbuf_addstr(&js, "}}\n");
+
+	if (w->json) {
+		strbuf_add(&out, js.buf, js.len);
+	} else {
+		strbuf_addf(&out, "%s %s generation %u", when, event, w->rs->generation);
+		if (w->ntx)
+			strbuf_addf(&out, " (%u transaction%s) by %s pid %u", w->ntx,
+				    w->ntx > 1 ? "s" : "", w->who.comm[0] ? w->who.comm : "?",
+				    w->who.pid);
+		if (w->who.has_proc)
+			strbuf_addf(&out, " uid %u ppid %u: %s", w->who.uid, w->who.ppid,
+				    w->who.cmdline ? w->who.cmdline : "");
+		strbuf_addch(&out, '\n');
+		if (w->resync_why)
+			strbuf_addf(&out, "  events lost (%s); resynchronised at generation %u\n",
+				    w->resync_why, w->rs->generation);
+		if (w->added || w->removed)
+			strbuf_addf(&out, "  rules: +%u -%u\n", w->added, w->removed);
+		if (w->lines_text.len)
+			strbuf_add(&out, w->lines_text.buf, w->lines_text.len);
+		if (w->more_lines)
+			strbuf_addf(&out, "  ... and %u more changes\n", w->more_lines);
+		for (size_t i = 0; i < cur.n; i++)
+			if (!finding_in(&w->prev, cur.v[i].id))
+				finding_text("NEW", &cur.v[i], &out);
+		for (size_t i = 0; i < w->prev.n; i++)
+			if (!finding_in(&cur, w->prev.v[i].id))
+				finding_text("RESOLVED", &w->prev.v[i], &out);
+		strbuf_addf(&out, "  findings: %u critical, %u high, %u medium, %u low, %u info\n",
+			    by[SEV_CRITICAL], by[SEV_HIGH], by[SEV_MEDIUM], by[SEV_LOW],
+			    by[SEV_INFO]);
+	}
+	if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout) == EOF)
+		errmsg("watch: writing the alert: %s", strerror(errno));
+	exec_alert(w, &js);
+	findings_release(&w->prev);
+	w->prev = cur;
+	write_textfile(w, &cur);
+	w->alerts++;
+	/* the next alert starts afresh */
+	w->dirty = false;
+	w->ntx = 0;
+	w->added = w->removed = w->nlines = w->more_lines = 0;
+	strbuf_release(&w->lines_text);
+	strbuf_release(&w->lines_json);
+	free(w->resync_why);
+	w->resync_why = NULL;
+	who_release(&w->who);
+	strbuf_release(&out);
+	strbuf_release(&js);
+}
+
+static int load_policies(struct watch *w)
+{
+	struct policy_set *ps = NULL;
+	struct postmortem_index *ix = NULL;
+
+	if (policy_opts_load("watch", &w->po, &ps, &ix)) {
+		policy_set_free(ps);
+		postmortem_index_free(ix);
+		return -1;
+	}
+	policy_set_free(w->ps);
+	postmortem_index_free(w->ix);
+	w->ps = ps;
+	w->ix = ix;
+	return 0;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	const struct option opts[] = {
+		SOURCE_OPTIONS,
+		POLICY_OPTIONS,
+		{ "format", required_argument, NULL, 'f' },
+		{ "exec", required_argument, NULL, 'x' },
+		{ "textfile", required_argument, NULL, 't' },
+		{ "rcvbuf", required_argument, NULL, 'b' },
+		{ "debounce", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct watch w = { .rcvbuf = 64 << 20, .debounce_ms = 10 };
+	struct source_opts src = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	sigset_t mask;
+	int c, sfd = -1, ret = EXIT_ERROR;
+	unsigned v;
+
+	w.po.fail_on = SEV_HIGH;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (format_opt("watch", optarg, &w.json))
+				goto out;
+			break;
+		case 'x': {
+			/* argv, no shell: words split on spaces */
+			char *s = xstrdup(optarg), *save = NULL;
+			size_t n = 0;
+
+			for (char *tok = strtok_r(s, " ", &save); tok;
+			     tok = strtok_r(NULL, " ", &save)) {
+				w.exec_argv = xrealloc(w.exec_argv, (n + 2) * sizeof(char *));
+				w.exec_argv[n++] = tok;
+				w.exec_argv[n] = NULL;
+			}
+			if (!n) {
+				errmsg("watch: --exec needs a command");
+				free(s);
+				goto out;
+			}
+			break;
+		}
+		case 't':
+			w.textfile = optarg;
+			break;
+		case 'b':
+			if (count_opt("watch", "--rcvbuf", optarg, 4096, 1u << 30, &v))
+				goto out;
+			w.rcvbuf = (int)v;
+			break;
+		case 'd':
+			if (count_opt("watch", "--debounce", optarg, 0, 60000, &v))
+				goto out;
+			w.debounce_ms = (int)v;
+			break;
+		case 'h':
+			cmd_usage("watch");
+			ret = EXIT_CLEAN;
+			goto out;
+		default:
+			if (source_opt(&src, c, optarg) || policy_opt("watch", &w.po, c, optarg) > 0)
+				break;
+			goto out;
+		}
+	}
+	if (src.snapshot) {
+		errmsg("watch: a snapshot does not change: watch a namespace (--netns, "
+		       "--netns-path) or this one");
+		goto out;
+	}
+	if (source_check("watch", &src, argc, argv, optind) || load_policies(&w) < 0)
+		goto out;
+	if (nl_enter_netns(src.netns, src.netns_path, &err) < 0) {
+		errmsg("watch: %s", err.buf);
+		goto out;
+	}
+	/* subscribe first: a change made while the snapshot is read is not lost */
+	if (nl_monitor_open(&w.mon, w.rcvbuf, &err) < 0 ||
+	    nl_snapshot(&w.rs, NULL, NULL, &err) < 0) {
+		errmsg("watch: %s", err.buf);
+		goto out;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	signal(SIGPIPE, SIG_IGN);
+	evaluate(&w, "start");
+	for (;;) {
+		struct pollfd pfd[2] = { { nl_monitor_fd(w.mon), POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		int timeout = -1, r;
+
+		if (w.dirty)
+			timeout = (int)(w.first_at_ms + w.debounce_ms - now_ms());
+		if (w.exec_pid && (timeout < 0 || timeout > 100))
+			timeout = 100;
+		if (w.dirty && timeout <= 0) {
+			evaluate(&w, "change");
+			continue;
+		}
+		r = poll(pfd, 2, timeout);
+		exec_reap(&w);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGHUP) {
+					/* a bad edit keeps the policies that were */
+					if (load_policies(&w) == 0)
+						evaluate(&w, "reload");
+				} else {
+					ret = EXIT_CLEAN;
+					break;
+				}
+			}
+		}
+		if (pfd[0].revents & (POLLIN | POLLERR)) {
+			r = nl_monitor_read(w.mon, on_event, &w);
+			if (r == -ENOBUFS) {
+				if (resync(&w, "the kernel dropped events (receive buffer full)") < 0)
+					break;
+			} else if (r < 0 && r != -EIO) {
+				errmsg("watch: reading events: %s", strerror(-r));
+				break;
+			} else if (r == -EIO) {
+				break; /* the model could not be read again: printed */
+			}
+		}
+	}
+	if (w.dirty && ret == EXIT_CLEAN)
+		evaluate(&w, "change");
+out:
+	if (w.exec_pid)
+		waitpid(w.exec_pid, NULL, 0);
+	if (sfd >= 0)
+		close(sfd);
+	pending_clear(&w);
+	free(w.pending);
+	findings_release(&w.prev);
+	who_release(&w.who);
+	strbuf_release(&w.lines_text);
+	strbuf_release(&w.lines_json);
+	free(w.resync_why);
+	if (w.exec_argv)
+		free(w.exec_argv[0]);
+	free(w.exec_argv);
+	nl_monitor_close(w.mon);
+	ruleset_free(w.rs);
+	policy_set_free(w.ps);
+	postmortem_index_free(w.ix);
+	policy_opts_release(&w.po);
+	strbuf_release(&err);
+	return ret;
+}
