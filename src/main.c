@@ -100,6 +100,7 @@ static const struct command commands[] = {
 	  "fwaudit watch [--netns NAME | --netns-path PATH] [--policies DIR]...\n"
 	  "              [--postmortems DIR]... [--format text|json] [--exec CMD]\n"
 	  "              [--textfile PATH] [--debounce MS] [--rcvbuf BYTES]\n"
+	  "              [--save-model FILE]\n"
 	  "\n"
 	  "Follow the ruleset as the kernel changes it (nftables events, applied to\n"
 	  "a snapshot taken at the start), check it after each change and print one\n"
@@ -113,7 +114,8 @@ static const struct command commands[] = {
 	  "CMD (split on spaces, no shell) with each alert as JSON on stdin (5 s\n"
 	  "limit). --textfile writes Prometheus metrics for node_exporter's textfile\n"
 	  "collector after each alert. SIGHUP reloads policies and postmortems;\n"
-	  "SIGTERM or SIGINT exits 0. Exit 2 on errors.\n" },
+	  "SIGTERM or SIGINT exits 0, first writing the model as a snapshot to\n"
+	  "--save-model FILE. Exit 2 on errors.\n" },
 	{ "diff", cmd_diff, "what changed between two snapshots",
 	  "fwaudit diff [--state DIR] [--policies DIR]... [--format text|json] [A [B]]\n"
 	  "\n"

@@ -79,13 +79,15 @@ int nl_decode_msg(struct ruleset *rs, const void *msg, size_t len);
 /*
  * Apply one nf_tables event (NEW or DEL of a table, chain, rule, set,
  * elements, object or flowtable) to @rs, as the kernel applied it, and say
- * what it was in @what (may be NULL; object NULL for other messages). Returns
+ * what it was in @what (may be NULL; object NULL for other messages). Give
+ * the same @what to each event of a transaction, zeroed at its start: a
+ * replaced first rule is placed by the removal before it. Returns
  * 0, or -ENOENT / -EINVAL when the model cannot follow (the caller takes a
  * fresh snapshot). Other messages (NEWGEN) are ignored.
  */
 struct nl_applied {
-	const char *object; /* "table", "chain", "rule", "set", "elements", ... */
-	bool removed;
+	const char *object;	     /* "table", "chain", "rule", "set", "elements", ... */
+	bool removed, removed_first; /* a rule removed was its chain's first */
 	const struct table *table;
 	const struct chain *chain; /* rules, chains */
 	const struct rule *rule;   /* rules (a removed one stays readable) */

@@ -179,8 +179,8 @@ static void note_applied(struct watch *w, const struct nl_applied *a)
 		    !strcmp(a->object, "elements") ? "elements of" : a->object);
 	strbuf_addf(&w->lines_text, " %s", where.buf);
 	if (a->rule)
-		strbuf_addf(&w->lines_text, " handle %llu: %s",
-			    (unsigned long long)a->rule->handle, what.buf);
+		strbuf_addf(&w->lines_text, " handle %llu: %s", (unsigned long long)a->rule->handle,
+			    what.buf);
 	if (a->count)
 		strbuf_addf(&w->lines_text, ": %u", a->count);
 	strbuf_addch(&w->lines_text, '\n');
@@ -189,8 +189,8 @@ static void note_applied(struct watch *w, const struct nl_applied *a)
 		    w->lines_json.len ? ", " : "", op, a->object);
 	strbuf_addjson_text(&w->lines_json, where.buf);
 	if (a->rule) {
-		strbuf_addf(&w->lines_json, ", \"handle\": %llu, \"rule\": ",
-			    (unsigned long long)a->rule->handle);
+		strbuf_addf(&w->lines_json,
+			    ", \"handle\": %llu, \"rule\": ", (unsigned long long)a->rule->handle);
 		strbuf_addjson_text(&w->lines_json, what.buf);
 	}
 	if (a->count)
@@ -243,9 +243,9 @@ static int commit_tx(struct watch *w, const struct nl_gen *g)
 		snprintf(why, sizeof(why), "generation %u followed %u", g->id, w->rs->generation);
 		return resync(w, why);
 	}
-	for (size_t i = 0; i < w->npending; i++) {
-		struct nl_applied a;
+	struct nl_applied a = { 0 };
 
+	for (size_t i = 0; i < w->npending; i++) {
 		if (nl_apply_event(w->rs, w->pending[i].msg, w->pending[i].len, &a) < 0)
 			return resync(w, "an event the model could not follow");
 		note_applied(w, &a);
@@ -360,20 +360,21 @@ static void write_textfile(struct watch *w, const struct findings *f)
 	for (int s = SEV_INFO; s <= SEV_CRITICAL; s++)
 		strbuf_addf(&m, "fwaudit_findings{severity=\"%s\"} %u\n",
 			    severity_name((enum severity)s), by[s]);
-	strbuf_addf(&m,
-		    "# HELP fwaudit_generation The nftables generation last seen.\n"
-		    "# TYPE fwaudit_generation gauge\n"
-		    "fwaudit_generation %u\n"
-		    "# HELP fwaudit_last_change_timestamp_seconds When the ruleset last changed.\n"
-		    "# TYPE fwaudit_last_change_timestamp_seconds gauge\n"
-		    "fwaudit_last_change_timestamp_seconds %lld\n"
-		    "# HELP fwaudit_transactions_total Transactions seen.\n"
-		    "# TYPE fwaudit_transactions_total counter\n"
-		    "fwaudit_transactions_total %lu\n"
-		    "# HELP fwaudit_resyncs_total Times events were lost and the ruleset read again.\n"
-		    "# TYPE fwaudit_resyncs_total counter\n"
-		    "fwaudit_resyncs_total %lu\n",
-		    w->rs->generation, (long long)w->last_change, w->transactions, w->resyncs);
+	strbuf_addf(
+		&m,
+		"# HELP fwaudit_generation The nftables generation last seen.\n"
+		"# TYPE fwaudit_generation gauge\n"
+		"fwaudit_generation %u\n"
+		"# HELP fwaudit_last_change_timestamp_seconds When the ruleset last changed.\n"
+		"# TYPE fwaudit_last_change_timestamp_seconds gauge\n"
+		"fwaudit_last_change_timestamp_seconds %lld\n"
+		"# HELP fwaudit_transactions_total Transactions seen.\n"
+		"# TYPE fwaudit_transactions_total counter\n"
+		"fwaudit_transactions_total %lu\n"
+		"# HELP fwaudit_resyncs_total Times events were lost and the ruleset read again.\n"
+		"# TYPE fwaudit_resyncs_total counter\n"
+		"fwaudit_resyncs_total %lu\n",
+		w->rs->generation, (long long)w->last_change, w->transactions, w->resyncs);
 	r = write_file_atomic(w->textfile, m.buf, m.len);
 	if (r < 0)
 		errmsg("watch: --textfile %s: %s", w->textfile, strerror(-r));
@@ -565,12 +566,14 @@ int cmd_watch(int argc, char **argv)
 		{ "textfile", required_argument, NULL, 't' },
 		{ "rcvbuf", required_argument, NULL, 'b' },
 		{ "debounce", required_argument, NULL, 'd' },
+		{ "save-model", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct watch w = { .rcvbuf = 64 << 20, .debounce_ms = 10 };
 	struct source_opts src = { 0 };
 	struct strbuf err = STRBUF_INIT;
+	const char *save_model = NULL;
 	sigset_t mask;
 	int c, sfd = -1, ret = EXIT_ERROR;
 	unsigned v;
@@ -613,12 +616,16 @@ int cmd_watch(int argc, char **argv)
 				goto out;
 			w.debounce_ms = (int)v;
 			break;
+		case 'm':
+			save_model = optarg;
+			break;
 		case 'h':
 			cmd_usage("watch");
 			ret = EXIT_CLEAN;
 			goto out;
 		default:
-			if (source_opt(&src, c, optarg) || policy_opt("watch", &w.po, c, optarg) > 0)
+			if (source_opt(&src, c, optarg) ||
+			    policy_opt("watch", &w.po, c, optarg) > 0)
 				break;
 			goto out;
 		}
@@ -681,7 +688,8 @@ int cmd_watch(int argc, char **argv)
 		if (pfd[0].revents & (POLLIN | POLLERR)) {
 			r = nl_monitor_read(w.mon, on_event, &w);
 			if (r == -ENOBUFS) {
-				if (resync(&w, "the kernel dropped events (receive buffer full)") < 0)
+				if (resync(&w, "the kernel dropped events (receive buffer full)") <
+				    0)
 					break;
 			} else if (r < 0 && r != -EIO) {
 				errmsg("watch: reading events: %s", strerror(-r));
@@ -693,6 +701,15 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (w.dirty && ret == EXIT_CLEAN)
 		evaluate(&w, "change");
+	if (save_model && ret == EXIT_CLEAN) {
+		/* the model as events left it, to compare with a fresh snapshot */
+		FILE *f = fopen(save_model, "we");
+
+		if (!f || ruleset_write_json(w.rs, f) < 0 || fclose(f) == EOF) {
+			errmsg("watch: --save-model %s: %s", save_model, strerror(errno));
+			ret = EXIT_ERROR;
+		}
+	}
 out:
 	if (w.exec_pid)
 		waitpid(w.exec_pid, NULL, 0);

@@ -748,7 +748,8 @@ static struct chain *rule_chain(struct ruleset *rs, uint32_t family, struct attr
 }
 
 /* A new rule goes after the one at NFTA_RULE_POSITION, or first. */
-static int new_rule(struct ruleset *rs, uint32_t family, struct attrs *at, struct nl_applied *w)
+static int new_rule(struct ruleset *rs, uint32_t family, struct attrs *at, uint16_t flags,
+		    struct nl_applied *w)
 {
 	struct chain *c = rule_chain(rs, family, at);
 	uint64_t pos = 0;
@@ -761,18 +762,27 @@ static int new_rule(struct ruleset *rs, uint32_t family, struct attrs *at, struc
 	ret = decode_rule(rs, family, at);
 	if (ret < 0)
 		return ret;
+	/*
+	 * The kernel names the rule before only for a rule in the middle
+	 * (nf_tables_rule_notify()); otherwise NLM_F_APPEND tells last from
+	 * first, except for a replaced first rule, which follows its removal.
+	 */
 	if (get_u64(at, NFTA_RULE_POSITION, &pos)) {
 		while (to + 1 < c->nrules && c->rules[to]->handle != pos)
 			to++;
 		if (to + 1 == c->nrules)
 			return -ENOENT; /* after a rule the model lacks */
 		to++;
+	} else if ((flags & NLM_F_APPEND) && !(w->removed_first && w->chain == c && w->rule)) {
+		to = c->nrules - 1;
 	}
 	r = c->rules[c->nrules - 1];
 	memmove(&c->rules[to + 1], &c->rules[to], (c->nrules - 1 - to) * sizeof(*c->rules));
 	c->rules[to] = r;
 	w->chain = c;
 	w->rule = r;
+	w->removed = false;
+	w->removed_first = false;
 	return 0;
 }
 
@@ -838,9 +848,9 @@ static int del_setelems(struct ruleset *rs, uint32_t family, struct attrs *at)
 	if (at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
 		const struct nlattr *e;
 
-		mnl_attr_for_each_nested(e, at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])
-			if (decode_elem(scratch, gone, e) < 0)
-				ret = -EINVAL;
+		mnl_attr_for_each_nested(
+			e, at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) if (decode_elem(scratch, gone, e) <
+								    0) ret = -EINVAL;
 	}
 	for (uint32_t k = 0; k < gone->nelems && !ret; k++) {
 		const struct elem *g = &gone->elems[k];
@@ -850,7 +860,8 @@ static int del_setelems(struct ruleset *rs, uint32_t family, struct attrs *at)
 		       !(same_bytes(s->elems[i].key, s->elems[i].key_len, g->key, g->key_len) &&
 			 same_bytes(s->elems[i].key_end, s->elems[i].key_end_len, g->key_end,
 				    g->key_end_len) &&
-			 (s->elems[i].flags & (NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL)) ==
+			 (s->elems[i].flags &
+			  (NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL)) ==
 				 (g->flags & (NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL))))
 			i++;
 		if (i == s->nelems) {
@@ -955,25 +966,26 @@ static void describe(struct ruleset *rs, uint32_t type, uint32_t fam, struct att
 			uint64_t h;
 
 			w->chain = w->name ? table_find_chain(w->table, w->name) : NULL;
-			for (uint32_t k = 0; w->chain && get_u64(at, NFTA_RULE_HANDLE, &h) &&
-					     k < w->chain->nrules;
+			for (uint32_t k = 0;
+			     w->chain && get_u64(at, NFTA_RULE_HANDLE, &h) && k < w->chain->nrules;
 			     k++)
-				if (w->chain->rules[k]->handle == h)
+				if (w->chain->rules[k]->handle == h) {
 					w->rule = w->chain->rules[k];
+					w->removed_first = k == 0;
+				}
 		}
 		if ((type == NFT_MSG_NEWSETELEM || type == NFT_MSG_DELSETELEM) &&
 		    at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
 			const struct nlattr *e;
 
-			mnl_attr_for_each_nested(e, at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])
-				w->count++;
+			mnl_attr_for_each_nested(e, at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) w->count++;
 		}
 	}
 }
 
 int nl_apply_event(struct ruleset *rs, const void *msg, size_t len, struct nl_applied *what)
 {
-	struct nl_applied scratch;
+	struct nl_applied scratch = { 0 }, prev;
 	const struct nlmsghdr *nlh = msg;
 	const struct nfgenmsg *nfg;
 	struct attrs at;
@@ -989,6 +1001,7 @@ int nl_apply_event(struct ruleset *rs, const void *msg, size_t len, struct nl_ap
 		return -EINVAL;
 	if (!what)
 		what = &scratch;
+	prev = *what; /* the event before, in this transaction (a replace) */
 	describe(rs, NFNL_MSG_TYPE(nlh->nlmsg_type), fam, &at, what);
 	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
 	case NFT_MSG_NEWTABLE:
@@ -1004,7 +1017,9 @@ int nl_apply_event(struct ruleset *rs, const void *msg, size_t len, struct nl_ap
 		ret = del_chain(rs, fam, &at);
 		break;
 	case NFT_MSG_NEWRULE:
-		ret = new_rule(rs, fam, &at, what);
+		ret = new_rule(rs, fam, &at, nlh->nlmsg_flags, &prev);
+		what->chain = prev.chain;
+		what->rule = prev.rule;
 		break;
 	case NFT_MSG_DELRULE:
 		ret = del_rule(rs, fam, &at);

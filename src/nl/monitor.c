@@ -40,7 +40,8 @@ int nl_monitor_open(struct nl_monitor **out, int rcvbuf, struct strbuf *err)
 	/* past rmem_max where we may (CAP_NET_ADMIN), else as far as allowed */
 	if (setsockopt(mnl_socket_get_fd(m->nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 		       sizeof(rcvbuf)) < 0)
-		setsockopt(mnl_socket_get_fd(m->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+		setsockopt(mnl_socket_get_fd(m->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			   sizeof(rcvbuf));
 	/* ENOBUFS is how we learn of lost events: keep it */
 	setsockopt(mnl_socket_get_fd(m->nl), SOL_NETLINK, NETLINK_NO_ENOBUFS, &(int){ 0 },
 		   sizeof(int));

@@ -1,0 +1,209 @@
+#!/usr/bin/python3
+# fwaudit watch against a real kernel in a private namespace: a change made
+# with nft names nft and its pid; the seed outage (a blanket drop inserted at
+# the top of input) gives one alert with a critical finding; a storm of
+# transactions with a small receive buffer loses events, the watcher says so
+# and reads the ruleset again, and afterwards its model is the kernel's
+# (fwaudit diff against a fresh snapshot finds nothing) and its findings are
+# fwaudit check's; events of every kind are applied (tables, chains, chain
+# policy, rules at a position, sets, elements, objects) without a re-read.
+# usage: watch.py FWAUDIT POLICYDIR
+import json, os, signal, subprocess, sys, tempfile, time
+
+from nstest import expect, finish, sh
+
+fw = os.path.realpath(sys.argv[1])
+policies = os.path.realpath(sys.argv[2])
+postmortems = os.path.join(policies, "postmortems")
+ns = "fwa-watch-%d" % os.getpid()
+
+RULESET = """
+table inet filter {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    ct state established,related accept
+    iif lo accept
+    tcp dport { 80, 443 } accept
+  }
+}
+"""
+
+WEB = """policy: web
+title: Web traffic must reach the service
+severity: critical
+expect:
+  - name: web from anywhere
+    flow: {hook: input, proto: tcp, dport: 443, ct: new}
+    verdict: accept
+"""
+
+if subprocess.run(["ip", "netns", "add", ns], capture_output=True).returncode:
+    print("watch: cannot make a namespace; skipped")
+    sys.exit(77)
+work = tempfile.mkdtemp()
+pol = os.path.join(work, "policies")
+os.mkdir(pol)
+with open(os.path.join(pol, "web.yaml"), "w") as f:
+    f.write(WEB)
+
+
+def nft(*args, inp=None):
+    return sh("ip", "netns", "exec", ns, "nft", *args, inp=inp)
+
+
+class Watcher:
+    def __init__(self, *extra):
+        self.out = open(os.path.join(work, "alerts"), "w+")
+        self.p = subprocess.Popen([fw, "watch", "--netns", ns, "--format", "json",
+                                   "--policies", pol, "--postmortems", postmortems] +
+                                  list(extra), stdout=self.out, stderr=subprocess.PIPE,
+                                  text=True)
+        self.wait_for(lambda a: a["event"] == "start")
+
+    def alerts(self):
+        self.out.flush()
+        with open(self.out.name) as f:
+            return [json.loads(l) for l in f if l.strip()]
+
+    def wait_for(self, pred, timeout=20):
+        end = time.time() + timeout
+        while time.time() < end:
+            for a in self.alerts():
+                if pred(a):
+                    return a
+            time.sleep(0.02)
+        return None
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        _, err = self.p.communicate(timeout=60)
+        return self.p.returncode, err
+
+
+try:
+    nft("-f", "-", inp=RULESET)
+
+    # the seed outage, live: one alert, critical, naming nft and its pid
+    w = Watcher()
+    n0 = len(w.alerts())
+    t0 = time.time()
+    r = subprocess.Popen(["ip", "netns", "exec", ns, "nft", "insert", "rule", "inet", "filter",
+                          "input", "drop"])
+    r.wait()
+    a = w.wait_for(lambda a: a["event"] == "change")
+    lat = time.time() - t0
+    expect(a is not None, "an alert for the blanket drop")
+    time.sleep(0.3)
+    changes = [x for x in w.alerts()[n0:] if x["event"] == "change"]
+    expect(len(changes) == 1, "one alert for one transaction", changes)
+    if a:
+        expect(a["comm"] == "nft", "the alert names nft", a)
+        expect(a["pid"] > 0, "the alert names a pid", a)
+        crit = [f for f in a["findings_new"] if f["severity"] == "critical"]
+        expect(len(crit) == 1 and crit[0]["policy"] == "web",
+               "the blanket drop is one critical finding of the web policy", a["findings_new"])
+        expect(a["rules_added"] == 1 and any(c.get("rule") == "drop" for c in a["changes"]),
+               "the alert shows the rule added", a["changes"])
+        expect(a["findings"]["critical"] == 1, "critical count 1", a["findings"])
+    print("blanket drop: alert %.0f ms after nft started" % (lat * 1000))
+
+    # pid attribution: a long-lived committer's pid and command line
+    holder = subprocess.Popen(["ip", "netns", "exec", ns, "nft", "-i"], stdin=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    drop = [c["handle"] for c in a["changes"] if c.get("rule") == "drop"] if a else [0]
+    holder.stdin.write("delete rule inet filter input handle %d\n" % drop[0])
+    holder.stdin.flush()
+    a = w.wait_for(lambda a: a["event"] == "change" and a["rules_removed"] == 1)
+    expect(a is not None and a["comm"] == "nft", "the interactive nft's change", a)
+    if a:
+        expect(a["pid"] == holder.pid or a.get("ppid") == holder.pid,
+               "the pid is the committing nft's (%d)" % holder.pid, a)
+        expect("nft -i" in a.get("cmdline", ""), "its command line from /proc", a)
+        expect(any(f["severity"] == "critical" for f in a["findings_resolved"]),
+               "the critical finding is resolved", a)
+    holder.stdin.close()
+    holder.wait()
+
+    # every kind of event, applied without a re-read
+    nft("-f", "-", inp="""
+add table ip extra
+add chain ip extra c { type filter hook forward priority 0; policy accept; }
+add set ip extra s { type ipv4_addr; flags interval; }
+add element ip extra s { 10.0.0.0/8, 192.168.1.1 }
+add counter ip extra cnt
+add rule ip extra c ip saddr @s counter name cnt drop
+add rule ip extra c tcp dport 22 accept
+""")
+    nft("insert", "rule", "ip", "extra", "c", "udp", "dport", "53", "accept")
+    nft("add", "rule", "inet", "filter", "input", "tcp", "dport", "{ 8080, 8443 }", "accept")
+    nft("chain", "ip", "extra", "c", "{ policy drop; }")
+    nft("delete", "element", "ip", "extra", "s", "{ 192.168.1.1 }")
+    nft("add", "element", "ip", "extra", "s", "{ 172.16.0.0/12 }")
+    nft("add", "quota", "ip", "extra", "q", "{ 25 mbytes }")
+    nft("delete", "quota", "ip", "extra", "q")
+    nft("add", "table", "ip", "gone")
+    nft("add", "chain", "ip", "gone", "x")
+    nft("delete", "table", "ip", "gone")
+    handles = nft("-a", "list", "chain", "inet", "filter", "input").stdout
+    h = [l.split("# handle ")[1] for l in handles.splitlines() if "8080" in l][0]
+    nft("replace", "rule", "inet", "filter", "input", "handle", h, "tcp", "dport", "8080",
+        "accept")
+    time.sleep(0.5)
+    code, err = w.stop()
+    expect(code == 0, "SIGTERM exits 0", err)
+    expect(not any("resynchronised" in x for x in w.alerts()),
+           "no re-read for ordinary changes", [x for x in w.alerts() if "resynchronised" in x])
+
+    def same_as_kernel(tag, *extra):
+        model = os.path.join(work, "model-%s.json" % tag)
+        fresh = os.path.join(work, "fresh-%s.json" % tag)
+        w = Watcher("--save-model", model, *extra)
+        yield w
+        code, err = w.stop()
+        expect(code == 0, "%s: watcher exits 0" % tag, err)
+        with open(fresh, "w") as f:
+            f.write(sh(fw, "snapshot", "--netns", ns).stdout)
+        d = sh(fw, "diff", model, fresh, check=False)
+        expect(d.returncode == 0, "%s: the watcher's model is the kernel's ruleset" % tag,
+               d.stdout[-3000:] + d.stderr)
+        chk = sh(fw, "check", "--netns", ns, "--policies", pol, "--postmortems", postmortems,
+                 "--format", "json", check=False)
+        doc = json.loads(chk.stdout)
+        last = w.alerts()[-1]
+        ids = sorted(f["id"] for f in doc["findings"])
+        alerted = set()
+        for x in w.alerts():
+            alerted |= {f["id"] for f in x["findings_new"]}
+            alerted -= {f["id"] for f in x["findings_resolved"]}
+        expect(sorted(alerted) == sorted(set(ids)),
+               "%s: the findings the alerts leave are fwaudit check's" % tag,
+               "%s\n%s" % (sorted(alerted), ids))
+        yield last
+
+    # the model after all the kinds of change above
+    g = same_as_kernel("kinds")
+    w = next(g)
+    nft("add", "rule", "ip", "extra", "c", "position", "0", "icmp", "type", "echo-request",
+        "accept")
+    w.wait_for(lambda a: a["event"] == "change")
+    next(g, None)
+
+    # a storm with a small receive buffer: events are lost, the watcher says
+    # so, reads again, and ends where the kernel is
+    g = same_as_kernel("storm", "--rcvbuf", "4096", "--debounce", "50")
+    w = next(g)
+    script = os.path.join(work, "storm.sh")
+    with open(script, "w") as f:
+        f.write("for i in $(seq 1 1500); do echo \"add rule inet filter input tcp dport "
+                "$((10000 + i)) accept\"; done > %s/storm.nft\n" % work)
+        f.write("for i in $(seq 1 300); do nft add rule inet filter input udp dport $((20000 + i)) "
+                "accept & done; wait\n")
+        f.write("nft -f %s/storm.nft\n" % work)
+    sh("ip", "netns", "exec", ns, "sh", script)
+    a = w.wait_for(lambda a: "resynchronised" in a)
+    expect(a is not None, "the storm lost events and the alert says so")
+    time.sleep(1)
+    next(g, None)
+finally:
+    subprocess.run(["ip", "netns", "del", ns])
+finish("watch: ")
