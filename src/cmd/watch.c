@@ -77,6 +77,8 @@ struct watch {
 	/* counters for the textfile */
 	unsigned long resyncs, transactions, alerts;
 	int64_t last_change;
+	/* after a re-read: when to ask the kernel's generation (0: no need) */
+	int64_t verify_at;
 	/* the --exec child still running */
 	pid_t exec_pid;
 	int64_t exec_started;
@@ -215,6 +217,8 @@ static int resync(struct watch *w, const char *why)
 	struct ruleset *fresh;
 
 	pending_clear(w);
+	/* the NEWGEN closing a lost transaction may be lost too: ask again later */
+	w->verify_at = now_ms() + 200;
 	if (nl_snapshot(&fresh, NULL, NULL, &err) < 0) {
 		errmsg("watch: reading the ruleset again: %s", err.buf);
 		strbuf_release(&err);
@@ -663,6 +667,20 @@ int cmd_watch(int argc, char **argv)
 			timeout = (int)(w.first_at_ms + w.debounce_ms - now_ms());
 		if (w.exec_pid && (timeout < 0 || timeout > 100))
 			timeout = 100;
+		if (w.verify_at && !w.dirty) {
+			int64_t left = w.verify_at - now_ms();
+			uint32_t gen;
+
+			if (left <= 0) {
+				w.verify_at = 0;
+				if (nl_get_generation(&gen, &err) == 0 && gen != w.rs->generation &&
+				    resync(&w, "the last transaction's events were lost") < 0)
+					break;
+				continue;
+			}
+			if (timeout < 0 || timeout > left)
+				timeout = (int)left;
+		}
 		if (w.dirty && timeout <= 0) {
 			evaluate(&w, "change");
 			continue;

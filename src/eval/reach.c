@@ -365,7 +365,8 @@ static bool merge_waiting(struct reach_ctx *c, struct sstate *s, const uint64_t 
 			cand[n++] = t;
 		}
 	/* the hashes say which may join; the cubes themselves decide, in order */
-	qsort(cand, n, sizeof(*cand), serial_cmp);
+	if (n > 1)
+		qsort(cand, n, sizeof(*cand), serial_cmp);
 	for (size_t k = 0; k < n && !merged; k++) {
 		struct sstate *t = cand[k];
 		int grew;
@@ -754,7 +755,8 @@ static bool prefix_groups(const struct reach_ctx *c, const struct sstate *s,
 		*groups = xrealloc(*groups, (*ngroups + 1) * sizeof(**groups));
 		(*groups)[(*ngroups)++] = g;
 	}
-	qsort(*groups, *ngroups, sizeof(**groups), group_first_cmp);
+	if (*ngroups > 1)
+		qsort(*groups, *ngroups, sizeof(**groups), group_first_cmp);
 	if (vg->catchall) {
 		struct ivs all = { 0 };
 

@@ -203,6 +203,7 @@ const struct ruleset *policy_view(const struct policy *po, const struct ruleset 
 	v = xcalloc(1, sizeof(*v));
 	*v = *rs;
 	v->arena = NULL;
+	v->derived = NULL; /* its own, freed with it */
 	v->tables = xcalloc(rs->ntables + 1, sizeof(*v->tables));
 	v->ntables = 0;
 	for (uint32_t i = 0; i < rs->ntables; i++) {
@@ -243,6 +244,7 @@ void ruleset_view_free(const struct ruleset *view, const struct ruleset *rs)
 
 	if (view == rs || !view)
 		return;
+	ruleset_changed(v);
 	for (uint32_t i = 0; i < v->ntables; i++) {
 		for (uint32_t k = 0; k < v->tables[i]->nchains; k++) {
 			free(v->tables[i]->chains[k]->rules);

@@ -159,6 +159,9 @@ add rule ip extra c tcp dport 22 accept
         fresh = os.path.join(work, "fresh-%s.json" % tag)
         w = Watcher("--save-model", model, *extra)
         yield w
+        # stop once the watcher has seen the kernel's latest generation
+        gen = json.loads(sh(fw, "snapshot", "--netns", ns).stdout)["generation"]
+        w.wait_for(lambda a: a["generation"] >= gen, timeout=120)
         code, err = w.stop()
         expect(code == 0, "%s: watcher exits 0" % tag, err)
         with open(fresh, "w") as f:
