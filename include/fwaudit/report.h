@@ -40,6 +40,9 @@ struct report_meta {
 	bool color;
 };
 
+/* One finding as the JSON report's findings[] object, on one line. */
+void report_finding_json(const struct finding *x, struct strbuf *out);
+
 /* Render @f (sorted by the caller) in @fmt into @out. */
 void report_render(const struct findings *f, const struct report_meta *m, enum report_format fmt,
 		   struct strbuf *out);

@@ -32,6 +32,7 @@
 #include "fwaudit/nl.h"
 #include "fwaudit/policy.h"
 #include "fwaudit/postmortem.h"
+#include "fwaudit/report.h"
 #include "fwaudit/util.h"
 
 #define EXEC_TIMEOUT_MS 5000
@@ -299,33 +300,6 @@ static bool finding_in(const struct findings *f, const char *id)
 	return false;
 }
 
-static void finding_json(const struct finding *f, struct strbuf *out)
-{
-	strbuf_addstr(out, "{\"id\": ");
-	strbuf_addjson_text(out, f->id);
-	strbuf_addf(out, ", \"severity\": \"%s\", \"policy\": ", severity_name(f->severity));
-	strbuf_addjson_text(out, f->policy ? f->policy->id : "");
-	strbuf_addstr(out, ", \"message\": ");
-	strbuf_addjson_text(out, f->message ? f->message : "");
-	strbuf_addstr(out, ", \"action_items\": [");
-	for (size_t k = 0; f->policy && k < f->policy->nlinks; k++) {
-		const struct action_item *it = f->policy->links[k].item;
-
-		strbuf_addf(out, "%s{\"id\": ", k ? ", " : "");
-		strbuf_addjson_text(out, f->policy->links[k].id);
-		if (it) {
-			strbuf_addstr(out, ", \"text\": ");
-			strbuf_addjson_text(out, it->text ? it->text : "");
-			if (it->incident && it->incident->title) {
-				strbuf_addstr(out, ", \"incident\": ");
-				strbuf_addjson_text(out, it->incident->title);
-			}
-		}
-		strbuf_addch(out, '}');
-	}
-	strbuf_addstr(out, "]}");
-}
-
 static void finding_text(const char *tag, const struct finding *f, struct strbuf *out)
 {
 	strbuf_addf(out, "  %s %s %s: %s\n", tag, severity_name(f->severity), f->id,
@@ -477,14 +451,14 @@ static void evaluate(struct watch *w, const char *event)
 		if (!finding_in(&w->prev, cur.v[i].id)) {
 			if (nnew++)
 				strbuf_addstr(&js, ", ");
-			finding_json(&cur.v[i], &js);
+			report_finding_json(&cur.v[i], &js);
 		}
 	strbuf_addstr(&js, "], \"findings_resolved\": [");
 	for (size_t i = 0; i < w->prev.n; i++)
 		if (!finding_in(&cur, w->prev.v[i].id)) {
 			if (ngone++)
 				strbuf_addstr(&js, ", ");
-			finding_json(&w->prev.v[i], &js);
+			report_finding_json(&w->prev.v[i], &js);
 		}
 	strbuf_addstr(&js, "], \"findings\": {");
 	for (int s = SEV_CRITICAL; s >= SEV_INFO; s--)

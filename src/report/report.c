@@ -240,6 +240,41 @@ static void action_items_json(const struct policy *po, struct strbuf *out)
 	strbuf_addch(out, ']');
 }
 
+void report_finding_json(const struct finding *x, struct strbuf *out)
+{
+	strbuf_addstr(out, "{\"id\":");
+	strbuf_addjson(out, x->id);
+	strbuf_addstr(out, ",\"policy\":");
+	strbuf_addjson(out, x->policy->id);
+	strbuf_addstr(out, ",\"title\":");
+	strbuf_addjson(out, x->policy->title);
+	strbuf_addstr(out, ",\"check\":");
+	strbuf_addjson(out, x->check);
+	strbuf_addstr(out, ",\"severity\":");
+	strbuf_addjson(out, severity_name(x->severity));
+	strbuf_addstr(out, ",\"message\":");
+	strbuf_addjson(out, x->message);
+	strbuf_addstr(out, ",\"subject\":");
+	subject_json(&x->subject, out);
+	strbuf_addstr(out, ",\"evidence\":{\"text\":");
+	json_str_or_null(out, x->evidence_text);
+	strbuf_addstr(out, ",\"classes\":");
+	strbuf_addstr(out, x->evidence_json ? x->evidence_json : "null");
+	strbuf_addstr(out, "},\"links\":");
+	links_json(x->policy, out);
+	strbuf_addstr(out, ",\"action_items\":");
+	action_items_json(x->policy, out);
+	strbuf_addstr(out, ",\"location\":");
+	if (x->loc.file) {
+		strbuf_addstr(out, "{\"file\":");
+		strbuf_addjson(out, x->loc.file);
+		strbuf_addf(out, ",\"line\":%u,\"column\":%u}", x->loc.line, x->loc.col);
+	} else {
+		strbuf_addstr(out, "null");
+	}
+	strbuf_addch(out, '}');
+}
+
 static void render_json(const struct findings *f, const struct report_meta *m, struct strbuf *out)
 {
 	size_t by[5];
@@ -273,37 +308,8 @@ static void render_json(const struct findings *f, const struct report_meta *m, s
 	for (size_t i = 0; i < f->n; i++) {
 		const struct finding *x = &f->v[i];
 
-		strbuf_addstr(out, i ? ",\n{\"id\":" : "\n{\"id\":");
-		strbuf_addjson(out, x->id);
-		strbuf_addstr(out, ",\"policy\":");
-		strbuf_addjson(out, x->policy->id);
-		strbuf_addstr(out, ",\"title\":");
-		strbuf_addjson(out, x->policy->title);
-		strbuf_addstr(out, ",\"check\":");
-		strbuf_addjson(out, x->check);
-		strbuf_addstr(out, ",\"severity\":");
-		strbuf_addjson(out, severity_name(x->severity));
-		strbuf_addstr(out, ",\"message\":");
-		strbuf_addjson(out, x->message);
-		strbuf_addstr(out, ",\"subject\":");
-		subject_json(&x->subject, out);
-		strbuf_addstr(out, ",\"evidence\":{\"text\":");
-		json_str_or_null(out, x->evidence_text);
-		strbuf_addstr(out, ",\"classes\":");
-		strbuf_addstr(out, x->evidence_json ? x->evidence_json : "null");
-		strbuf_addstr(out, "},\"links\":");
-		links_json(x->policy, out);
-		strbuf_addstr(out, ",\"action_items\":");
-		action_items_json(x->policy, out);
-		strbuf_addstr(out, ",\"location\":");
-		if (x->loc.file) {
-			strbuf_addstr(out, "{\"file\":");
-			strbuf_addjson(out, x->loc.file);
-			strbuf_addf(out, ",\"line\":%u,\"column\":%u}", x->loc.line, x->loc.col);
-		} else {
-			strbuf_addstr(out, "null");
-		}
-		strbuf_addch(out, '}');
+		strbuf_addstr(out, i ? ",\n" : "\n");
+		report_finding_json(x, out);
 	}
 	strbuf_addstr(out, "]}\n");
 }
