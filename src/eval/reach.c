@@ -693,40 +693,9 @@ static bool cmp_values(const struct reach_ctx *c, const struct sstate *s, const 
 
 /* ---- set lookups ---- */
 
-struct group {
-	const struct elem *el; /* first element of the group (data / verdict) */
-	struct ivs vals;
-};
-
-static struct group *group_for(struct group **g, size_t *ng, const struct elem *el, bool map)
-{
-	for (size_t i = 0; i < *ng; i++)
-		if (!map || elem_same_data((*g)[i].el, el))
-			return &(*g)[i];
-	*g = xrealloc(*g, (*ng + 1) * sizeof(**g));
-	memset(&(*g)[*ng], 0, sizeof(**g));
-	(*g)[*ng].el = el;
-	return &(*g)[(*ng)++];
-}
-
-/*
- * Partition the values of @l's field by the element of @set they find
- * (grouped by data for maps). Returns false when it cannot.
- */
-static void group_add(struct group **g, size_t *ng, const struct elem *el, bool map,
-		      const struct ivs *vals, struct ivs *all)
-{
-	struct group *gr = group_for(g, ng, el, map);
-
-	for (size_t i = 0; i < vals->n; i++) {
-		ivs_append(&gr->vals, vals->v[i].lo, vals->v[i].hi);
-		ivs_append(all, vals->v[i].lo, vals->v[i].hi);
-	}
-}
-
 static int group_first_cmp(const void *a, const void *b)
 {
-	const struct group *x = a, *y = b;
+	const struct value_group *x = a, *y = b;
 
 	return ivs_cmp_lo(x->vals.v, y->vals.v);
 }
@@ -736,16 +705,15 @@ static int group_first_cmp(const void *a, const void *b)
  * field (@vg), cut down to the state's: the groups come in the order of
  * their first element within the state, as walking the elements gives.
  */
-static bool prefix_groups(const struct reach_ctx *c, const struct sstate *s,
-			  const struct symload *l, const struct value_groups *vg, bool map,
-			  struct group **groups, size_t *ngroups)
+static bool prefix_groups(const struct sstate *s, const struct symload *l,
+			  const struct value_groups *vg, bool map, struct value_group **groups,
+			  size_t *ngroups)
 {
 	const struct ivs *dom = &s->cube.f[l->field];
 	struct ivs rest = { 0 };
 
-	(void)c;
 	for (size_t i = 0; i < vg->ng; i++) {
-		struct group g = { .el = vg->g[i].el };
+		struct value_group g = { .el = vg->g[i].el };
 
 		ivs_intersect(&g.vals, dom, &vg->g[i].vals);
 		if (!g.vals.n) {
@@ -762,7 +730,7 @@ static bool prefix_groups(const struct reach_ctx *c, const struct sstate *s,
 
 		ivs_subtract(&rest, dom, &vg->all);
 		if (rest.n)
-			group_add(groups, ngroups, vg->catchall, map, &rest, &all);
+			value_group_add(groups, ngroups, vg->catchall, map, &rest, &all);
 		for (size_t g = 0; g < *ngroups; g++)
 			ivs_normalize(&(*groups)[g].vals);
 		ivs_release(&all);
@@ -771,16 +739,19 @@ static bool prefix_groups(const struct reach_ctx *c, const struct sstate *s,
 	return true;
 }
 
+/*
+ * Partition the values of @l's field by the element of @set they find
+ * (grouped by data for maps). Returns false when it cannot.
+ */
 static bool lookup_groups(const struct reach_ctx *c, const struct sstate *s,
 			  const struct symload *l, const struct set *set, bool map,
-			  struct group **groups, size_t *ngroups)
+			  struct value_group **groups, size_t *ngroups)
 {
 	uint32_t n = set->key_len, ns = 0;
 	struct ivs vals = { 0 }, all = { 0 };
 	const struct elem *catchall = NULL, *const * sorted;
 	bool ok = true;
 	uint8_t hi[64];
-
 	uint32_t shift;
 	u128 mask;
 
@@ -789,7 +760,7 @@ static bool lookup_groups(const struct reach_ctx *c, const struct sstate *s,
 	if (n > sizeof(hi))
 		return false;
 	if (load_is_prefix(c, l, n, &shift, &mask))
-		return prefix_groups(c, s, l, set_value_groups(c->sets, set, shift, mask, map), map,
+		return prefix_groups(s, l, set_value_groups(c->sets, set, shift, mask, map), map,
 				     groups, ngroups);
 	/* in key order: an rbtree start element runs to the next end element */
 	sorted = set_sorted(c->sets, set, &ns, &catchall);
@@ -800,7 +771,7 @@ static bool lookup_groups(const struct reach_ctx *c, const struct sstate *s,
 			continue;
 		ok = seg_values(c, s, l, e->key, hi, n, &vals);
 		if (ok && vals.n)
-			group_add(groups, ngroups, e, map, &vals, &all);
+			value_group_add(groups, ngroups, e, map, &vals, &all);
 	}
 	for (size_t g = 0; g < *ngroups; g++)
 		ivs_normalize(&(*groups)[g].vals);
@@ -808,7 +779,7 @@ static bool lookup_groups(const struct reach_ctx *c, const struct sstate *s,
 	if (ok && catchall) {
 		ivs_subtract(&vals, &s->cube.f[l->field], &all);
 		if (vals.n)
-			group_add(groups, ngroups, catchall, map, &vals, &all);
+			value_group_add(groups, ngroups, catchall, map, &vals, &all);
 		for (size_t g = 0; g < *ngroups; g++)
 			ivs_normalize(&(*groups)[g].vals);
 	}
@@ -817,7 +788,7 @@ static bool lookup_groups(const struct reach_ctx *c, const struct sstate *s,
 	return ok;
 }
 
-static void groups_free(struct group *g, size_t n)
+static void groups_free(struct value_group *g, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		ivs_release(&g[i].vals);
@@ -1608,7 +1579,7 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 					}
 				}
 			} else if (rg == RG_LOAD) {
-				struct group *g = NULL;
+				struct value_group *g = NULL;
 				size_t ng = 0;
 				bool map = has_dreg && !inv;
 				int f = l->field;

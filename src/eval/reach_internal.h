@@ -116,6 +116,16 @@ struct value_groups {
 /* Two map elements map to the same data or verdict. */
 bool elem_same_data(const struct elem *a, const struct elem *b);
 
+/*
+ * The group of @g (@ng of them) that @el belongs to: the one group of a
+ * set, or for a map the one with @el's data; added when there is none.
+ */
+struct value_group *value_group_for(struct value_group **g, size_t *ng, const struct elem *el,
+				    bool map);
+/* Add @vals to @el's group (value_group_for()) and to @all, unsorted. */
+void value_group_add(struct value_group **g, size_t *ng, const struct elem *el, bool map,
+		     const struct ivs *vals, struct ivs *all);
+
 struct set_cache;
 const struct value_groups *set_value_groups(struct set_cache *sc, const struct set *s,
 					    uint32_t shift, u128 mask, bool map);

@@ -297,6 +297,28 @@ bool elem_same_data(const struct elem *a, const struct elem *b)
 	       (!a->data_len || !memcmp(a->data, b->data, a->data_len));
 }
 
+struct value_group *value_group_for(struct value_group **g, size_t *ng, const struct elem *el,
+				    bool map)
+{
+	for (size_t i = 0; i < *ng; i++)
+		if (!map || elem_same_data((*g)[i].el, el))
+			return &(*g)[i];
+	*g = xrealloc(*g, (*ng + 1) * sizeof(**g));
+	(*g)[*ng] = (struct value_group){ .el = el };
+	return &(*g)[(*ng)++];
+}
+
+void value_group_add(struct value_group **g, size_t *ng, const struct elem *el, bool map,
+		     const struct ivs *vals, struct ivs *all)
+{
+	struct value_group *gr = value_group_for(g, ng, el, map);
+
+	for (size_t i = 0; i < vals->n; i++) {
+		ivs_append(&gr->vals, vals->v[i].lo, vals->v[i].hi);
+		ivs_append(all, vals->v[i].lo, vals->v[i].hi);
+	}
+}
+
 static struct value_groups *value_groups_build(struct set_index *ix, const struct set *s,
 					       uint32_t shift, u128 mask, bool map)
 {
@@ -316,14 +338,7 @@ static struct value_groups *value_groups_build(struct set_index *ix, const struc
 		if (!elem_key_end(s, ix->sorted, ix->n, k, hi) ||
 		    !prefix_values(n, shift, mask, be_value(e->key, n), be_value(hi, n), &lo, &top))
 			continue;
-		for (size_t i = 0; i < vg->ng && !g; i++)
-			if (!map || elem_same_data(vg->g[i].el, e))
-				g = &vg->g[i];
-		if (!g) {
-			vg->g = xrealloc(vg->g, (vg->ng + 1) * sizeof(*vg->g));
-			g = &vg->g[vg->ng++];
-			*g = (struct value_group){ .el = e };
-		}
+		g = value_group_for(&vg->g, &vg->ng, e, map);
 		ivs_append(&g->vals, lo, top);
 		ivs_append(&vg->all, lo, top);
 	}
