@@ -683,6 +683,18 @@ static const char *attr_cstr(const struct attrs *at, int type)
 		(n)--;                                                                             \
 	} while (0)
 
+/* Remove the entry named @nm (may be NULL) from @vec; @ret: 0, or -ENOENT. */
+#define DEL_NAMED(vec, n, nm, ret)                                                                 \
+	do {                                                                                       \
+		(ret) = -ENOENT;                                                                   \
+		for (uint32_t i_ = 0; (nm) && i_ < (n); i_++)                                      \
+			if (!strcmp((vec)[i_]->name, (nm))) {                                      \
+				VEC_DEL(vec, n, i_);                                               \
+				(ret) = 0;                                                         \
+				break;                                                             \
+			}                                                                          \
+	} while (0)
+
 static int del_table(struct ruleset *rs, uint32_t family, struct attrs *at)
 {
 	const char *name = attr_cstr(at, NFTA_TABLE_NAME);
@@ -730,13 +742,11 @@ static int del_chain(struct ruleset *rs, uint32_t family, struct attrs *at)
 {
 	struct table *t = find_parent(rs, family, at, NFTA_CHAIN_TABLE);
 	const char *name = attr_cstr(at, NFTA_CHAIN_NAME);
+	int ret = -ENOENT;
 
-	for (uint32_t i = 0; t && name && i < t->nchains; i++)
-		if (!strcmp(t->chains[i]->name, name)) {
-			VEC_DEL(t->chains, t->nchains, i);
-			return 0;
-		}
-	return -ENOENT;
+	if (t)
+		DEL_NAMED(t->chains, t->nchains, name, ret);
+	return ret;
 }
 
 static struct chain *rule_chain(struct ruleset *rs, uint32_t family, struct attrs *at)
@@ -875,50 +885,37 @@ static int del_setelems(struct ruleset *rs, uint32_t family, struct attrs *at)
 	return ret;
 }
 
-static int new_obj(struct ruleset *rs, uint32_t family, struct attrs *at)
-{
-	struct table *t = find_parent(rs, family, at, NFTA_OBJ_TABLE);
-	const char *name = attr_cstr(at, NFTA_OBJ_NAME);
-
-	if (!t || !name)
-		return -ENOENT;
-	for (uint32_t i = 0; i < t->nobjs; i++)
-		if (!strcmp(t->objs[i]->name, name)) { /* an update: the new one replaces it */
-			VEC_DEL(t->objs, t->nobjs, i);
-			break;
-		}
-	return decode_obj(rs, family, at);
-}
-
 static int del_obj(struct ruleset *rs, uint32_t family, struct attrs *at)
 {
 	struct table *t = find_parent(rs, family, at, NFTA_OBJ_TABLE);
 	const char *name = attr_cstr(at, NFTA_OBJ_NAME);
+	int ret = -ENOENT;
 
-	for (uint32_t i = 0; t && name && i < t->nobjs; i++)
-		if (!strcmp(t->objs[i]->name, name)) {
-			VEC_DEL(t->objs, t->nobjs, i);
-			return 0;
-		}
-	return -ENOENT;
+	if (t)
+		DEL_NAMED(t->objs, t->nobjs, name, ret);
+	return ret;
 }
 
 static int del_flowtable(struct ruleset *rs, uint32_t family, struct attrs *at)
 {
 	struct table *t = find_parent(rs, family, at, NFTA_FLOWTABLE_TABLE);
 	const char *name = attr_cstr(at, NFTA_FLOWTABLE_NAME);
+	int ret = -ENOENT;
 
-	for (uint32_t i = 0; t && name && i < t->nflowtables; i++)
-		if (!strcmp(t->flowtables[i]->name, name)) {
-			VEC_DEL(t->flowtables, t->nflowtables, i);
-			return 0;
-		}
-	return -ENOENT;
+	if (t)
+		DEL_NAMED(t->flowtables, t->nflowtables, name, ret);
+	return ret;
+}
+
+/* An update of an object or a flowtable: the kernel sends it whole. */
+static int new_obj(struct ruleset *rs, uint32_t family, struct attrs *at)
+{
+	del_obj(rs, family, at);
+	return decode_obj(rs, family, at);
 }
 
 static int new_flowtable(struct ruleset *rs, uint32_t family, struct attrs *at)
 {
-	/* an update adds devices: the kernel sends the whole flowtable */
 	del_flowtable(rs, family, at);
 	return decode_flowtable(rs, family, at);
 }
