@@ -2,8 +2,9 @@
 /*
  * Fuzz target for the netlink message decoder. The input is a sequence of
  * netlink messages (as the kernel would send a dump); each is decoded into
- * one ruleset, which is then rendered and serialised, so a decoded model
- * that the later stages cannot handle is found too.
+ * one ruleset and then applied to it as an event (NEW or DEL, as watch
+ * does), which is then rendered and serialised, so a model that the later
+ * stages cannot handle is found too.
  *
  * Built as a libFuzzer target with clang (-Dfuzz=true), and always as a
  * plain program that runs the files named on its command line.
@@ -24,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ruleset *rs = ruleset_new();
 	struct strbuf out = STRBUF_INIT;
+	struct nl_applied applied = { 0 };
 	size_t off = 0;
 
 	while (off + sizeof(struct nlmsghdr) <= size) {
@@ -38,6 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		copy = xmalloc(len);
 		memcpy(copy, data + off, len);
 		nl_decode_msg(rs, copy, len);
+		/* and as an event applied to what was decoded so far (watch) */
+		nl_apply_event(rs, copy, len, &applied);
 		free(copy);
 		off += NLMSG_ALIGN(len);
 	}
