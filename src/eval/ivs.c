@@ -60,25 +60,33 @@ void ivs_copy(struct ivs *dst, const struct ivs *src)
 	dst->n = src->n;
 }
 
+/* Multiply and fold each word of one interval into @h. */
+static uint64_t hash_iv(uint64_t h, const struct iv *x)
+{
+	const uint64_t w[4] = { (uint64_t)x->lo, (uint64_t)(x->lo >> 64), (uint64_t)x->hi,
+				(uint64_t)(x->hi >> 64) };
+
+	for (int k = 0; k < 4; k++) {
+		h = (h ^ w[k]) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
 uint64_t ivs_hash(const struct ivs *s)
 {
 	uint64_t h = s->n;
-	size_t step = s->n > 64 ? s->n / 64 : 1;
+	size_t step = s->n > 64 ? s->n / 64 : 1, i;
 
 	/*
-	 * Multiply and fold per word, one hash_mix() at the end. A long set
-	 * is sampled (64 intervals and the last): equal sets still hash equal,
-	 * and a state's hash is taken each time it is queued.
+	 * A long set is sampled (every step-th interval and the last): equal
+	 * sets still hash equal, and a state's hash is taken each time it is
+	 * queued. One hash_mix() at the end.
 	 */
-	for (size_t i = 0; i < s->n; i = i + step < s->n || i == s->n - 1 ? i + step : s->n - 1) {
-		const uint64_t w[4] = { (uint64_t)s->v[i].lo, (uint64_t)(s->v[i].lo >> 64),
-					(uint64_t)s->v[i].hi, (uint64_t)(s->v[i].hi >> 64) };
-
-		for (int k = 0; k < 4; k++) {
-			h = (h ^ w[k]) * 0x9e3779b97f4a7c15ull;
-			h ^= h >> 29;
-		}
-	}
+	for (i = 0; i < s->n; i += step)
+		h = hash_iv(h, &s->v[i]);
+	if (s->n && i - step != s->n - 1)
+		h = hash_iv(h, &s->v[s->n - 1]);
 	return hash_mix(h);
 }
 

@@ -305,6 +305,11 @@ static size_t merge_keys(const struct reach_ctx *c, const struct sstate *s, uint
 }
 
 /* s->fh from the cube: a field equal to the reference's takes its hash. */
+static uint64_t field_hash(const struct reach_ctx *c, const struct sstate *s, int f)
+{
+	return ivs_equal(&s->cube.f[f], &c->ref.f[f]) ? c->ref_fh[f] : ivs_hash(&s->cube.f[f]);
+}
+
 static void field_hashes(struct reach_ctx *c, struct sstate *s)
 {
 	if (!c->have_ref) {
@@ -314,8 +319,7 @@ static void field_hashes(struct reach_ctx *c, struct sstate *s)
 		c->have_ref = true;
 	}
 	for (int f = 0; f < PF__COUNT; f++)
-		s->fh[f] = ivs_equal(&s->cube.f[f], &c->ref.f[f]) ? c->ref_fh[f]
-								  : ivs_hash(&s->cube.f[f]);
+		s->fh[f] = field_hash(c, s, f);
 }
 
 static void waiting_add(struct reach_ctx *c, struct sstate *s, const uint64_t *keys, size_t n)
@@ -331,64 +335,51 @@ static void waiting_del(struct reach_ctx *c, struct sstate *s)
 		mindex_del(&c->waiting, s->ent[k]);
 }
 
-static int serial_cmp(const void *a, const void *b)
-{
-	const struct sstate *x = *(struct sstate *const *)a, *y = *(struct sstate *const *)b;
-
-	return x->serial < y->serial ? -1 : x->serial > y->serial;
-}
-
 /*
  * Merge @s into the first queued state it can join (same point, cubes apart
  * in one field at most), found by @keys. Returns true if merged (@s freed).
  */
 static bool merge_waiting(struct reach_ctx *c, struct sstate *s, const uint64_t *keys, size_t nkeys)
 {
-	struct sstate **cand = NULL;
-	size_t n = 0;
-	bool merged = false;
+	int64_t tried = -1; /* candidates are tried oldest first */
 
-	for (size_t f = 0; f < nkeys; f++)
-		for (uint32_t id = mindex_first(&c->waiting, keys[f]); id;
-		     id = mindex_next(&c->waiting, id)) {
-			struct sstate *t = c->waiting.e[id].p;
-			int apart = 0;
-			size_t k = 0;
-
-			for (int g = 0; g < PF__COUNT; g++)
-				apart += t->fh[g] != s->fh[g];
-			while (k < n && cand[k] != t)
-				k++;
-			if (apart > 1 || k < n || !same_point(t, s))
-				continue;
-			cand = xrealloc(cand, (n + 1) * sizeof(*cand));
-			cand[n++] = t;
-		}
-	/* the hashes say which may join; the cubes themselves decide, in order */
-	if (n > 1)
-		qsort(cand, n, sizeof(*cand), serial_cmp);
-	for (size_t k = 0; k < n && !merged; k++) {
-		struct sstate *t = cand[k];
+	for (;;) {
+		struct sstate *best = NULL;
 		int grew;
 
-		if (!cube_merge(&t->cube, &s->cube, &grew))
+		/* the hashes say which may join; the cubes themselves decide */
+		for (size_t f = 0; f < nkeys; f++)
+			for (uint32_t id = mindex_first(&c->waiting, keys[f]); id;
+			     id = mindex_next(&c->waiting, id)) {
+				struct sstate *t = c->waiting.e[id].p;
+				int apart = 0;
+
+				if ((int64_t)t->serial <= tried ||
+				    (best && t->serial >= best->serial))
+					continue;
+				for (int g = 0; g < PF__COUNT; g++)
+					apart += t->fh[g] != s->fh[g];
+				if (apart <= 1 && same_point(t, s))
+					best = t;
+			}
+		if (!best)
+			return false;
+		if (!cube_merge(&best->cube, &s->cube, &grew)) { /* a hash collision */
+			tried = (int64_t)best->serial;
 			continue;
-		if (!decider_same(&t->by, &s->by))
-			t->by.many = true;
+		}
+		if (!decider_same(&best->by, &s->by))
+			best->by.many = true;
 		if (grew >= 0) {
 			uint64_t tk[MERGE_KEYS];
 
-			waiting_del(c, t);
-			t->fh[grew] = ivs_equal(&t->cube.f[grew], &c->ref.f[grew])
-					      ? c->ref_fh[grew]
-					      : ivs_hash(&t->cube.f[grew]);
-			waiting_add(c, t, tk, merge_keys(c, t, tk));
+			waiting_del(c, best);
+			best->fh[grew] = field_hash(c, best, grew);
+			waiting_add(c, best, tk, merge_keys(c, best, tk));
 		}
 		state_free(s);
-		merged = true;
+		return true;
 	}
-	free(cand);
-	return merged;
 }
 
 /* Queue @s for its next rule, merged into a waiting state where possible. */
