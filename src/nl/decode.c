@@ -929,23 +929,25 @@ static void describe(struct ruleset *rs, uint32_t type, uint32_t fam, struct att
 		const char *object;
 		int table;
 		int name;
+		bool removed;
 	} kinds[] = {
 		{ NFT_MSG_NEWTABLE, "table", NFTA_TABLE_NAME, 0 },
-		{ NFT_MSG_DELTABLE, "table", NFTA_TABLE_NAME, 0 },
+		{ NFT_MSG_DELTABLE, "table", NFTA_TABLE_NAME, 0, true },
 		{ NFT_MSG_NEWCHAIN, "chain", NFTA_CHAIN_TABLE, NFTA_CHAIN_NAME },
-		{ NFT_MSG_DELCHAIN, "chain", NFTA_CHAIN_TABLE, NFTA_CHAIN_NAME },
+		{ NFT_MSG_DELCHAIN, "chain", NFTA_CHAIN_TABLE, NFTA_CHAIN_NAME, true },
 		{ NFT_MSG_NEWRULE, "rule", NFTA_RULE_TABLE, NFTA_RULE_CHAIN },
-		{ NFT_MSG_DELRULE, "rule", NFTA_RULE_TABLE, NFTA_RULE_CHAIN },
+		{ NFT_MSG_DELRULE, "rule", NFTA_RULE_TABLE, NFTA_RULE_CHAIN, true },
 		{ NFT_MSG_NEWSET, "set", NFTA_SET_TABLE, NFTA_SET_NAME },
-		{ NFT_MSG_DELSET, "set", NFTA_SET_TABLE, NFTA_SET_NAME },
+		{ NFT_MSG_DELSET, "set", NFTA_SET_TABLE, NFTA_SET_NAME, true },
 		{ NFT_MSG_NEWSETELEM, "elements", NFTA_SET_ELEM_LIST_TABLE,
 		  NFTA_SET_ELEM_LIST_SET },
-		{ NFT_MSG_DELSETELEM, "elements", NFTA_SET_ELEM_LIST_TABLE,
-		  NFTA_SET_ELEM_LIST_SET },
+		{ NFT_MSG_DELSETELEM, "elements", NFTA_SET_ELEM_LIST_TABLE, NFTA_SET_ELEM_LIST_SET,
+		  true },
 		{ NFT_MSG_NEWOBJ, "object", NFTA_OBJ_TABLE, NFTA_OBJ_NAME },
-		{ NFT_MSG_DELOBJ, "object", NFTA_OBJ_TABLE, NFTA_OBJ_NAME },
+		{ NFT_MSG_DELOBJ, "object", NFTA_OBJ_TABLE, NFTA_OBJ_NAME, true },
 		{ NFT_MSG_NEWFLOWTABLE, "flowtable", NFTA_FLOWTABLE_TABLE, NFTA_FLOWTABLE_NAME },
-		{ NFT_MSG_DELFLOWTABLE, "flowtable", NFTA_FLOWTABLE_TABLE, NFTA_FLOWTABLE_NAME },
+		{ NFT_MSG_DELFLOWTABLE, "flowtable", NFTA_FLOWTABLE_TABLE, NFTA_FLOWTABLE_NAME,
+		  true },
 	};
 
 	memset(w, 0, sizeof(*w));
@@ -953,10 +955,7 @@ static void describe(struct ruleset *rs, uint32_t type, uint32_t fam, struct att
 		if (kinds[i].type != type)
 			continue;
 		w->object = kinds[i].object;
-		w->removed = type == NFT_MSG_DELTABLE || type == NFT_MSG_DELCHAIN ||
-			     type == NFT_MSG_DELRULE || type == NFT_MSG_DELSET ||
-			     type == NFT_MSG_DELSETELEM || type == NFT_MSG_DELOBJ ||
-			     type == NFT_MSG_DELFLOWTABLE;
+		w->removed = kinds[i].removed;
 		w->table = find_parent(rs, fam, at, kinds[i].table);
 		w->name = kinds[i].name ? attr_cstr(at, kinds[i].name) : NULL;
 		if (type == NFT_MSG_DELRULE && w->table) {

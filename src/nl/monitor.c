@@ -42,9 +42,6 @@ int nl_monitor_open(struct nl_monitor **out, int rcvbuf, struct strbuf *err)
 		       sizeof(rcvbuf)) < 0)
 		setsockopt(mnl_socket_get_fd(m->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 			   sizeof(rcvbuf));
-	/* ENOBUFS is how we learn of lost events: keep it */
-	setsockopt(mnl_socket_get_fd(m->nl), SOL_NETLINK, NETLINK_NO_ENOBUFS, &(int){ 0 },
-		   sizeof(int));
 	m->bufsz = 1 << 20;
 	m->buf = xmalloc(m->bufsz);
 	*out = m;
