@@ -39,27 +39,64 @@ static struct set_cache *set_cache_new(void)
 	return sc;
 }
 
+static void index_release(struct set_index *ix)
+{
+	for (struct value_groups *vg = ix->groups, *next; vg; vg = next) {
+		next = vg->next;
+		for (size_t g = 0; g < vg->ng; g++)
+			ivs_release(&vg->g[g].vals);
+		free(vg->g);
+		ivs_release(&vg->all);
+		free(vg);
+	}
+	if (ix->sorted != ix->v)
+		free(ix->sorted);
+	free(ix->v);
+	memset(ix, 0, sizeof(*ix));
+}
+
+static uint32_t slot_of(const struct set *s, uint32_t cap)
+{
+	return (uint32_t)(((uintptr_t)s >> 4) * 2654435761u) & (cap - 1);
+}
+
 static void set_cache_free(void *p)
 {
 	struct set_cache *sc = p;
 
 	if (!sc)
 		return;
-	for (uint32_t i = 0; i < sc->cap; i++) {
-		for (struct value_groups *vg = sc->slots[i].groups, *next; vg; vg = next) {
-			next = vg->next;
-			for (size_t g = 0; g < vg->ng; g++)
-				ivs_release(&vg->g[g].vals);
-			free(vg->g);
-			ivs_release(&vg->all);
-			free(vg);
-		}
-		if (sc->slots[i].sorted != sc->slots[i].v)
-			free(sc->slots[i].sorted);
-		free(sc->slots[i].v);
-	}
+	for (uint32_t i = 0; i < sc->cap; i++)
+		index_release(&sc->slots[i]);
 	free(sc->slots);
 	free(sc);
+}
+
+/* Drop @s's index; the indexes after it in its probe run move up. */
+static void set_cache_forget(void *p, const struct set *s)
+{
+	struct set_cache *sc = p;
+	uint32_t h = slot_of(s, sc->cap), next;
+
+	while (sc->slots[h].set && sc->slots[h].set != s)
+		h = (h + 1) & (sc->cap - 1);
+	if (!sc->slots[h].set)
+		return;
+	index_release(&sc->slots[h]);
+	sc->used--;
+	/* backward-shift deletion keeps every probe run unbroken */
+	for (next = (h + 1) & (sc->cap - 1); sc->slots[next].set;
+	     next = (next + 1) & (sc->cap - 1)) {
+		uint32_t home = slot_of(sc->slots[next].set, sc->cap);
+
+		/* movable when its home is not within (h, next] */
+		if ((next > h && (home <= h || home > next)) ||
+		    (next < h && home <= h && home > next)) {
+			sc->slots[h] = sc->slots[next];
+			memset(&sc->slots[next], 0, sizeof(sc->slots[next]));
+			h = next;
+		}
+	}
 }
 
 struct set_cache *set_cache_of(const struct ruleset *rs)
@@ -70,6 +107,7 @@ struct set_cache *set_cache_of(const struct ruleset *rs)
 	if (!w->derived) {
 		w->derived = set_cache_new();
 		w->derived_free = set_cache_free;
+		w->derived_forget = set_cache_forget;
 	}
 	return w->derived;
 }
@@ -125,8 +163,7 @@ static struct set_index *index_get(struct set_cache *sc, const struct set *s)
 		for (uint32_t i = 0; i < sc->cap; i++) {
 			if (!sc->slots[i].set)
 				continue;
-			h = (uint32_t)(((uintptr_t)sc->slots[i].set >> 4) * 2654435761u) &
-			    (big.cap - 1);
+			h = slot_of(sc->slots[i].set, big.cap);
 			while (big.slots[h].set)
 				h = (h + 1) & (big.cap - 1);
 			big.slots[h] = sc->slots[i];
@@ -135,7 +172,7 @@ static struct set_index *index_get(struct set_cache *sc, const struct set *s)
 		sc->slots = big.slots;
 		sc->cap = big.cap;
 	}
-	h = (uint32_t)(((uintptr_t)s >> 4) * 2654435761u) & (sc->cap - 1);
+	h = slot_of(s, sc->cap);
 	while (sc->slots[h].set && sc->slots[h].set != s)
 		h = (h + 1) & (sc->cap - 1);
 	if (!sc->slots[h].set) {

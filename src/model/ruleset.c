@@ -22,6 +22,14 @@ void ruleset_changed(struct ruleset *rs)
 	rs->derived = NULL;
 }
 
+void ruleset_set_changed(struct ruleset *rs, const struct set *s)
+{
+	if (rs->derived && rs->derived_forget)
+		rs->derived_forget(rs->derived, s);
+	else
+		ruleset_changed(rs);
+}
+
 void ruleset_free(struct ruleset *rs)
 {
 	if (!rs)

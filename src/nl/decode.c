@@ -558,6 +558,7 @@ static int decode_setelems(struct ruleset *rs, uint32_t family, struct attrs *at
 		return -ENOENT;
 	if (!at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])
 		return 0;
+	ruleset_set_changed(rs, s);
 	before = s->nelems;
 	mnl_attr_for_each_nested(e, at->tb[NFTA_SET_ELEM_LIST_ELEMENTS])
 	{
@@ -831,6 +832,7 @@ static int del_set(struct ruleset *rs, uint32_t family, struct attrs *at)
 
 	if (!s)
 		return -ENOENT;
+	ruleset_set_changed(rs, s);
 	table_del_set(rs, t, s);
 	return 0;
 }
@@ -852,6 +854,7 @@ static int del_setelems(struct ruleset *rs, uint32_t family, struct attrs *at)
 
 	if (!s)
 		return -ENOENT;
+	ruleset_set_changed(rs, s);
 	/* decode into a scratch set of the same shape, then match */
 	scratch = ruleset_new();
 	gone = table_add_set(scratch, ruleset_add_table(scratch, family, t->name), name);
@@ -1004,6 +1007,7 @@ int nl_apply_event(struct ruleset *rs, const void *msg, size_t len, struct nl_ap
 		ret = new_table(rs, fam, &at);
 		break;
 	case NFT_MSG_DELTABLE:
+		ruleset_changed(rs); /* its sets go with it */
 		ret = del_table(rs, fam, &at);
 		break;
 	case NFT_MSG_NEWCHAIN:
@@ -1047,6 +1051,5 @@ int nl_apply_event(struct ruleset *rs, const void *msg, size_t len, struct nl_ap
 	default:
 		return 0; /* nothing the model keeps (NEWGEN, trace) */
 	}
-	ruleset_changed(rs);
 	return ret;
 }
