@@ -202,7 +202,16 @@ add rule ip extra c tcp dport 22 accept
         f.write("for i in $(seq 1 300); do nft add rule inet filter input udp dport $((20000 + i)) "
                 "accept & done; wait\n")
         f.write("nft -f %s/storm.nft\n" % work)
+    with open(script.replace("storm.sh", "storm2.sh"), "w") as f:
+        f.write("for i in $(seq 1 300); do nft add rule inet filter input udp dport $((30000 + i)) "
+                "accept & done; wait\n")
+        f.write("nft -f %s/storm.nft\n" % work)
+    # half of the storm while the watcher is stopped: its buffer overflows
+    # whatever the machine's speed; the other half while it runs
+    w.p.send_signal(signal.SIGSTOP)
     sh("ip", "netns", "exec", ns, "sh", script)
+    w.p.send_signal(signal.SIGCONT)
+    sh("ip", "netns", "exec", ns, "sh", script.replace("storm.sh", "storm2.sh"))
     a = w.wait_for(lambda a: "resynchronised" in a)
     expect(a is not None, "the storm lost events and the alert says so")
     time.sleep(1)
