@@ -99,8 +99,8 @@ static const struct command commands[] = {
 	{ "watch", cmd_watch, "alert on every rule change: what it did and who made it",
 	  "fwaudit watch [--netns NAME | --netns-path PATH] [--policies DIR]...\n"
 	  "              [--postmortems DIR]... [--format text|json] [--exec CMD]\n"
-	  "              [--textfile PATH] [--debounce MS] [--rcvbuf BYTES]\n"
-	  "              [--save-model FILE]\n"
+	  "              [--journal] [--syslog] [--textfile PATH] [--debounce MS]\n"
+	  "              [--rcvbuf BYTES] [--save-model FILE]\n"
 	  "\n"
 	  "Follow the ruleset as the kernel changes it (nftables events, applied to\n"
 	  "a snapshot taken at the start), check it after each change and print one\n"
@@ -112,10 +112,14 @@ static const struct command commands[] = {
 	  "events (receive buffer full, --rcvbuf, default 64 MiB) or a generation\n"
 	  "is skipped, the ruleset is read again and the alert says so. --exec runs\n"
 	  "CMD (split on spaces, no shell) with each alert as JSON on stdin (5 s\n"
-	  "limit). --textfile writes Prometheus metrics for node_exporter's textfile\n"
-	  "collector after each alert. SIGHUP reloads policies and postmortems;\n"
-	  "SIGTERM or SIGINT exits 0, first writing the model as a snapshot to\n"
-	  "--save-model FILE. Exit 2 on errors.\n" },
+	  "limit). --journal sends each alert to the systemd journal (MESSAGE_ID\n"
+	  "8f580b41919e47a58fd88f5b6c264779, FWAUDIT_* fields), --syslog to syslog\n"
+	  "(daemon facility), each at the priority of its worst new finding.\n"
+	  "--textfile writes Prometheus metrics for node_exporter's textfile\n"
+	  "collector after each alert. A sink that fails is reported and tried\n"
+	  "again (1 s, doubling to 60 s; syslog cannot tell). SIGHUP reloads\n"
+	  "policies and postmortems; SIGTERM or SIGINT exits 0, first writing the\n"
+	  "model as a snapshot to --save-model FILE. Exit 2 on errors.\n" },
 	{ "diff", cmd_diff, "what changed between two snapshots",
 	  "fwaudit diff [--state DIR] [--policies DIR]... [--format text|json] [A [B]]\n"
 	  "\n"

@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <syslog.h>
 #include <sys/signalfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -34,9 +34,11 @@
 #include "fwaudit/postmortem.h"
 #include "fwaudit/report.h"
 #include "fwaudit/util.h"
+#include "sinks.h"
 
-#define EXEC_TIMEOUT_MS 5000
-#define MAX_LINES	200 /* change lines kept per alert; the rest are counted */
+/* journalctl MESSAGE_ID=... finds every fwaudit watch alert */
+#define ALERT_MESSAGE_ID "8f580b41919e47a58fd88f5b6c264779"
+#define MAX_LINES	 200 /* change lines kept per alert; the rest are counted */
 
 struct msgcopy {
 	void *msg;
@@ -59,8 +61,10 @@ struct watch {
 	struct nl_monitor *mon;
 	int rcvbuf, debounce_ms;
 	bool json;
-	char **exec_argv;
+	struct sinks sinks;
 	const char *textfile;
+	int64_t textfile_retry_at; /* 0: written */
+	bool textfile_failing;
 	/* the transaction being received */
 	struct msgcopy *pending;
 	size_t npending, cappending;
@@ -80,18 +84,7 @@ struct watch {
 	int64_t last_change;
 	/* after a re-read: when to ask the kernel's generation (0: no need) */
 	int64_t verify_at;
-	/* the --exec child still running */
-	pid_t exec_pid;
-	int64_t exec_started;
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static void pending_clear(struct watch *w)
 {
@@ -323,7 +316,8 @@ static void count_severities(const struct findings *f, unsigned *by)
 		by[f->v[i].severity]++;
 }
 
-/* Prometheus node_exporter textfile, written whole or not at all. */
+/* Prometheus node_exporter textfile, written whole or not at all; a
+ * failed write is tried again (with the state of then) a second later. */
 static void write_textfile(struct watch *w, const struct findings *f)
 {
 	struct strbuf m = STRBUF_INIT;
@@ -354,63 +348,95 @@ static void write_textfile(struct watch *w, const struct findings *f)
 		"fwaudit_resyncs_total %lu\n",
 		w->rs->generation, (long long)w->last_change, w->transactions, w->resyncs);
 	r = write_file_atomic(w->textfile, m.buf, m.len);
-	if (r < 0)
-		errmsg("watch: --textfile %s: %s", w->textfile, strerror(-r));
+	if (r < 0) {
+		if (!w->textfile_failing)
+			errmsg("watch: --textfile %s: %s; tried again every second", w->textfile,
+			       strerror(-r));
+		w->textfile_failing = true;
+		w->textfile_retry_at = now_ms() + 1000;
+	} else {
+		if (w->textfile_failing)
+			errmsg("watch: --textfile %s written again", w->textfile);
+		w->textfile_failing = false;
+		w->textfile_retry_at = 0;
+	}
 	strbuf_release(&m);
 }
 
-/* Reap the --exec child; kill it past its time. */
-static void exec_reap(struct watch *w)
+/* syslog / journal priority: the worst new finding's, a re-read a warning. */
+static int alert_priority(const struct watch *w, const struct findings *cur)
 {
-	int status;
+	static const int by_sev[] = { [SEV_INFO] = LOG_INFO,
+				      [SEV_LOW] = LOG_NOTICE,
+				      [SEV_MEDIUM] = LOG_WARNING,
+				      [SEV_HIGH] = LOG_ERR,
+				      [SEV_CRITICAL] = LOG_CRIT };
+	int prio = w->resync_why ? LOG_WARNING : LOG_INFO;
 
-	if (!w->exec_pid)
-		return;
-	if (waitpid(w->exec_pid, &status, WNOHANG) == w->exec_pid) {
-		if (!WIFEXITED(status) || WEXITSTATUS(status))
-			errmsg("watch: --exec %s failed (status %d)", w->exec_argv[0], status);
-		w->exec_pid = 0;
-	} else if (now_ms() - w->exec_started > EXEC_TIMEOUT_MS) {
-		errmsg("watch: --exec %s took over %d ms: killed", w->exec_argv[0],
-		       EXEC_TIMEOUT_MS);
-		kill(w->exec_pid, SIGKILL);
-		waitpid(w->exec_pid, &status, 0);
-		w->exec_pid = 0;
-	}
+	for (size_t i = 0; i < cur->n; i++)
+		if (!finding_in(&w->prev, cur->v[i].id) && by_sev[cur->v[i].severity] < prio)
+			prio = by_sev[cur->v[i].severity];
+	return prio;
 }
 
-/* Run the hook with the alert on stdin; never waits for it. */
-static void exec_alert(struct watch *w, const struct strbuf *alert)
+/* The journal record: the text alert as MESSAGE, the facts as FWAUDIT_* fields. */
+static void journal_fields(const struct watch *w, const char *event, const struct findings *cur,
+			   const unsigned *by, const struct strbuf *text, const struct strbuf *js,
+			   int prio, struct fields *f)
 {
-	int fds[2];
-	pid_t pid;
+	struct strbuf ids = STRBUF_INIT, gone = STRBUF_INIT, items = STRBUF_INIT;
 
-	if (!w->exec_argv)
-		return;
-	if (w->exec_pid) {
-		errmsg("watch: --exec %s still runs: this alert is not passed to it",
-		       w->exec_argv[0]);
-		return;
+	fields_add(f, "MESSAGE", "%s", text->buf);
+	fields_add(f, "MESSAGE_ID", "%s", ALERT_MESSAGE_ID);
+	fields_add(f, "PRIORITY", "%d", prio);
+	fields_add(f, "SYSLOG_IDENTIFIER", "fwaudit");
+	fields_add(f, "FWAUDIT_EVENT", "%s", event);
+	fields_add(f, "FWAUDIT_GENERATION", "%u", w->rs->generation);
+	fields_add(f, "FWAUDIT_TRANSACTIONS", "%u", w->ntx);
+	if (w->ntx) {
+		fields_add(f, "FWAUDIT_PID", "%u", w->who.pid);
+		fields_add(f, "FWAUDIT_COMM", "%s", w->who.comm);
 	}
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return;
-	pid = fork();
-	if (pid == 0) {
-		dup2(fds[0], STDIN_FILENO);
-		execvp(w->exec_argv[0], w->exec_argv);
-		_exit(127);
+	if (w->who.has_proc) {
+		fields_add(f, "FWAUDIT_UID", "%u", w->who.uid);
+		fields_add(f, "FWAUDIT_PPID", "%u", w->who.ppid);
+		fields_add(f, "FWAUDIT_CMDLINE", "%s", w->who.cmdline ? w->who.cmdline : "");
 	}
-	close(fds[0]);
-	if (pid > 0) {
-		/* an alert fits in the pipe; a full pipe drops it rather than wait */
-		fcntl(fds[1], F_SETFL, O_NONBLOCK);
-		if (write(fds[1], alert->buf, alert->len) != (ssize_t)alert->len)
-			errmsg("watch: --exec %s: the alert did not fit its stdin",
-			       w->exec_argv[0]);
-		w->exec_pid = pid;
-		w->exec_started = now_ms();
+	if (w->resync_why)
+		fields_add(f, "FWAUDIT_RESYNCHRONISED", "%s", w->resync_why);
+	fields_add(f, "FWAUDIT_RULES_ADDED", "%u", w->added);
+	fields_add(f, "FWAUDIT_RULES_REMOVED", "%u", w->removed);
+	for (size_t i = 0; i < cur->n; i++) {
+		const struct policy *po = cur->v[i].policy;
+
+		if (finding_in(&w->prev, cur->v[i].id))
+			continue;
+		strbuf_addf(&ids, "%s%s", ids.len ? " " : "", cur->v[i].id);
+		for (size_t k = 0; po && k < po->nlinks; k++)
+			strbuf_addf(&items, "%s%s", items.len ? " " : "", po->links[k].id);
 	}
-	close(fds[1]);
+	for (size_t i = 0; i < w->prev.n; i++)
+		if (!finding_in(cur, w->prev.v[i].id))
+			strbuf_addf(&gone, "%s%s", gone.len ? " " : "", w->prev.v[i].id);
+	if (ids.len)
+		fields_add(f, "FWAUDIT_FINDINGS_NEW", "%s", ids.buf);
+	if (gone.len)
+		fields_add(f, "FWAUDIT_FINDINGS_RESOLVED", "%s", gone.buf);
+	if (items.len)
+		fields_add(f, "FWAUDIT_ACTION_ITEMS", "%s", items.buf);
+	for (int s = SEV_INFO; s <= SEV_CRITICAL; s++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "FWAUDIT_FINDINGS_%s", severity_name((enum severity)s));
+		for (char *p = key; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+		fields_add(f, key, "%u", by[s]);
+	}
+	fields_add(f, "FWAUDIT_ALERT", "%.*s", (int)(js->len ? js->len - 1 : 0), js->buf);
+	strbuf_release(&ids);
+	strbuf_release(&gone);
+	strbuf_release(&items);
 }
 
 /* Check the model and report what the changes since the last alert did. */
@@ -419,7 +445,9 @@ static void evaluate(struct watch *w, const char *event)
 	struct findings cur = { 0 };
 	struct check_opts copts = { 0 };
 	struct strbuf out = STRBUF_INIT, js = STRBUF_INIT;
+	struct fields jf = { 0 };
 	unsigned nnew = 0, ngone = 0, by[SEV_CRITICAL + 1];
+	int prio;
 	char when[64];
 	time_t t = time(NULL);
 
@@ -466,9 +494,7 @@ static void evaluate(struct watch *w, const char *event)
 			    s > SEV_INFO ? ", " : "");
 	strbuf_addstr(&js, "}}\n");
 
-	if (w->json) {
-		strbuf_add(&out, js.buf, js.len);
-	} else {
+	{
 		strbuf_addf(&out, "%s %s generation %u", when, event, w->rs->generation);
 		if (w->ntx)
 			strbuf_addf(&out, " (%u transaction%s) by %s pid %u", w->ntx,
@@ -497,9 +523,15 @@ static void evaluate(struct watch *w, const char *event)
 			    by[SEV_CRITICAL], by[SEV_HIGH], by[SEV_MEDIUM], by[SEV_LOW],
 			    by[SEV_INFO]);
 	}
-	if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout) == EOF)
+	if ((w->json ? fwrite(js.buf, 1, js.len, stdout) != js.len
+		     : fwrite(out.buf, 1, out.len, stdout) != out.len) ||
+	    fflush(stdout) == EOF)
 		errmsg("watch: writing the alert: %s", strerror(errno));
-	exec_alert(w, &js);
+	prio = alert_priority(w, &cur);
+	if (w->sinks.journal)
+		journal_fields(w, event, &cur, by, &out, &js, prio, &jf);
+	sinks_send(&w->sinks, js.buf, js.len, &jf, out.buf, prio);
+	free(jf.buf);
 	findings_release(&w->prev);
 	w->prev = cur;
 	write_textfile(w, &cur);
@@ -541,6 +573,8 @@ int cmd_watch(int argc, char **argv)
 		POLICY_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "exec", required_argument, NULL, 'x' },
+		{ "journal", no_argument, NULL, 'J' },
+		{ "syslog", no_argument, NULL, 'S' },
 		{ "textfile", required_argument, NULL, 't' },
 		{ "rcvbuf", required_argument, NULL, 'b' },
 		{ "debounce", required_argument, NULL, 'd' },
@@ -549,6 +583,7 @@ int cmd_watch(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct watch w = { .rcvbuf = 64 << 20, .debounce_ms = 10 };
+	char exec_name[128];
 	struct source_opts src = { 0 };
 	struct strbuf err = STRBUF_INIT;
 	const char *save_model = NULL;
@@ -570,9 +605,10 @@ int cmd_watch(int argc, char **argv)
 
 			for (char *tok = strtok_r(s, " ", &save); tok;
 			     tok = strtok_r(NULL, " ", &save)) {
-				w.exec_argv = xrealloc(w.exec_argv, (n + 2) * sizeof(char *));
-				w.exec_argv[n++] = tok;
-				w.exec_argv[n] = NULL;
+				w.sinks.exec_argv =
+					xrealloc(w.sinks.exec_argv, (n + 2) * sizeof(char *));
+				w.sinks.exec_argv[n++] = tok;
+				w.sinks.exec_argv[n] = NULL;
 			}
 			if (!n) {
 				errmsg("watch: --exec needs a command");
@@ -583,6 +619,12 @@ int cmd_watch(int argc, char **argv)
 		}
 		case 't':
 			w.textfile = optarg;
+			break;
+		case 'J':
+			w.sinks.journal = true;
+			break;
+		case 'S':
+			w.sinks.syslog = true;
 			break;
 		case 'b':
 			if (count_opt("watch", "--rcvbuf", optarg, 4096, 1u << 30, &v))
@@ -615,6 +657,13 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (source_check("watch", &src, argc, argv, optind) || load_policies(&w) < 0)
 		goto out;
+	if (w.sinks.exec_argv) {
+		snprintf(exec_name, sizeof(exec_name), "--exec %s", w.sinks.exec_argv[0]);
+		w.sinks.exec_box.name = exec_name;
+	}
+	w.sinks.journal_box.name = "the journal";
+	if (w.sinks.syslog)
+		openlog("fwaudit", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	if (nl_enter_netns(src.netns, src.netns_path, &err) < 0) {
 		errmsg("watch: %s", err.buf);
 		goto out;
@@ -637,10 +686,19 @@ int cmd_watch(int argc, char **argv)
 		struct pollfd pfd[2] = { { nl_monitor_fd(w.mon), POLLIN, 0 }, { sfd, POLLIN, 0 } };
 		int timeout = -1, r;
 
+		int64_t now = now_ms();
+		int st = sinks_timeout(&w.sinks, now);
+
 		if (w.dirty)
-			timeout = (int)(w.first_at_ms + w.debounce_ms - now_ms());
-		if (w.exec_pid && (timeout < 0 || timeout > 100))
-			timeout = 100;
+			timeout = (int)(w.first_at_ms + w.debounce_ms - now);
+		if (st >= 0 && (timeout < 0 || timeout > st))
+			timeout = st;
+		if (w.textfile_retry_at) {
+			int tt = w.textfile_retry_at <= now ? 0 : (int)(w.textfile_retry_at - now);
+
+			if (timeout < 0 || timeout > tt)
+				timeout = tt;
+		}
 		if (w.verify_at && !w.dirty) {
 			int64_t left = w.verify_at - now_ms();
 			uint32_t gen;
@@ -660,7 +718,9 @@ int cmd_watch(int argc, char **argv)
 			continue;
 		}
 		r = poll(pfd, 2, timeout);
-		exec_reap(&w);
+		sinks_tick(&w.sinks, now_ms());
+		if (w.textfile_retry_at && now_ms() >= w.textfile_retry_at)
+			write_textfile(&w, &w.prev);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN) {
@@ -703,8 +763,7 @@ int cmd_watch(int argc, char **argv)
 		}
 	}
 out:
-	if (w.exec_pid)
-		waitpid(w.exec_pid, NULL, 0);
+	sinks_release(&w.sinks);
 	if (sfd >= 0)
 		close(sfd);
 	pending_clear(&w);
@@ -714,9 +773,6 @@ out:
 	strbuf_release(&w.lines_text);
 	strbuf_release(&w.lines_json);
 	free(w.resync_why);
-	if (w.exec_argv)
-		free(w.exec_argv[0]);
-	free(w.exec_argv);
 	nl_monitor_close(w.mon);
 	ruleset_free(w.rs);
 	policy_set_free(w.ps);

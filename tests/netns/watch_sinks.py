@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+# fwaudit watch's sinks against the real receivers' sockets, in a private
+# mount and network namespace: the journal (sd_journal_send's datagrams on
+# /run/systemd/journal/socket, decoded here as journald decodes them),
+# syslog (/dev/log), an --exec hook that fails twice and is retried until
+# it takes the alert, and a --textfile whose directory appears only later
+# (written once it can be). The change: the seed outage, a blanket drop at
+# the top of input, made with nft.
+# usage: watch_sinks.py FWAUDIT POLICYDIR
+import json, os, socket, struct, subprocess, sys, tempfile, time
+
+from nstest import expect, finish, sh
+
+if os.environ.get("FWA_SINKS_INNER") != "1":
+    env = dict(os.environ, FWA_SINKS_INNER="1")
+    r = subprocess.run(["unshare", "-m", "-n", sys.executable] + sys.argv, env=env)
+    if r.returncode == 1 and os.geteuid() != 0:
+        print("watch_sinks: needs root for its namespaces; skipped")
+        sys.exit(77)
+    sys.exit(r.returncode)
+
+fw = os.path.realpath(sys.argv[1])
+policies = os.path.realpath(sys.argv[2])
+work = tempfile.mkdtemp()
+
+# our own /run and /dev, seen by this namespace only
+sh("mount", "--make-rprivate", "/")
+sh("mount", "-t", "tmpfs", "tmpfs", "/run")
+os.makedirs("/run/systemd/journal")
+sh("mount", "-t", "tmpfs", "tmpfs", "/dev")
+for name, minor in (("null", 3), ("zero", 5), ("random", 8), ("urandom", 9)):
+    os.mknod("/dev/" + name, 0o20666, os.makedev(1, minor))
+    os.chmod("/dev/" + name, 0o666)
+journal = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+journal.bind("/run/systemd/journal/socket")
+syslog = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+syslog.bind("/dev/log")
+sh("ip", "link", "set", "lo", "up")
+# a web server listening: what a blanket block takes away
+web = socket.socket()
+web.bind(("0.0.0.0", 443))
+web.listen(8)
+sh("nft", "-f", "-", inp="""
+table inet filter {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    ct state established,related accept
+    iif lo accept
+    tcp dport { 80, 443 } accept
+  }
+}
+""")
+
+# the hook fails twice, then keeps what it is given
+hook = os.path.join(work, "hook.sh")
+with open(hook, "w") as f:
+    f.write("#!/bin/sh\nn=$(cat %s/tries 2>/dev/null || echo 0)\necho $((n + 1)) > %s/tries\n"
+            "[ $n -ge 2 ] || exit 3\ncat >> %s/hooked\n" % (work, work, work))
+os.chmod(hook, 0o755)
+prom = os.path.join(work, "later", "fwaudit.prom")
+p = subprocess.Popen([fw, "watch", "--format", "json", "--policies", policies, "--postmortems",
+                      os.path.join(policies, "postmortems"), "--journal", "--syslog",
+                      "--exec", hook, "--textfile", prom],
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def journal_fields(data):
+    """The native journal protocol: KEY=VALUE lines, or KEY, a length and bytes."""
+    out, i = {}, 0
+    while i < len(data):
+        nl = data.index(b"\n", i)
+        line = data[i:nl]
+        if b"=" in line:
+            k, v = line.split(b"=", 1)
+            out[k.decode()] = v.decode()
+            i = nl + 1
+        else:
+            (n,) = struct.unpack("<Q", data[nl + 1:nl + 9])
+            out[line.decode()] = data[nl + 9:nl + 9 + n].decode()
+            i = nl + 9 + n + 1
+    return out
+
+
+def records(sock, want, timeout=10):
+    got = []
+    sock.settimeout(0.2)
+    end = time.time() + timeout
+    while time.time() < end and len(got) < want:
+        try:
+            got.append(sock.recv(1 << 20))
+        except socket.timeout:
+            pass
+    return got
+
+
+try:
+    start = records(journal, 1)
+    expect(len(start) == 1, "the start alert reaches the journal", p.stderr if p.poll() else "")
+    records(syslog, 1)
+    before = time.time()
+    nft = subprocess.Popen(["nft", "insert", "rule", "inet", "filter", "input", "drop"])
+    nft.wait()
+    got = records(journal, 1)
+    expect(len(got) == 1, "the change reaches the journal")
+    j = journal_fields(got[0]) if got else {}
+    expect(j.get("MESSAGE_ID") == "8f580b41919e47a58fd88f5b6c264779", "MESSAGE_ID", j)
+    expect(j.get("PRIORITY") == "2", "a critical finding is priority 2 (crit)", j.get("PRIORITY"))
+    expect(j.get("FWAUDIT_EVENT") == "change", "FWAUDIT_EVENT", j.get("FWAUDIT_EVENT"))
+    expect(j.get("FWAUDIT_COMM") == "nft" and j.get("FWAUDIT_PID") == str(nft.pid),
+           "FWAUDIT_COMM and FWAUDIT_PID name nft", (j.get("FWAUDIT_COMM"), j.get("FWAUDIT_PID"),
+                                                     nft.pid))
+    expect("blanket-inbound-block" in j.get("FWAUDIT_FINDINGS_NEW", ""),
+           "FWAUDIT_FINDINGS_NEW names the blanket block", j.get("FWAUDIT_FINDINGS_NEW"))
+    expect(int(j.get("FWAUDIT_FINDINGS_CRITICAL", "0")) >= 1, "FWAUDIT_FINDINGS_CRITICAL",
+           j.get("FWAUDIT_FINDINGS_CRITICAL"))
+    expect("#" in j.get("FWAUDIT_ACTION_ITEMS", ""), "FWAUDIT_ACTION_ITEMS lists postmortem items",
+           j.get("FWAUDIT_ACTION_ITEMS"))
+    expect("\n" in j.get("MESSAGE", "") and "blanket-inbound-block" in j.get("MESSAGE", ""),
+           "MESSAGE is the text alert, several lines", j.get("MESSAGE"))
+    alert = json.loads(j.get("FWAUDIT_ALERT", "{}"))
+    expect(alert.get("event") == "change" and alert.get("comm") == "nft",
+           "FWAUDIT_ALERT is the JSON alert", alert)
+
+    got = records(syslog, 1)
+    line = got[0].decode() if got else ""
+    expect(line.startswith("<26>") and "fwaudit[%d]" % p.pid in line,
+           "syslog: daemon.crit, tagged fwaudit[pid]", line[:120])
+    expect("blanket-inbound-block" in line, "syslog: the finding is named", line[:400])
+
+    # the hook: exit 3, exit 3 (1 s, 2 s later), then taken
+    hooked = os.path.join(work, "hooked")
+    end = time.time() + 15
+    while time.time() < end and not os.path.exists(hooked):
+        time.sleep(0.1)
+    lines = open(hooked).read().splitlines() if os.path.exists(hooked) else []
+    expect(lines and json.loads(lines[0])["event"] == "start",
+           "the failing hook is retried until it takes the first alert", lines)
+    end = time.time() + 10
+    while time.time() < end and len(lines) < 2:
+        time.sleep(0.1)
+        lines = open(hooked).read().splitlines()
+    expect(len(lines) == 2 and json.loads(lines[1])["event"] == "change",
+           "then the change alert, in order", lines)
+
+    # the textfile's directory appears: the next try writes it
+    expect(not os.path.exists(prom), "no textfile while its directory is missing")
+    os.mkdir(os.path.dirname(prom))
+    end = time.time() + 5
+    while time.time() < end and not os.path.exists(prom):
+        time.sleep(0.1)
+    text = open(prom).read() if os.path.exists(prom) else ""
+    expect('fwaudit_findings{severity="critical"} 1' in text,
+           "the textfile is written once it can be, with the latest state", text)
+finally:
+    p.terminate()
+    out, err = p.communicate(timeout=30)
+expect(p.returncode == 0, "SIGTERM exits 0", err)
+expect("failed (exit status 3)" in err and "works again after 2 failed attempts" in err,
+       "the hook's failure and recovery are reported once each", err)
+expect(err.count("--textfile") == 2, "the textfile's failure and recovery are reported", err)
+finish("watch_sinks: ")
