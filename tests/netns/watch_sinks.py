@@ -61,7 +61,8 @@ prom = os.path.join(work, "later", "fwaudit.prom")
 p = subprocess.Popen([fw, "watch", "--format", "json", "--policies", policies, "--postmortems",
                       os.path.join(policies, "postmortems"), "--journal", "--syslog",
                       "--exec", hook, "--textfile", prom],
-                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     stdout=open(os.path.join(work, "alerts"), "w"), stderr=subprocess.PIPE,
+                     text=True)
 
 
 def journal_fields(data):
@@ -153,9 +154,13 @@ try:
            "the textfile is written once it can be, with the latest state", text)
 finally:
     p.terminate()
-    out, err = p.communicate(timeout=30)
+    _, err = p.communicate(timeout=30)
+    out = open(os.path.join(work, "alerts")).read()
 expect(p.returncode == 0, "SIGTERM exits 0", err)
 expect("failed (exit status 3)" in err and "works again after 2 failed attempts" in err,
        "the hook's failure and recovery are reported once each", err)
 expect(err.count("--textfile") == 2, "the textfile's failure and recovery are reported", err)
+import nstest
+if nstest.fails:
+    print("watcher's stderr:\n" + err[-3000:] + "\nits alerts:\n" + out[-3000:])
 finish("watch_sinks: ")
