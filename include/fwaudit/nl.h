@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct ruleset;
+struct set;
 struct strbuf;
 
 /**
@@ -40,6 +41,17 @@ struct nl_snapshot_stats {
  */
 int nl_snapshot(struct ruleset **out, const struct nl_snapshot_opts *opts,
 		struct nl_snapshot_stats *stats, struct strbuf *err);
+
+/*
+ * Read the elements of set @set of table @table (@family) again, into a new
+ * ruleset holding a copy of @shape (the set as the model has it, without its
+ * elements) and what the kernel has in it now, all under one generation, put
+ * in *@generation. Returns 0 and *@out (the set in it: the ruleset's only
+ * set), or -errno: -EAGAIN if the ruleset changed meanwhile, -ENOENT if the
+ * set is gone.
+ */
+int nl_dump_set(const struct set *shape, struct ruleset **out, uint32_t *generation,
+		struct strbuf *err);
 
 /* Read the current generation id. Returns 0 or -errno. */
 int nl_get_generation(uint32_t *generation, struct strbuf *err);

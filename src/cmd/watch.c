@@ -21,12 +21,14 @@
 #include <string.h>
 #include <time.h>
 #include <syslog.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include "fwaudit/change.h"
 #include "fwaudit/cmd.h"
 #include "fwaudit/model.h"
 #include "fwaudit/nl.h"
@@ -38,7 +40,9 @@
 
 /* journalctl MESSAGE_ID=... finds every fwaudit watch alert */
 #define ALERT_MESSAGE_ID "8f580b41919e47a58fd88f5b6c264779"
-#define MAX_LINES	 200 /* change lines kept per alert; the rest are counted */
+#define MAX_LINES	 200  /* change lines kept per alert; the rest are counted */
+#define FILE_SETTLE_MS	 100  /* files are read again once quiet this long */
+#define FILE_WAIT_MS	 1000 /* or this long after the first event of a burst */
 
 struct msgcopy {
 	void *msg;
@@ -84,6 +88,22 @@ struct watch {
 	int64_t last_change;
 	/* after a re-read: when to ask the kernel's generation (0: no need) */
 	int64_t verify_at;
+	/* watched files: their captures (the model's files point into it) */
+	char **watch;
+	size_t nwatch;
+	struct ruleset *files;
+	/* sets the packet path or timeouts change, read again every redump_s */
+	unsigned redump_s;
+	int64_t redump_at;
+	bool dynamic_changed;
+	struct donor {
+		const struct set *set;
+		struct ruleset *rs; /* holds the elements the set now points to */
+	} * donors;
+	size_t ndonors;
+	int ino;			 /* inotify on the files' directories, or -1 */
+	int64_t files_first, files_last; /* a burst of inotify events (0: none) */
+	struct strbuf files_text, files_json;
 };
 
 static void pending_clear(struct watch *w)
@@ -204,6 +224,255 @@ static void mark_dirty(struct watch *w)
 	w->last_change = (int64_t)time(NULL);
 }
 
+/* The model checks the files as last captured. */
+static void files_attach(struct watch *w)
+{
+	if (!w->files)
+		return;
+	w->rs->files = w->files->files;
+	w->rs->nfiles = w->files->nfiles;
+	w->rs->files_cap = w->files->nfiles;
+	w->rs->has_files = true;
+}
+
+static struct ruleset *files_capture(const struct watch *w)
+{
+	struct ruleset *f = ruleset_new();
+
+	capture_watched(f, w->ps, w->watch, w->nwatch, NULL);
+	return f;
+}
+
+/*
+ * Watch the directory of each watched file (an editor's write-and-rename
+ * replaces the file itself), or the nearest one that exists; called again
+ * after each burst, so a directory made later is watched from then on.
+ */
+static void files_arm(struct watch *w)
+{
+	const uint32_t mask = IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE |
+			      IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
+
+	if (w->ino < 0)
+		return;
+	for (uint32_t i = 0; i < w->files->nfiles; i++) {
+		char *dir = xstrdup(w->files->files[i].path);
+
+		for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
+			*slash = '\0';
+			if (inotify_add_watch(w->ino, dir[0] ? dir : "/", mask) >= 0 ||
+			    (errno != ENOENT && errno != ENOTDIR))
+				break;
+		}
+		free(dir);
+	}
+}
+
+/* Drain inotify: any event in a watched directory starts or extends a burst. */
+static void files_event(struct watch *w)
+{
+	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int64_t now = now_ms();
+
+	while (read(w->ino, buf, sizeof(buf)) > 0) {
+		if (!w->files_first)
+			w->files_first = now;
+		w->files_last = now;
+	}
+}
+
+/* When the burst of file events is over: quiet for a while, or long enough. */
+static int64_t files_due(const struct watch *w)
+{
+	int64_t quiet = w->files_last + FILE_SETTLE_MS, most = w->files_first + FILE_WAIT_MS;
+
+	return quiet < most ? quiet : most;
+}
+
+/* Read the files again; if any changed, the next alert says how. */
+static void files_recapture(struct watch *w)
+{
+	struct ruleset *fresh = files_capture(w);
+	struct changes chg = { 0 };
+
+	w->files_first = w->files_last = 0;
+	ruleset_changes(w->files, fresh, true, &chg);
+	if (chg.n) {
+		struct strbuf js = STRBUF_INIT;
+
+		changes_render_text(&chg, &w->files_text);
+		changes_render_json(&chg, &js);
+		/* one line per alert: a raw newline is only layout (strings escape theirs) */
+		size_t k = 0;
+
+		for (size_t i = 0; i < js.len; i++) {
+			if (js.buf[i] == '\n')
+				while (i + 1 < js.len && js.buf[i + 1] == ' ')
+					i++;
+			else
+				js.buf[k++] = js.buf[i];
+		}
+		js.len = k;
+		/* one array across the bursts of this alert: drop the brackets */
+		if (js.len > 2)
+			strbuf_addf(&w->files_json, "%s%.*s", w->files_json.len ? ", " : "",
+				    (int)(js.len - 2), js.buf + 1);
+		strbuf_release(&js);
+		mark_dirty(w);
+	}
+	/* also when nothing changed: a file watched since a reload is kept */
+	ruleset_free(w->files);
+	w->files = fresh;
+	files_attach(w);
+	files_arm(w);
+	changes_release(&chg);
+}
+
+static void donors_free(struct watch *w)
+{
+	for (size_t i = 0; i < w->ndonors; i++)
+		ruleset_free(w->donors[i].rs);
+	free(w->donors);
+	w->donors = NULL;
+	w->ndonors = 0;
+}
+
+static void donor_put(struct watch *w, const struct set *s, struct ruleset *rs)
+{
+	for (size_t i = 0; i < w->ndonors; i++)
+		if (w->donors[i].set == s) {
+			ruleset_free(w->donors[i].rs);
+			w->donors[i].rs = rs;
+			return;
+		}
+	w->donors = xrealloc(w->donors, (w->ndonors + 1) * sizeof(*w->donors));
+	w->donors[w->ndonors++] = (struct donor){ s, rs };
+}
+
+static int elem_order(const void *a, const void *b)
+{
+	const struct elem *x = *(const struct elem *const *)a, *y = *(const struct elem *const *)b;
+	uint32_t fx = x->flags & (NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL),
+		 fy = y->flags & (NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL);
+	int d;
+
+	if (x->key_len != y->key_len)
+		return x->key_len < y->key_len ? -1 : 1;
+	if (x->key_len && (d = memcmp(x->key, y->key, x->key_len)))
+		return d;
+	if (x->key_end_len != y->key_end_len)
+		return x->key_end_len < y->key_end_len ? -1 : 1;
+	if (x->key_end_len && (d = memcmp(x->key_end, y->key_end, x->key_end_len)))
+		return d;
+	return fx == fy ? 0 : fx < fy ? -1 : 1;
+}
+
+/* How many elements (by key) @now has that @was has not, and the reverse. */
+static void elems_diff(const struct set *was, const struct set *now, unsigned *plus,
+		       unsigned *minus)
+{
+	const struct elem **a = xcalloc(was->nelems + 1, sizeof(*a)),
+			  **b = xcalloc(now->nelems + 1, sizeof(*b));
+	uint32_t i = 0, k = 0;
+
+	for (uint32_t n = 0; n < was->nelems; n++)
+		a[n] = &was->elems[n];
+	for (uint32_t n = 0; n < now->nelems; n++)
+		b[n] = &now->elems[n];
+	qsort(a, was->nelems, sizeof(*a), elem_order);
+	qsort(b, now->nelems, sizeof(*b), elem_order);
+	*plus = *minus = 0;
+	while (i < was->nelems || k < now->nelems) {
+		int d = i == was->nelems ? 1 : k == now->nelems ? -1 : elem_order(&a[i], &b[k]);
+
+		if (d < 0)
+			(*minus)++, i++;
+		else if (d > 0)
+			(*plus)++, k++;
+		else
+			i++, k++;
+	}
+	free(a);
+	free(b);
+}
+
+/*
+ * The kernel announces no element that the packet path adds to a dynamic
+ * set, nor one that times out: read such sets again (only those), when no
+ * transaction is in flight and the model is at the kernel's generation.
+ */
+static void redump(struct watch *w)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	w->redump_at = now_ms() + (int64_t)w->redump_s * 1000;
+	if (w->npending || w->dirty)
+		return; /* events are in flight: next time */
+	for (uint32_t i = 0; i < w->rs->ntables; i++) {
+		const struct table *t = w->rs->tables[i];
+
+		for (uint32_t k = 0; k < t->nsets; k++) {
+			struct set *s = t->sets[k];
+			struct ruleset *d;
+			struct set *fresh;
+			uint32_t gen;
+			unsigned plus, minus;
+			struct strbuf where = STRBUF_INIT;
+
+			if (!(s->flags & (NFT_SET_EVAL | NFT_SET_TIMEOUT)))
+				continue;
+			strbuf_truncate(&err, 0);
+			if (nl_dump_set(s, &d, &gen, &err) < 0)
+				continue; /* changed or gone: its events will say */
+			if (gen != w->rs->generation) {
+				ruleset_free(d); /* the events of the change are on their way */
+				goto out;
+			}
+			fresh = d->tables[0]->sets[0];
+			elems_diff(s, fresh, &plus, &minus);
+			if (!plus && !minus) {
+				ruleset_free(d);
+				continue;
+			}
+			ruleset_set_changed(w->rs, s);
+			s->elems = fresh->elems;
+			s->nelems = fresh->nelems;
+			s->elems_cap = fresh->elems_cap;
+			donor_put(w, s, d);
+			table_label(t, &where);
+			strbuf_addf(&w->lines_text,
+				    "  elements of %s %s changed by the packet path or timeouts: "
+				    "+%u -%u\n",
+				    where.buf, s->name, plus, minus);
+			strbuf_addf(&w->lines_json,
+				    "%s{\"kind\": \"changed\", \"object\": \"elements\", "
+				    "\"where\": ",
+				    w->lines_json.len ? ", " : "");
+			strbuf_addf(&where, " %s", s->name);
+			strbuf_addjson_text(&w->lines_json, where.buf);
+			strbuf_addf(&w->lines_json,
+				    ", \"by\": \"packet path or timeouts\", \"added\": %u, "
+				    "\"removed\": %u}",
+				    plus, minus);
+			strbuf_release(&where);
+			w->dynamic_changed = true;
+			mark_dirty(w);
+		}
+	}
+out:
+	strbuf_release(&err);
+}
+
+/* What the alert is about: a transaction, a file, the packet path. */
+static const char *event_name(const struct watch *w)
+{
+	if (w->ntx || w->resync_why)
+		return "change";
+	if (w->files_text.len)
+		return "file";
+	return w->dynamic_changed ? "sets" : "change";
+}
+
 /* Read the whole ruleset again, after lost events or a gap. */
 static int resync(struct watch *w, const char *why)
 {
@@ -219,7 +488,9 @@ static int resync(struct watch *w, const char *why)
 		return -1;
 	}
 	ruleset_free(w->rs);
+	donors_free(w);
 	w->rs = fresh;
+	files_attach(w);
 	w->resyncs++;
 	free(w->resync_why);
 	w->resync_why = xstrdup(why);
@@ -474,6 +745,8 @@ static void evaluate(struct watch *w, const char *event)
 		    w->added, w->removed, w->lines_json.buf ? w->lines_json.buf : "");
 	if (w->more_lines)
 		strbuf_addf(&js, ", \"changes_not_listed\": %u", w->more_lines);
+	if (w->files_json.len)
+		strbuf_addf(&js, ", \"files\": [%s]", w->files_json.buf);
 	strbuf_addstr(&js, ", \"findings_new\": [");
 	for (size_t i = 0; i < cur.n; i++)
 		if (!finding_in(&w->prev, cur.v[i].id)) {
@@ -513,6 +786,12 @@ static void evaluate(struct watch *w, const char *event)
 			strbuf_add(&out, w->lines_text.buf, w->lines_text.len);
 		if (w->more_lines)
 			strbuf_addf(&out, "  ... and %u more changes\n", w->more_lines);
+		for (const char *l = w->files_text.buf; l && *l;) {
+			const char *nl = strchrnul(l, '\n');
+
+			strbuf_addf(&out, "  %.*s\n", (int)(nl - l), l);
+			l = *nl ? nl + 1 : nl;
+		}
 		for (size_t i = 0; i < cur.n; i++)
 			if (!finding_in(&w->prev, cur.v[i].id))
 				finding_text("NEW", &cur.v[i], &out);
@@ -542,8 +821,11 @@ static void evaluate(struct watch *w, const char *event)
 	w->added = w->removed = w->nlines = w->more_lines = 0;
 	strbuf_release(&w->lines_text);
 	strbuf_release(&w->lines_json);
+	strbuf_release(&w->files_text);
+	strbuf_release(&w->files_json);
 	free(w->resync_why);
 	w->resync_why = NULL;
+	w->dynamic_changed = false;
 	who_release(&w->who);
 	strbuf_release(&out);
 	strbuf_release(&js);
@@ -579,10 +861,12 @@ int cmd_watch(int argc, char **argv)
 		{ "rcvbuf", required_argument, NULL, 'b' },
 		{ "debounce", required_argument, NULL, 'd' },
 		{ "save-model", required_argument, NULL, 'm' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "redump-interval", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct watch w = { .rcvbuf = 64 << 20, .debounce_ms = 10 };
+	struct watch w = { .rcvbuf = 64 << 20, .debounce_ms = 10, .ino = -1, .redump_s = 60 };
 	char exec_name[128];
 	struct source_opts src = { 0 };
 	struct strbuf err = STRBUF_INIT;
@@ -639,6 +923,18 @@ int cmd_watch(int argc, char **argv)
 		case 'm':
 			save_model = optarg;
 			break;
+		case 'R':
+			if (count_opt("watch", "--redump-interval", optarg, 0, 86400, &v))
+				goto out;
+			w.redump_s = v;
+			break;
+		case 'w':
+			if (optarg[0] != '/') {
+				errmsg("watch: --watch takes an absolute path, not '%s'", optarg);
+				goto out;
+			}
+			path_push(&w.watch, &w.nwatch, optarg);
+			break;
 		case 'h':
 			cmd_usage("watch");
 			ret = EXIT_CLEAN;
@@ -674,6 +970,15 @@ int cmd_watch(int argc, char **argv)
 		errmsg("watch: %s", err.buf);
 		goto out;
 	}
+	w.files = files_capture(&w);
+	files_attach(&w);
+	if (w.files->nfiles) {
+		w.ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (w.ino < 0)
+			errmsg("watch: inotify: %s; watched files are read at each alert only",
+			       strerror(errno));
+		files_arm(&w);
+	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -683,16 +988,40 @@ int cmd_watch(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	evaluate(&w, "start");
 	for (;;) {
-		struct pollfd pfd[2] = { { nl_monitor_fd(w.mon), POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		struct pollfd pfd[3] = { { nl_monitor_fd(w.mon), POLLIN, 0 },
+					 { sfd, POLLIN, 0 },
+					 { w.ino, POLLIN, 0 } };
 		int timeout = -1, r;
 
 		int64_t now = now_ms();
 		int st = sinks_timeout(&w.sinks, now);
 
-		if (w.dirty)
-			timeout = (int)(w.first_at_ms + w.debounce_ms - now);
+		if (w.dirty) /* overdue is 0, not -1 (forever) */
+			timeout = w.first_at_ms + w.debounce_ms > now
+					  ? (int)(w.first_at_ms + w.debounce_ms - now)
+					  : 0;
 		if (st >= 0 && (timeout < 0 || timeout > st))
 			timeout = st;
+		if (w.redump_s && !w.redump_at)
+			w.redump_at = now + (int64_t)w.redump_s * 1000;
+		if (w.redump_s) {
+			if (w.redump_at <= now) {
+				redump(&w);
+				continue;
+			}
+			if (timeout < 0 || timeout > w.redump_at - now)
+				timeout = (int)(w.redump_at - now);
+		}
+		if (w.files_first) {
+			int64_t due = files_due(&w);
+
+			if (due <= now) {
+				files_recapture(&w);
+				continue;
+			}
+			if (timeout < 0 || timeout > due - now)
+				timeout = (int)(due - now);
+		}
 		if (w.textfile_retry_at) {
 			int tt = w.textfile_retry_at <= now ? 0 : (int)(w.textfile_retry_at - now);
 
@@ -714,10 +1043,10 @@ int cmd_watch(int argc, char **argv)
 				timeout = (int)left;
 		}
 		if (w.dirty && timeout <= 0) {
-			evaluate(&w, "change");
+			evaluate(&w, event_name(&w));
 			continue;
 		}
-		r = poll(pfd, 2, timeout);
+		r = poll(pfd, w.ino >= 0 ? 3 : 2, timeout);
 		sinks_tick(&w.sinks, now_ms());
 		if (w.textfile_retry_at && now_ms() >= w.textfile_retry_at)
 			write_textfile(&w, &w.prev);
@@ -729,14 +1058,18 @@ int cmd_watch(int argc, char **argv)
 			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGHUP) {
 					/* a bad edit keeps the policies that were */
-					if (load_policies(&w) == 0)
+					if (load_policies(&w) == 0) {
+						files_recapture(&w);
 						evaluate(&w, "reload");
+					}
 				} else {
 					ret = EXIT_CLEAN;
 					break;
 				}
 			}
 		}
+		if (w.ino >= 0 && (pfd[2].revents & POLLIN))
+			files_event(&w);
 		if (pfd[0].revents & (POLLIN | POLLERR)) {
 			r = nl_monitor_read(w.mon, on_event, &w);
 			if (r == -ENOBUFS) {
@@ -752,7 +1085,7 @@ int cmd_watch(int argc, char **argv)
 		}
 	}
 	if (w.dirty && ret == EXIT_CLEAN)
-		evaluate(&w, "change");
+		evaluate(&w, event_name(&w));
 	if (save_model && ret == EXIT_CLEAN) {
 		/* the model as events left it, to compare with a fresh snapshot */
 		FILE *f = fopen(save_model, "we");
@@ -766,6 +1099,13 @@ out:
 	sinks_release(&w.sinks);
 	if (sfd >= 0)
 		close(sfd);
+	if (w.ino >= 0)
+		close(w.ino);
+	ruleset_free(w.files);
+	donors_free(&w);
+	free(w.watch);
+	strbuf_release(&w.files_text);
+	strbuf_release(&w.files_json);
 	pending_clear(&w);
 	free(w.pending);
 	findings_release(&w.prev);

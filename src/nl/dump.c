@@ -359,6 +359,53 @@ int nl_get_generation(uint32_t *generation, struct strbuf *err)
 	return ret;
 }
 
+int nl_dump_set(const struct set *shape, struct ruleset **out, uint32_t *generation,
+		struct strbuf *err)
+{
+	const struct table *t = shape->table;
+	uint32_t before = 0, after = 0;
+	struct dumper d;
+	struct set *s;
+	int ret;
+
+	*out = NULL;
+	ret = dumper_open(&d, DEFAULT_RCVBUF, err);
+	if (ret < 0)
+		return ret;
+	d.rs = ruleset_new();
+	d.interrupted = false;
+	s = table_add_set(d.rs, ruleset_add_table(d.rs, t->family, t->name), shape->name);
+	{
+		struct table *owner = s->table;
+		char *name = s->name;
+
+		*s = *shape;
+		s->table = owner;
+		s->name = name;
+		s->elems = NULL;
+		s->nelems = s->elems_cap = 0;
+	}
+	ret = get_generation(&d, &before);
+	d.generation = before;
+	if (ret == 0)
+		ret = dump_one(&d, NFT_MSG_GETSETELEM, t->name, t->family, shape->name,
+			       "dumping set elements");
+	if (ret == 0)
+		ret = get_generation(&d, &after);
+	if (ret == 0 && (d.interrupted || before != after)) {
+		strbuf_addstr(err, "the ruleset changed while the set was read");
+		ret = -EAGAIN;
+	}
+	if (ret < 0) {
+		ruleset_free(d.rs);
+	} else {
+		*out = d.rs;
+		*generation = before;
+	}
+	dumper_close(&d);
+	return ret;
+}
+
 int nl_snapshot(struct ruleset **out, const struct nl_snapshot_opts *opts,
 		struct nl_snapshot_stats *stats, struct strbuf *err)
 {

@@ -58,9 +58,16 @@ with open(hook, "w") as f:
             "[ $n -ge 2 ] || exit 3\ncat >> %s/hooked\n" % (work, work, work))
 os.chmod(hook, 0o755)
 prom = os.path.join(work, "later", "fwaudit.prom")
+etc = os.path.join(work, "etc")
+os.mkdir(etc)
+conf = os.path.join(etc, "app.conf")
+with open(conf, "w") as f:
+    f.write("listen 443\ntimeout 30\n")
+late = os.path.join(work, "notyet", "late.conf")
 p = subprocess.Popen([fw, "watch", "--format", "json", "--policies", policies, "--postmortems",
                       os.path.join(policies, "postmortems"), "--journal", "--syslog",
-                      "--exec", hook, "--textfile", prom],
+                      "--exec", hook, "--textfile", prom, "--watch", conf, "--watch", late,
+                      "--redump-interval", "1"],
                      stdout=open(os.path.join(work, "alerts"), "w"), stderr=subprocess.PIPE,
                      text=True)
 
@@ -152,6 +159,76 @@ try:
     text = open(prom).read() if os.path.exists(prom) else ""
     expect('fwaudit_findings{severity="critical"} 1' in text,
            "the textfile is written once it can be, with the latest state", text)
+
+    # watched files: an editor's write-and-rename, then a burst of writes
+    def alerts():
+        with open(os.path.join(work, "alerts")) as f:
+            return [json.loads(l) for l in f if l.strip()]
+
+    def file_alerts(n, timeout=5):
+        end = time.time() + timeout
+        while time.time() < end and len([a for a in alerts() if a["event"] == "file"]) < n:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        return [a for a in alerts() if a["event"] == "file"]
+
+    with open(conf + ".swp", "w") as f:
+        f.write("listen 443\ntimeout 5\n")
+    os.rename(conf + ".swp", conf)
+    got = file_alerts(1)
+    a = got[0] if got else {}
+    fc = [c for c in a.get("files", []) if c.get("where") == conf]
+    expect(len(got) == 1 and len(fc) == 1, "a file replaced by rename gives one file alert",
+           [x.get("files") for x in got])
+    expect(fc and "-timeout 30" in (fc[0].get("detail") or "") and
+           "+timeout 5" in (fc[0].get("detail") or ""),
+           "the alert carries the unified diff", fc)
+    for i in range(50):
+        with open(conf, "a") as f:
+            f.write("line %d\n" % i)
+    got = file_alerts(2)
+    expect(len(got) == 2, "a burst of 50 writes is coalesced into one alert", len(got))
+    os.mkdir(os.path.dirname(late))
+    with open(late, "w") as f:
+        f.write("x\n")
+    got = file_alerts(3)
+    expect(len(got) == 3 and any(c.get("where") == late and c.get("kind") == "added"
+                                 for c in got[-1].get("files", [])),
+           "a file in a directory made later is seen", got[-1].get("files") if got else None)
+
+    # a set the packet path fills and timeouts empty: no events, read again
+    sh("nft", "-f", "-", inp="""
+table inet dyn {
+  set seen {
+    type ipv4_addr
+    flags dynamic,timeout
+    timeout 2s
+  }
+  chain input {
+    type filter hook input priority -10; policy accept;
+    udp dport 9 update @seen { ip saddr }
+  }
+}
+""")
+    n0 = len(alerts())
+    time.sleep(0.3)
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", 9))
+
+    def sets_alert(key, timeout=8):
+        end = time.time() + timeout
+        while time.time() < end:
+            for a in alerts()[n0:]:
+                for c in a.get("changes", []):
+                    if a["event"] == "sets" and c.get("where") == "inet dyn seen" and c.get(key):
+                        return c
+            time.sleep(0.1)
+        return None
+
+    c = sets_alert("added")
+    expect(c is not None and c["added"] == 1 and c["by"] == "packet path or timeouts",
+           "an element the packet path added is seen by the re-read", c)
+    c = sets_alert("removed")
+    expect(c is not None and c["removed"] == 1, "its expiry is seen too", c)
 finally:
     p.terminate()
     _, err = p.communicate(timeout=30)
