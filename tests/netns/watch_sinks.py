@@ -1,11 +1,14 @@
 #!/usr/bin/python3
-# fwaudit watch's sinks against the real receivers' sockets, in a private
+# fwaudit watch's sinks, files and dynamic sets against the real receivers' sockets, in a private
 # mount and network namespace: the journal (sd_journal_send's datagrams on
 # /run/systemd/journal/socket, decoded here as journald decodes them),
 # syslog (/dev/log), an --exec hook that fails twice and is retried until
 # it takes the alert, and a --textfile whose directory appears only later
 # (written once it can be). The change: the seed outage, a blanket drop at
-# the top of input, made with nft.
+# the top of input, made with nft. Then watched files (inotify): a
+# write-and-rename gives one alert with the diff, a burst of writes one
+# alert, a file in a directory made later is seen; and a dynamic set that
+# the packet path fills and a timeout empties is read again and reported.
 # usage: watch_sinks.py FWAUDIT POLICYDIR
 import json, os, socket, struct, subprocess, sys, tempfile, time
 
