@@ -35,10 +35,18 @@ gen_chains() {
 			print "\t}"
 		}
 		print "}"
-		for (i = 0; i < 100000; i += 10000) {
-			printf "add element inet bench big { "
-			for (j = i; j < i + 10000; j++)
-				printf "%s172.%d.%d.%d", (j > i ? ", " : ""), 16 + int(j / 65536), int(j / 256) % 256, j % 256
+	}'
+	gen_elements big 100000 172 16
+}
+
+# gen_elements SET N A B: "add element" commands of 10k addresses each,
+# N in all, into set SET of table inet bench: A.(B + j/65536).(j/256).j
+gen_elements() {
+	awk -v set="$1" -v n="$2" -v a="$3" -v b="$4" 'BEGIN {
+		for (i = 0; i < n; i += 10000) {
+			printf "add element inet bench %s { ", set
+			for (j = i; j < i + 10000 && j < n; j++)
+				printf "%s%d.%d.%d.%d", (j > i ? ", " : ""), a, b + int(j / 65536), int(j / 256) % 256, j % 256
 			print " }"
 		}
 	}'

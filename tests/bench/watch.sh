@@ -25,15 +25,8 @@ trap 'rm -rf "$work"' EXIT
 
 # a 1M-element set of addresses, added in 10k-element commands
 gen_huge() {
-	awk 'BEGIN {
-		print "table inet bench {\n\tset huge {\n\t\ttype ipv4_addr\n\t\tsize 2000000\n\t}\n}"
-		for (i = 0; i < 1000000; i += 10000) {
-			printf "add element inet bench huge { "
-			for (j = i; j < i + 10000; j++)
-				printf "%s100.%d.%d.%d", (j > i ? ", " : ""), 64 + int(j / 65536), int(j / 256) % 256, j % 256
-			print " }"
-		}
-	}'
+	printf 'table inet bench {\n\tset huge {\n\t\ttype ipv4_addr\n\t\tsize 2000000\n\t}\n}\n'
+	gen_elements huge 1000000 100 64
 }
 
 for c in ${FWAUDIT_BENCH_SIZES:-1000 100000 100000+1M}; do
