@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # fwaudit gate as config management calls it: a candidate ruleset loaded by
 # nft into a throwaway namespace and judged, with the "live" host being a
-# private namespace that serves tcp/443. A real Ansible run (ansible-core,
+# private namespace that serves tcp/443. A real Ansible run of the shipped
+# example playbook packaging/examples/ansible/firewall.yml (ansible-core,
 # connection: local) whose validate: refuses the seed outage's blanket block
 # and lets a good ruleset through; the same as a bare CI call without root;
 # candidate config files; syntax errors; the host never changes.
@@ -158,22 +159,19 @@ try:
         dest = os.path.join(work, "deployed", "nftables.conf")
         os.mkdir(os.path.dirname(dest))
 
+        example = os.path.join(os.path.dirname(policies), "packaging", "examples", "ansible",
+                               "firewall.yml")
+
         def play(src):
-            pb = write("play.yml", """- hosts: localhost
-  connection: local
-  gather_facts: false
-  tasks:
-    - name: firewall rules
-      ansible.builtin.copy:
-        src: %s
-        dest: %s
-        mode: "0644"
-        validate: "%s gate --policies %s --postmortems %s %%s"
-""" % (src, dest, fw, policies, postmortems))
+            # the shipped example playbook, as a user runs it
+            extra = {"target": "localhost", "fwaudit_become": False, "fwaudit": fw,
+                     "fwaudit_args": "--policies %s --postmortems %s" % (policies, postmortems),
+                     "ruleset_src": src, "ruleset_dest": dest, "reload_nftables": False}
             env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0",
                        ANSIBLE_INVENTORY_UNPARSED_WARNING="0", HOME=work)
             return subprocess.run(["ip", "netns", "exec", ns, "ansible-playbook", "-i",
-                                   "localhost,", pb], capture_output=True, text=True, env=env)
+                                   "localhost,", "-c", "local", "-e", json.dumps(extra), example],
+                                  capture_output=True, text=True, env=env)
 
         r = play(blanket)
         expect(r.returncode != 0 and not os.path.exists(dest)
