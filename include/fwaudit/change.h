@@ -93,6 +93,8 @@ void flow_changes(const struct ruleset *base, const struct ruleset *now,
 /* Render as text (one line per change, details indented) or as a JSON array. */
 void changes_render_text(const struct changes *c, struct strbuf *out);
 void changes_render_json(const struct changes *c, struct strbuf *out);
+/* One change as a JSON object, on one line. */
+void change_json(const struct change *ch, struct strbuf *out);
 
 /* "flow", "table", "chain", "policy", "rule", "set", "elements", ... */
 const char *change_object_name(enum change_object o);

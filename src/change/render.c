@@ -100,26 +100,28 @@ static void kstr(struct strbuf *out, const char *key, const char *v)
 	strbuf_addjson_text(out, v);
 }
 
+void change_json(const struct change *ch, struct strbuf *out)
+{
+	strbuf_addf(out, "{\"object\": \"%s\", \"kind\": \"%s\"", change_object_name(ch->object),
+		    change_kind_name(ch->kind));
+	kstr(out, "where", ch->where);
+	if (ch->old_handle)
+		strbuf_addf(out, ", \"old_handle\": %llu", (unsigned long long)ch->old_handle);
+	if (ch->new_handle)
+		strbuf_addf(out, ", \"new_handle\": %llu", (unsigned long long)ch->new_handle);
+	kstr(out, "before", ch->before);
+	kstr(out, "after", ch->after);
+	kstr(out, "cause", ch->cause);
+	kstr(out, "detail", ch->detail);
+	strbuf_addch(out, '}');
+}
+
 void changes_render_json(const struct changes *c, struct strbuf *out)
 {
 	strbuf_addch(out, '[');
 	for (size_t i = 0; i < c->n; i++) {
-		const struct change *ch = &c->v[i];
-
-		strbuf_addf(out, "%s\n    {\"object\": \"%s\", \"kind\": \"%s\"", i ? "," : "",
-			    change_object_name(ch->object), change_kind_name(ch->kind));
-		kstr(out, "where", ch->where);
-		if (ch->old_handle)
-			strbuf_addf(out, ", \"old_handle\": %llu",
-				    (unsigned long long)ch->old_handle);
-		if (ch->new_handle)
-			strbuf_addf(out, ", \"new_handle\": %llu",
-				    (unsigned long long)ch->new_handle);
-		kstr(out, "before", ch->before);
-		kstr(out, "after", ch->after);
-		kstr(out, "cause", ch->cause);
-		kstr(out, "detail", ch->detail);
-		strbuf_addch(out, '}');
+		strbuf_addstr(out, i ? ",\n    " : "\n    ");
+		change_json(&c->v[i], out);
 	}
 	strbuf_addstr(out, c->n ? "\n  ]" : "]");
 }

@@ -298,26 +298,13 @@ static void files_recapture(struct watch *w)
 	w->files_first = w->files_last = 0;
 	ruleset_changes(w->files, fresh, true, &chg);
 	if (chg.n) {
-		struct strbuf js = STRBUF_INIT;
-
 		changes_render_text(&chg, &w->files_text);
-		changes_render_json(&chg, &js);
-		/* one line per alert: a raw newline is only layout (strings escape theirs) */
-		size_t k = 0;
-
-		for (size_t i = 0; i < js.len; i++) {
-			if (js.buf[i] == '\n')
-				while (i + 1 < js.len && js.buf[i + 1] == ' ')
-					i++;
-			else
-				js.buf[k++] = js.buf[i];
+		/* one array across the bursts of this alert, on the alert's one line */
+		for (size_t i = 0; i < chg.n; i++) {
+			if (w->files_json.len)
+				strbuf_addstr(&w->files_json, ", ");
+			change_json(&chg.v[i], &w->files_json);
 		}
-		js.len = k;
-		/* one array across the bursts of this alert: drop the brackets */
-		if (js.len > 2)
-			strbuf_addf(&w->files_json, "%s%.*s", w->files_json.len ? ", " : "",
-				    (int)(js.len - 2), js.buf + 1);
-		strbuf_release(&js);
 		mark_dirty(w);
 	}
 	/* also when nothing changed: a file watched since a reload is kept */
