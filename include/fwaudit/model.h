@@ -295,6 +295,11 @@ struct chain *table_add_chain(struct ruleset *rs, struct table *t, const char *n
 struct rule *chain_add_rule(struct ruleset *rs, struct chain *c);
 struct set *table_add_set(struct ruleset *rs, struct table *t, const char *name);
 struct elem *set_add_elem(struct ruleset *rs, struct set *s);
+/*
+ * Order elements by what names them in the kernel: key, key end, and
+ * whether an interval end or the catch-all. 0: the same element.
+ */
+int elem_identity_cmp(const struct elem *a, const struct elem *b);
 /* Remove @s from @t (the memory stays in the arena until the ruleset goes). */
 void table_del_set(struct ruleset *rs, struct table *t, struct set *s);
 struct obj *table_add_obj(struct ruleset *rs, struct table *t, const char *name);

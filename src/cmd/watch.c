@@ -338,20 +338,7 @@ static void donor_put(struct watch *w, const struct set *s, struct ruleset *rs)
 
 static int elem_order(const void *a, const void *b)
 {
-	const struct elem *x = *(const struct elem *const *)a, *y = *(const struct elem *const *)b;
-	uint32_t fx = x->flags & (NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL),
-		 fy = y->flags & (NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL);
-	int d;
-
-	if (x->key_len != y->key_len)
-		return x->key_len < y->key_len ? -1 : 1;
-	if (x->key_len && (d = memcmp(x->key, y->key, x->key_len)))
-		return d;
-	if (x->key_end_len != y->key_end_len)
-		return x->key_end_len < y->key_end_len ? -1 : 1;
-	if (x->key_end_len && (d = memcmp(x->key_end, y->key_end, x->key_end_len)))
-		return d;
-	return fx == fy ? 0 : fx < fy ? -1 : 1;
+	return elem_identity_cmp(*(const struct elem *const *)a, *(const struct elem *const *)b);
 }
 
 /* How many elements (by key) @now has that @was has not, and the reverse. */
@@ -370,7 +357,9 @@ static void elems_diff(const struct set *was, const struct set *now, unsigned *p
 	qsort(b, now->nelems, sizeof(*b), elem_order);
 	*plus = *minus = 0;
 	while (i < was->nelems || k < now->nelems) {
-		int d = i == was->nelems ? 1 : k == now->nelems ? -1 : elem_order(&a[i], &b[k]);
+		int d = i == was->nelems   ? 1
+			: k == now->nelems ? -1
+					   : elem_identity_cmp(a[i], b[k]);
 
 		if (d < 0)
 			(*minus)++, i++;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
@@ -166,6 +167,24 @@ void table_del_set(struct ruleset *rs, struct table *t, struct set *s)
 	memset(t->set_hash, 0, t->set_hash_cap * sizeof(*t->set_hash));
 	for (uint32_t i = 0; i < t->nsets; i++)
 		set_hash_put(t->set_hash, t->set_hash_cap, t->sets[i]);
+}
+
+static int bytes_cmp(const uint8_t *a, uint32_t alen, const uint8_t *b, uint32_t blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return alen ? memcmp(a, b, alen) : 0;
+}
+
+int elem_identity_cmp(const struct elem *a, const struct elem *b)
+{
+	const uint32_t kind = NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL;
+	uint32_t fa = a->flags & kind, fb = b->flags & kind;
+	int d = bytes_cmp(a->key, a->key_len, b->key, b->key_len);
+
+	if (!d)
+		d = bytes_cmp(a->key_end, a->key_end_len, b->key_end, b->key_end_len);
+	return d ? d : fa == fb ? 0 : fa < fb ? -1 : 1;
 }
 
 struct elem *set_add_elem(struct ruleset *rs, struct set *s)

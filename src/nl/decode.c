@@ -837,11 +837,6 @@ static int del_set(struct ruleset *rs, uint32_t family, struct attrs *at)
 	return 0;
 }
 
-static bool same_bytes(const uint8_t *a, uint32_t alen, const uint8_t *b, uint32_t blen)
-{
-	return alen == blen && (!alen || !memcmp(a, b, alen));
-}
-
 /* Each element of the message, found by key (and key end), removed. */
 static int del_setelems(struct ruleset *rs, uint32_t family, struct attrs *at)
 {
@@ -869,13 +864,7 @@ static int del_setelems(struct ruleset *rs, uint32_t family, struct attrs *at)
 		const struct elem *g = &gone->elems[k];
 		uint32_t i = 0;
 
-		while (i < s->nelems &&
-		       !(same_bytes(s->elems[i].key, s->elems[i].key_len, g->key, g->key_len) &&
-			 same_bytes(s->elems[i].key_end, s->elems[i].key_end_len, g->key_end,
-				    g->key_end_len) &&
-			 (s->elems[i].flags &
-			  (NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL)) ==
-				 (g->flags & (NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL))))
+		while (i < s->nelems && elem_identity_cmp(&s->elems[i], g))
 			i++;
 		if (i == s->nelems) {
 			ret = -ENOENT;
