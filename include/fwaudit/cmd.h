@@ -101,6 +101,10 @@ int count_opt(const char *cmd, const char *opt, const char *arg, unsigned min, u
 /* Append @path (argv memory, not copied) to the array *v of *n paths. */
 void path_push(char ***v, size_t *n, const char *path);
 
+/* --watch PATH: an absolute path, appended to *v. Returns 0, or prints what
+ * is wrong (as @cmd) and returns EXIT_ERROR. */
+int watch_opt(const char *cmd, const char *arg, char ***v, size_t *n);
+
 /* --fail-on: a severity name. Returns 0, or prints what is wrong (as @cmd)
  * and returns EXIT_ERROR. */
 int fail_on_opt(const char *cmd, const char *arg, enum severity *out);

@@ -195,11 +195,8 @@ int cmd_scan(int argc, char **argv)
 			r.state = optarg;
 			break;
 		case 'w':
-			if (optarg[0] != '/') {
-				errmsg("scan: --watch takes an absolute path, not '%s'", optarg);
+			if (watch_opt("scan", optarg, &watch, &nwatch))
 				goto out;
-			}
-			path_push(&watch, &nwatch, optarg);
 			break;
 		case 'k':
 			if (count_opt("scan", "--keep", optarg, 1, 1000000, &r.keep))

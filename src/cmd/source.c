@@ -94,6 +94,16 @@ void path_push(char ***v, size_t *n, const char *path)
 	(*v)[(*n)++] = (char *)path;
 }
 
+int watch_opt(const char *cmd, const char *arg, char ***v, size_t *n)
+{
+	if (arg[0] != '/') {
+		errmsg("%s: --watch takes an absolute path, not '%s'", cmd, arg);
+		return EXIT_ERROR;
+	}
+	path_push(v, n, arg);
+	return 0;
+}
+
 int fail_on_opt(const char *cmd, const char *arg, enum severity *out)
 {
 	if (severity_parse(arg, out) == 0)

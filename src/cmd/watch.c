@@ -905,11 +905,8 @@ int cmd_watch(int argc, char **argv)
 			w.redump_s = v;
 			break;
 		case 'w':
-			if (optarg[0] != '/') {
-				errmsg("watch: --watch takes an absolute path, not '%s'", optarg);
+			if (watch_opt("watch", optarg, &w.watch, &w.nwatch))
 				goto out;
-			}
-			path_push(&w.watch, &w.nwatch, optarg);
 			break;
 		case 'h':
 			cmd_usage("watch");
