@@ -824,6 +824,15 @@ static int load_policies(struct watch *w)
 	return 0;
 }
 
+/* Let poll wake within @ms (overdue: at once); *timeout -1 is never. */
+static void wake_within(int *timeout, int64_t ms)
+{
+	if (ms < 0)
+		ms = 0;
+	if (*timeout < 0 || *timeout > ms)
+		*timeout = (int)ms;
+}
+
 int cmd_watch(int argc, char **argv)
 {
 	const struct option opts[] = {
@@ -965,16 +974,13 @@ int cmd_watch(int argc, char **argv)
 					 { sfd, POLLIN, 0 },
 					 { w.ino, POLLIN, 0 } };
 		int timeout = -1, r;
-
 		int64_t now = now_ms();
 		int st = sinks_timeout(&w.sinks, now);
 
-		if (w.dirty) /* overdue is 0, not -1 (forever) */
-			timeout = w.first_at_ms + w.debounce_ms > now
-					  ? (int)(w.first_at_ms + w.debounce_ms - now)
-					  : 0;
-		if (st >= 0 && (timeout < 0 || timeout > st))
-			timeout = st;
+		if (w.dirty)
+			wake_within(&timeout, w.first_at_ms + w.debounce_ms - now);
+		if (st >= 0)
+			wake_within(&timeout, st);
 		if (w.redump_s && !w.redump_at)
 			w.redump_at = now + (int64_t)w.redump_s * 1000;
 		if (w.redump_s) {
@@ -982,8 +988,7 @@ int cmd_watch(int argc, char **argv)
 				redump(&w);
 				continue;
 			}
-			if (timeout < 0 || timeout > w.redump_at - now)
-				timeout = (int)(w.redump_at - now);
+			wake_within(&timeout, w.redump_at - now);
 		}
 		if (w.files_first) {
 			int64_t due = files_due(&w);
@@ -992,15 +997,10 @@ int cmd_watch(int argc, char **argv)
 				files_recapture(&w);
 				continue;
 			}
-			if (timeout < 0 || timeout > due - now)
-				timeout = (int)(due - now);
+			wake_within(&timeout, due - now);
 		}
-		if (w.textfile_retry_at) {
-			int tt = w.textfile_retry_at <= now ? 0 : (int)(w.textfile_retry_at - now);
-
-			if (timeout < 0 || timeout > tt)
-				timeout = tt;
-		}
+		if (w.textfile_retry_at)
+			wake_within(&timeout, w.textfile_retry_at - now);
 		if (w.verify_at && !w.dirty) {
 			int64_t left = w.verify_at - now_ms();
 			uint32_t gen;
@@ -1012,8 +1012,7 @@ int cmd_watch(int argc, char **argv)
 					break;
 				continue;
 			}
-			if (timeout < 0 || timeout > left)
-				timeout = (int)left;
+			wake_within(&timeout, left);
 		}
 		if (w.dirty && timeout <= 0) {
 			evaluate(&w, event_name(&w));
