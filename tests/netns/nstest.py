@@ -5,6 +5,18 @@ import subprocess, sys
 checks = 0
 fails = 0
 
+# A web server's input chain: accept policy, return traffic, loopback, 80/443.
+WEB_INPUT = """
+table inet filter {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    ct state established,related accept
+    iif lo accept
+    tcp dport { 80, 443 } accept
+  }
+}
+"""
+
 
 def sh(*cmd, inp=None, check=True):
     """Run @cmd; with @check, a failure raises with its stderr."""

@@ -10,23 +10,13 @@
 # usage: watch.py FWAUDIT POLICYDIR
 import json, os, signal, subprocess, sys, tempfile, time
 
-from nstest import expect, finish, sh
+from nstest import WEB_INPUT as RULESET, expect, finish, sh
 
 fw = os.path.realpath(sys.argv[1])
 policies = os.path.realpath(sys.argv[2])
 postmortems = os.path.join(policies, "postmortems")
 ns = "fwa-watch-%d" % os.getpid()
 
-RULESET = """
-table inet filter {
-  chain input {
-    type filter hook input priority 0; policy accept;
-    ct state established,related accept
-    iif lo accept
-    tcp dport { 80, 443 } accept
-  }
-}
-"""
 
 WEB = """policy: web
 title: Web traffic must reach the service

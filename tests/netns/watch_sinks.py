@@ -12,7 +12,7 @@
 # usage: watch_sinks.py FWAUDIT POLICYDIR
 import json, os, socket, struct, subprocess, sys, tempfile, time
 
-from nstest import expect, finish, sh
+from nstest import WEB_INPUT, expect, finish, sh
 
 if os.environ.get("FWA_SINKS_INNER") != "1":
     env = dict(os.environ, FWA_SINKS_INNER="1")
@@ -43,16 +43,7 @@ sh("ip", "link", "set", "lo", "up")
 web = socket.socket()
 web.bind(("0.0.0.0", 443))
 web.listen(8)
-sh("nft", "-f", "-", inp="""
-table inet filter {
-  chain input {
-    type filter hook input priority 0; policy accept;
-    ct state established,related accept
-    iif lo accept
-    tcp dport { 80, 443 } accept
-  }
-}
-""")
+sh("nft", "-f", "-", inp=WEB_INPUT)
 
 # the hook fails twice, then keeps what it is given
 hook = os.path.join(work, "hook.sh")
