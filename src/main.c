@@ -164,6 +164,20 @@ static const struct command commands[] = {
 	  "The keys given are fixed (same keys as trace); every other field ranges over\n"
 	  "all its values. Answers accept (for all), drop (for all), mixed (with the\n"
 	  "classes accepted and dropped) or uncertain (with the reason).\n" },
+	{ "demo", cmd_demo, "replay a seed outage in a throwaway namespace (first five minutes)",
+	  "fwaudit demo [--policies DIR]... [--postmortems DIR]... [--fail-on SEVERITY]\n"
+	  "\n"
+	  "In a network namespace that exists only while the demo runs: a web server\n"
+	  "listening on tcp/80 and tcp/443 behind a sound nftables ruleset, a clean\n"
+	  "scan, then the rule from the seed postmortem (a drop at the top of the\n"
+	  "input chain) inserted with nft. Shows what changed and what it means\n"
+	  "(\"tcp/443 from any: accept -> drop\"), the findings at or above --fail-on\n"
+	  "(default high) with the postmortem action items they enforce, and a real\n"
+	  "connection to port 443 before and after. Nothing on the host is touched.\n"
+	  "Policies and postmortems default to the shipped ones only\n"
+	  "(/usr/share/fwaudit). Needs root, or unprivileged user namespaces, and nft.\n"
+	  "Exit 0 when the change was caught, 1 when the policies found nothing new,\n"
+	  "2 on error.\n" },
 };
 
 void cmd_usage(const char *name)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "fwaudit/policy.h" /* enum severity */
 
@@ -23,6 +24,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 /* The usage of one command, printed by "fwaudit help CMD" and "CMD --help". */
 void cmd_usage(const char *name);
@@ -163,5 +165,20 @@ int policy_opt(const char *cmd, struct policy_opts *po, int c, const char *arg);
 int policy_opts_load(const char *cmd, const struct policy_opts *po, struct policy_set **ps,
 		     struct postmortem_index **ix);
 void policy_opts_release(struct policy_opts *po);
+
+/* nft running in this process's network namespace: its pid and its output. */
+struct nft_run {
+	pid_t pid;
+	int out;
+};
+
+/* Start nft with the NULL-terminated arguments @args (at most 16), stdout
+ * and stderr to a pipe. Returns 0 or -errno. */
+int nft_start(const char *const *args, struct nft_run *run);
+/* Wait for a started nft; its messages go to @msg. Returns nft's exit
+ * status (128 + signal when killed), or -errno. */
+int nft_finish(struct nft_run *run, struct strbuf *msg);
+/* nft_start() and nft_finish() in one. */
+int nft_run(const char *const *args, struct strbuf *msg);
 
 #endif

@@ -32,73 +32,6 @@
 #include "fwaudit/store.h"
 #include "fwaudit/util.h"
 
-/* `nft -f` running in a namespace of its own: its pid and its output. */
-struct nft_run {
-	pid_t pid;
-	int out;
-};
-
-/* Start `nft -f @path` here. Returns 0 or -errno. */
-static int nft_start(const char *path, struct nft_run *run)
-{
-	/* a user's PATH often lacks /usr/sbin */
-	static const char *const nfts[] = { "nft", "/usr/sbin/nft", "/sbin/nft" };
-	int fds[2];
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	run->pid = fork();
-	if (run->pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -errno;
-	}
-	if (run->pid == 0) {
-		const char *env = getenv("FWAUDIT_NFT");
-
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		if (env && *env)
-			execl(env, env, "-f", path, (char *)NULL);
-		for (size_t i = 0; i < ARRAY_SIZE(nfts); i++)
-			execvp(nfts[i], (char *const[]){ (char *)nfts[i], (char *)"-f",
-							 (char *)path, NULL });
-		fprintf(stderr, "cannot run nft: %s (install the nftables package)\n",
-			strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
-	run->out = fds[0];
-	return 0;
-}
-
-/*
- * Wait for a started nft; its messages go to @msg. Returns nft's exit
- * status, or -errno.
- */
-static int nft_finish(struct nft_run *run, struct strbuf *msg)
-{
-	char buf[4096];
-	ssize_t n;
-	int status = 0;
-
-	while ((n = read(run->out, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		strbuf_add(msg, buf, (size_t)n);
-	}
-	close(run->out);
-	run->out = -1;
-	while (waitpid(run->pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
 struct file_pair {
 	const char *live, *candidate;
 };
@@ -252,7 +185,8 @@ static void candidate_start(struct gate_run *g)
 	}
 	add_host_links(ifs);
 	g->cand_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	r = g->cand_ns < 0 ? -errno : nft_start(g->ruleset, &g->nft);
+	r = g->cand_ns < 0 ? -errno
+			   : nft_start((const char *const[]){ "-f", g->ruleset, NULL }, &g->nft);
 	if (r < 0)
 		strbuf_addf(&g->nft_err, "cannot run nft: %s", strerror(-r));
 	if (setns(host, CLONE_NEWNET) < 0) {
@@ -308,7 +242,7 @@ static int load_candidate(struct gate_run *g)
 			return EXIT_ERROR;
 		}
 		add_host_links(ifs);
-		r = nft_start(g->ruleset, &g->nft);
+		r = nft_start((const char *const[]){ "-f", g->ruleset, NULL }, &g->nft);
 		if (r == 0)
 			r = nft_finish(&g->nft, &msg);
 	}
