@@ -83,7 +83,7 @@ static const struct command commands[] = {
 	  "fwaudit scan [--state DIR] [--policies DIR]... [--postmortems DIR]...\n"
 	  "             [--watch PATH]... [--accept] [--keep N] [--quiet]\n"
 	  "             [--fail-on SEVERITY] [--format text|json] [--root DIR]\n"
-	  "             [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
+	  "             [--textfile PATH] [--netns NAME | --netns-path PATH | --snapshot FILE]\n"
 	  "\n"
 	  "Snapshot the ruleset and the watched files (the policies' files: and\n"
 	  "watch: lists, and each --watch PATH), check them, compare them with the\n"
@@ -95,6 +95,9 @@ static const struct command commands[] = {
 	  "Until then every scan reports the changes again. --keep N keeps the N\n"
 	  "newest snapshots and the baseline (default 100). --quiet prints nothing\n"
 	  "when nothing changed and nothing is at or above --fail-on (for cron).\n"
+	  "--textfile writes Prometheus metrics (fwaudit_scan_findings by severity,\n"
+	  "_changes, _rules, _last_run_timestamp_seconds) for node_exporter's\n"
+	  "textfile collector after each completed scan.\n"
 	  "Exit 0 clean, 1 findings at or above --fail-on (default high), 2 error.\n" },
 	{ "watch", cmd_watch, "alert on every rule change: what it did and who made it",
 	  "fwaudit watch [--netns NAME | --netns-path PATH] [--policies DIR]...\n"

@@ -47,4 +47,12 @@ void report_finding_json(const struct finding *x, struct strbuf *out);
 void report_render(const struct findings *f, const struct report_meta *m, enum report_format fmt,
 		   struct strbuf *out);
 
+/*
+ * Prometheus text exposition format: the gauge @name{severity="..."}, one
+ * sample per severity (0 included), after its # HELP @help and # TYPE
+ * lines. Appended to @out.
+ */
+void report_metrics_findings(const struct findings *f, const char *name, const char *help,
+			     struct strbuf *out);
+
 #endif

@@ -85,7 +85,7 @@ static void *compare_run(void *arg)
 }
 
 struct scan_run {
-	const char *state;
+	const char *state, *textfile;
 	enum severity fail_on;
 	bool json, quiet, accept;
 	unsigned keep;
@@ -134,6 +134,38 @@ static void render_text(const struct scan_run *r, const char *source, struct str
 	report_render(&r->found, &m, REPORT_TEXT, out);
 }
 
+/*
+ * Prometheus metrics for node_exporter's textfile collector, written
+ * atomically: the timestamp moves only when a scan completes, so a stale
+ * one means scans stopped or failed. Returns 0 or -errno (printed).
+ */
+static int write_metrics(const struct scan_run *r)
+{
+	struct strbuf m = STRBUF_INIT;
+	int ret;
+
+	report_metrics_findings(&r->found, "fwaudit_scan_findings",
+				"Findings of the latest completed scan, by severity.", &m);
+	strbuf_addf(
+		&m,
+		"# HELP fwaudit_scan_changes Changes from the baseline at the latest "
+		"completed scan.\n"
+		"# TYPE fwaudit_scan_changes gauge\n"
+		"fwaudit_scan_changes %zu\n"
+		"# HELP fwaudit_scan_rules Rules in the ruleset at the latest completed scan.\n"
+		"# TYPE fwaudit_scan_rules gauge\n"
+		"fwaudit_scan_rules %zu\n"
+		"# HELP fwaudit_scan_last_run_timestamp_seconds When the latest scan completed.\n"
+		"# TYPE fwaudit_scan_last_run_timestamp_seconds gauge\n"
+		"fwaudit_scan_last_run_timestamp_seconds %lld\n",
+		r->changes.n, ruleset_count_rules(r->rs), (long long)time(NULL));
+	ret = write_file_atomic(r->textfile, m.buf, m.len);
+	if (ret < 0)
+		errmsg("scan: --textfile %s: %s", r->textfile, strerror(-ret));
+	strbuf_release(&m);
+	return ret;
+}
+
 static void render_json(const struct scan_run *r, const char *source, struct strbuf *out)
 {
 	struct report_meta m = {
@@ -173,6 +205,7 @@ int cmd_scan(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "textfile", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -214,6 +247,9 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case 'r':
 			copts.root = optarg;
+			break;
+		case 't':
+			r.textfile = optarg;
 			break;
 		case 'h':
 			cmd_usage("scan");
@@ -291,6 +327,8 @@ int cmd_scan(int argc, char **argv)
 	}
 	r.failing = findings_failing(&r.found, r.fail_on);
 	ret = r.failing ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (r.textfile && write_metrics(&r) < 0)
+		ret = EXIT_ERROR;
 	/* cron: silence is "nothing changed, nothing found" */
 	if (r.quiet && !r.changes.n && !r.failing && !r.first)
 		goto out;

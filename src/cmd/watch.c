@@ -568,17 +568,12 @@ static void count_severities(const struct findings *f, unsigned *by)
 static void write_textfile(struct watch *w, const struct findings *f)
 {
 	struct strbuf m = STRBUF_INIT;
-	unsigned by[SEV_CRITICAL + 1];
 	int r;
 
 	if (!w->textfile)
 		return;
-	count_severities(f, by);
-	strbuf_addstr(&m, "# HELP fwaudit_findings Findings of the latest check, by severity.\n"
-			  "# TYPE fwaudit_findings gauge\n");
-	for (int s = SEV_INFO; s <= SEV_CRITICAL; s++)
-		strbuf_addf(&m, "fwaudit_findings{severity=\"%s\"} %u\n",
-			    severity_name((enum severity)s), by[s]);
+	report_metrics_findings(f, "fwaudit_findings", "Findings of the latest check, by severity.",
+				&m);
 	strbuf_addf(
 		&m,
 		"# HELP fwaudit_generation The nftables generation last seen.\n"

@@ -170,6 +170,20 @@ static void render_text(const struct findings *f, const struct report_meta *m, s
 	free(shown);
 }
 
+/* ---- Prometheus ---- */
+
+void report_metrics_findings(const struct findings *f, const char *name, const char *help,
+			     struct strbuf *out)
+{
+	size_t by[5];
+
+	count(f, by);
+	strbuf_addf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	for (int s = SEV_INFO; s <= SEV_CRITICAL; s++)
+		strbuf_addf(out, "%s{severity=\"%s\"} %zu\n", name, severity_name((enum severity)s),
+			    by[s]);
+}
+
 /* ---- json ---- */
 
 static void subject_json(const struct subject *s, struct strbuf *out)

@@ -73,7 +73,7 @@ for f in /usr/bin/fwaudit /usr/share/fwaudit/policies/firewall-availability.yaml
 	/usr/share/man/man1/fwaudit.1.gz /usr/share/man/man5/fwaudit-policy.5.gz \
 	/usr/share/man/man5/fwaudit-postmortem.5.gz /usr/share/bash-completion/completions/fwaudit \
 	/lib/systemd/system/fwaudit-watch.service /lib/systemd/system/fwaudit-scan.service \
-	/lib/systemd/system/fwaudit-scan.timer /usr/share/doc/fwaudit/examples/cron.d/fwaudit \
+	/lib/systemd/system/fwaudit-scan.timer /usr/share/doc/fwaudit/examples/cron.d/fwaudit /usr/share/doc/fwaudit/examples/prometheus/fwaudit-alerts.yml \
 	/usr/share/doc/fwaudit/examples/ansible/firewall.yml /usr/share/doc/fwaudit/copyright; do
 	[ -e "$f" ] || fail "not installed: $f"
 done

@@ -48,7 +48,7 @@ for f in /usr/bin/fwaudit /usr/share/fwaudit/policies/firewall-availability.yaml
 	'/usr/share/man/man5/fwaudit-policy\.5(\.gz)?' '/usr/share/man/man5/fwaudit-postmortem\.5(\.gz)?' \
 	/usr/share/bash-completion/completions/fwaudit /usr/lib/systemd/system/fwaudit-watch.service \
 	/usr/lib/systemd/system/fwaudit-scan.service /usr/lib/systemd/system/fwaudit-scan.timer \
-	/usr/share/doc/fwaudit/examples/cron.d/fwaudit /usr/share/doc/fwaudit/README.md \
+	/usr/share/doc/fwaudit/examples/cron.d/fwaudit /usr/share/doc/fwaudit/examples/prometheus/fwaudit-alerts.yml /usr/share/doc/fwaudit/README.md \
 	'/usr/share/licenses/fwaudit[^/]*/COPYING'; do
 	echo "$list" | grep -qxE "$f" || fail "the package lacks $f"
 done
