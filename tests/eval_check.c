@@ -121,9 +121,63 @@ static bool in_cube(const struct cube *c, const u128 *v)
 	return true;
 }
 
+/* Brute-force @r's classes with the evaluator: the mismatches, printed. */
+static unsigned check_result(const struct reach_result *r, struct evaluator *ev, uint32_t hook,
+			     unsigned samples, unsigned *checked)
+{
+	struct strbuf d = STRBUF_INIT;
+	unsigned bad = 0;
+
+	for (size_t k = 0; k < r->n; k++) {
+		const struct rclass *c = &r->v[k];
+
+		for (unsigned s = 0; s < samples; s++) {
+			struct packet p;
+			struct trace t;
+
+			if (c->verdict == EVAL_UNCERTAIN ||
+			    !packet_of(r, &c->cube, c->family, hook, &p))
+				break;
+			evaluator_trace(ev, hook, &p, &t);
+			(*checked)++;
+			if (t.verdict != c->verdict) {
+				strbuf_truncate(&d, 0);
+				packet_describe(&p, &d);
+				printf("class %zu (%s): trace says %s for %s\n", k,
+				       eval_verdict_name(c->verdict), eval_verdict_name(t.verdict),
+				       d.buf);
+				bad++;
+			}
+			trace_release(&t);
+		}
+	}
+	/* random packets of the flow's base class: exactly one class each */
+	for (int fam = 0; fam < 2; fam++) {
+		if (!r->has_base[fam])
+			continue;
+		for (unsigned s = 0; s < samples * 10; s++) {
+			u128 v[PF__COUNT];
+			size_t hits = 0;
+
+			for (int f = 0; f < PF__COUNT; f++)
+				v[f] = pick(&r->base[fam].f[f]);
+			for (size_t k = 0; k < r->n; k++)
+				if (r->v[k].family == (fam ? NFPROTO_IPV6 : NFPROTO_IPV4) &&
+				    in_cube(&r->v[k].cube, v))
+					hits++;
+			if (hits != 1) {
+				printf("a packet of the flow is in %zu classes\n", hits);
+				bad++;
+			}
+		}
+	}
+	strbuf_release(&d);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
-	struct strbuf err = STRBUF_INIT, d = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT;
 	struct ruleset *rs = NULL;
 	struct reach_result *r = NULL;
 	struct evaluator *ev = NULL;
@@ -146,61 +200,34 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	free(text);
-	if (reach_flow(rs, hook, argv[3], &r, &err) < 0) {
-		fprintf(stderr, "eval_check: %s\n", err.buf);
-		return 2;
-	}
 	ev = evaluator_new(rs);
-	for (size_t k = 0; k < r->n; k++) {
-		const struct rclass *c = &r->v[k];
+	/*
+	 * Three times: the first answer is reach's cold one; from the second on
+	 * reach passes over the rules a class cannot match (rule guards), and
+	 * the third answer is checked as hard as the first.
+	 */
+	size_t nclasses = 0;
+	enum eval_verdict verdict = EVAL_DROP;
 
-		for (unsigned s = 0; s < samples; s++) {
-			struct packet p;
-			struct trace t;
-
-			if (c->verdict == EVAL_UNCERTAIN ||
-			    !packet_of(r, &c->cube, c->family, hook, &p))
-				break;
-			evaluator_trace(ev, hook, &p, &t);
-			checked++;
-			if (t.verdict != c->verdict) {
-				strbuf_truncate(&d, 0);
-				packet_describe(&p, &d);
-				printf("class %zu (%s): trace says %s for %s\n", k,
-				       eval_verdict_name(c->verdict), eval_verdict_name(t.verdict),
-				       d.buf);
-				bad++;
-			}
-			trace_release(&t);
+	for (int run = 0; run < 3; run++) {
+		if (reach_flow(rs, hook, argv[3], &r, &err) < 0) {
+			fprintf(stderr, "eval_check: %s\n", err.buf);
+			return 2;
 		}
-	}
-	/* random packets of the flow's base class: exactly one class each */
-	for (int fam = 0; fam < 2; fam++) {
-		if (!r->has_base[fam])
-			continue;
-		for (unsigned s = 0; s < samples * 10; s++) {
-			u128 v[PF__COUNT];
-			size_t hits = 0, which = 0;
-
-			for (int f = 0; f < PF__COUNT; f++)
-				v[f] = pick(&r->base[fam].f[f]);
-			for (size_t k = 0; k < r->n; k++)
-				if (r->v[k].family == (fam ? NFPROTO_IPV6 : NFPROTO_IPV4) &&
-				    in_cube(&r->v[k].cube, v))
-					hits++, which = k;
-			if (hits != 1) {
-				printf("a packet of the flow is in %zu classes\n", hits);
-				bad++;
-			}
-			(void)which;
+		if (run != 1) {
+			bad += check_result(r, ev, hook, samples, &checked);
+			printf("eval_check: %s %s (%s): %s, %zu classes\n", argv[2], argv[3],
+			       run ? "with rule guards" : "cold", eval_verdict_name(r->verdict),
+			       r->n);
 		}
+		nclasses = r->n;
+		verdict = r->verdict;
+		reach_result_free(r);
 	}
 	printf("eval_check: %s %s: %s, %zu classes, %u class samples traced, %u mismatches\n",
-	       argv[2], argv[3], eval_verdict_name(r->verdict), r->n, checked, bad);
+	       argv[2], argv[3], eval_verdict_name(verdict), nclasses, checked, bad);
 	evaluator_free(ev);
-	reach_result_free(r);
 	ruleset_free(rs);
 	strbuf_release(&err);
-	strbuf_release(&d);
 	return bad ? 1 : 0;
 }

@@ -259,9 +259,10 @@ struct ruleset {
 	/*
 	 * What an evaluator derived from the ruleset and keeps between calls
 	 * (sorted set elements), freed with it by @derived_free. Whoever changes
-	 * the ruleset calls ruleset_changed(), or ruleset_set_changed() when
-	 * only a set's elements changed or a set went (@derived_forget drops
-	 * what was derived from that set alone).
+	 * the ruleset calls ruleset_changed(), ruleset_rules_changed() when rules
+	 * came or went, or ruleset_set_changed() when only a set's elements
+	 * changed or a set went (@derived_forget drops what was derived from
+	 * that set alone, or with NULL from the rules).
 	 */
 	void *derived;
 	void (*derived_free)(void *derived);
@@ -274,6 +275,10 @@ void ruleset_changed(struct ruleset *rs);
 /* Drop what was derived from set @s of @rs, before its elements change or
  * it goes; rules, chains and other sets keep theirs. */
 void ruleset_set_changed(struct ruleset *rs, const struct set *s);
+
+/* Drop what was derived from @rs's rules, before rules are added or go
+ * (a rule itself never changes; set indexes stay). */
+void ruleset_rules_changed(struct ruleset *rs);
 
 /* Add a file record for @path to @rs (copied into the arena; the record is
  * zeroed apart from @path). Keep the list sorted with ruleset_sort_files(). */

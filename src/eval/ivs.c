@@ -90,6 +90,21 @@ uint64_t ivs_hash(const struct ivs *s)
 	return hash_mix(h);
 }
 
+bool ivs_overlaps(const struct ivs *a, const struct ivs *b)
+{
+	size_t i = 0, k = 0;
+
+	while (i < a->n && k < b->n) {
+		if (a->v[i].hi < b->v[k].lo)
+			i++;
+		else if (b->v[k].hi < a->v[i].lo)
+			k++;
+		else
+			return true;
+	}
+	return false;
+}
+
 bool ivs_equal(const struct ivs *a, const struct ivs *b)
 {
 	return a->n == b->n && (!a->n || !memcmp(a->v, b->v, a->n * sizeof(*a->v)));

@@ -84,9 +84,87 @@ struct reach_ctx {
 	uint64_t ref_fh[PF__COUNT];
 	bool have_ref;
 	bool limit_assumed;
-	const char *fail;     /* set when reach gives up */
-	struct chain_run *cr; /* chain mode (chain_run()), or NULL */
+	const char *fail;	   /* set when reach gives up */
+	struct chain_run *cr;	   /* chain mode (chain_run()), or NULL */
+	struct guard_run *capture; /* computing a rule's guard (guard_of()), or NULL */
+	uint64_t call;		   /* this reach_flow() call's number (chain_guards_of()) */
 };
+
+/* ---- rule guards: the data (the pass is after run_rule()) ---- */
+
+static const uint8_t guard_fields[] = { PF_L4PROTO, PF_SADDR,	 PF_DADDR,    PF_SPORT,
+					PF_DPORT,   PF_TCPFLAGS, PF_ICMPTYPE, PF_ICMPCODE,
+					PF_CTSTATE, PF_CTSTATUS, PF_CTDIR,    PF_MARK,
+					PF_CTMARK,  PF_LEN,	 PF_FRAG };
+#define GUARD_FIELDS ARRAY_SIZE(guard_fields)
+
+struct guard_field {
+	uint8_t field;
+	struct ivs allowed;
+};
+
+struct guard {
+	const struct rule *rule;
+	uint32_t hook;
+	uint8_t family;
+	bool tracked;
+	uint8_t nf; /* 0: always run the rule */
+	struct guard_field *f;
+	struct guard *next;
+};
+
+/*
+ * A chain's guards laid out for the pass: per rule, the hull of up to
+ * CG_FIELDS guarded fields (exact when the guard is one interval), and the
+ * guard itself for the rest. Built at the second pass through the chain
+ * with the same family, hook and conntrack state: a chain that a single
+ * check passes once is not worth running every rule of twice, while the
+ * watcher, checking after every change, gets them all. Checked against the
+ * chain's rules again after every rule change (@epoch).
+ */
+#define CG_FIELDS 3
+
+struct cguard {
+	uint8_t nf;
+	bool more; /* the guard says more than the hulls */
+	uint8_t field[CG_FIELDS];
+	struct iv hull[CG_FIELDS];
+	const struct guard *g;
+};
+
+struct chain_guards {
+	const struct chain *chain;
+	uint32_t hook;
+	uint8_t family;
+	bool tracked;
+	uint32_t passes, epoch;
+	uint64_t last_call; /* the reach_flow() call that passed last */
+	uint32_t n;
+	const struct rule **rules; /* what @g was built for */
+	struct cguard *g;
+	struct chain_guards *next;
+};
+
+struct guard_table {
+	struct guard **b;
+	uint32_t nb, n;
+	struct chain_guards *chains[256];
+	uint32_t epoch; /* bumped by every rule change */
+	uint64_t calls; /* reach_flow() calls, to count passes by */
+	char **ifnames; /* collect_ifnames()'s, while valid */
+	size_t nifnames;
+	bool have_ifnames;
+};
+
+/* What running a rule on every packet found: the values that matched. */
+struct guard_run {
+	struct ivs seen[GUARD_FIELDS];
+	bool failed;
+};
+
+static void guard_capture(struct guard_run *g, struct sstate *s);
+static void guards_ifnames_forget(struct guard_table *t);
+static struct guard_table *guard_table_of(struct set_cache *sc);
 
 /* ---- field encodings ---- */
 
@@ -1698,6 +1776,12 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 			x = X_UNCERTAIN;
 		}
 		if (x == X_UNCERTAIN) {
+			if (c->capture) {
+				s->verdict = NFT_BREAK;
+				s->partial = true; /* marks it undecided */
+				guard_capture(c->capture, s);
+				return;
+			}
 			state_uncertain(c, s, r, why ? why : "cannot be evaluated");
 			return;
 		}
@@ -1705,6 +1789,10 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 			s->verdict = NFT_BREAK;
 			break;
 		}
+	}
+	if (c->capture) {
+		guard_capture(c->capture, s);
+		return;
 	}
 	if (c->cr) {
 		chain_after_rule(c, s);
@@ -1899,7 +1987,7 @@ static int str_cmp(const void *a, const void *b)
  * The interface name classes the ruleset tells apart: the constants that
  * rules compare an iifname/oifname load with, directly or through a set.
  */
-static void collect_ifnames(const struct ruleset *rs, struct reach_result *r)
+static void collect_ifnames_walk(const struct ruleset *rs, struct reach_result *r)
 {
 	for (uint32_t t = 0; t < rs->ntables; t++) {
 		const struct table *tb = rs->tables[t];
@@ -1943,6 +2031,33 @@ static void collect_ifnames(const struct ruleset *rs, struct reach_result *r)
 			}
 	}
 	ifname_add(r, "~other~");
+}
+
+static void guards_ifnames_forget(struct guard_table *t)
+{
+	for (size_t i = 0; i < t->nifnames; i++)
+		free(t->ifnames[i]);
+	free(t->ifnames);
+	t->ifnames = NULL;
+	t->nifnames = 0;
+	t->have_ifnames = false;
+}
+
+/* collect_ifnames_walk(), once until rules or sets change (it reads every rule). */
+static void collect_ifnames(const struct ruleset *rs, struct reach_result *r)
+{
+	struct guard_table *t = guard_table_of(set_cache_of(rs));
+
+	if (!t->have_ifnames) {
+		struct reach_result walk = { 0 };
+
+		collect_ifnames_walk(rs, &walk);
+		t->ifnames = walk.ifnames;
+		t->nifnames = walk.nifnames;
+		t->have_ifnames = true;
+	}
+	for (size_t i = 0; i < t->nifnames; i++)
+		ifname_add(r, t->ifnames[i]);
 }
 
 static size_t ifname_index(const struct reach_result *r, const char *name)
@@ -2265,6 +2380,348 @@ static uint8_t flow_family(const char *flow, bool *given)
 }
 
 /* Run every state to its end for one order of the base chains. */
+/* ---- rule guards ---- */
+
+/*
+ * A rule's guard: for some fields, the only values with which a packet can
+ * match the rule (or make it undecidable), found by running the rule once
+ * on every packet of the family. A state whose values of one such field all
+ * lie outside the guard passes the rule unmatched without running it, so a
+ * flow through a long chain costs an interval test per rule, not a run.
+ * Only rules that change nothing when they do not match get one, and only
+ * fields whose values mean the same in every run (not interface name
+ * classes); states that a statement has changed (mark, ct state, nat) run
+ * every rule.
+ */
+void guards_free(void *p)
+{
+	struct guard_table *t = p;
+
+	if (!t)
+		return;
+	for (uint32_t i = 0; i < t->nb; i++)
+		for (struct guard *g = t->b[i], *next; g; g = next) {
+			next = g->next;
+			for (uint8_t k = 0; k < g->nf; k++)
+				ivs_release(&g->f[k].allowed);
+			free(g->f);
+			free(g);
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(t->chains); i++)
+		for (struct chain_guards *cg = t->chains[i], *next; cg; cg = next) {
+			next = cg->next;
+			free(cg->rules);
+			free(cg->g);
+			free(cg);
+		}
+	guards_ifnames_forget(t);
+	free(t->b);
+	free(t);
+}
+
+static struct guard_table *guard_table_of(struct set_cache *sc)
+{
+	struct guard_table **tp = (struct guard_table **)set_cache_guards(sc);
+
+	if (!*tp) {
+		*tp = xcalloc(1, sizeof(**tp));
+		(*tp)->nb = 1024;
+		(*tp)->b = xcalloc((*tp)->nb, sizeof(*(*tp)->b));
+	}
+	return *tp;
+}
+
+uint32_t guards_epoch(struct set_cache *sc)
+{
+	return guard_table_of(sc)->epoch;
+}
+
+void guards_rules_changed(void *p)
+{
+	struct guard_table *t = p;
+
+	if (!t)
+		return;
+	t->epoch++;
+	guards_ifnames_forget(t);
+}
+
+static uint32_t guard_slot(const struct rule *r, uint32_t hook, uint8_t family, bool tracked,
+			   uint32_t nb)
+{
+	uint64_t k = (uint64_t)(uintptr_t)r ^ ((uint64_t)hook << 56) ^ ((uint64_t)family << 48) ^
+		     ((uint64_t)tracked << 47);
+
+	return (uint32_t)hash_mix(k) & (nb - 1);
+}
+
+/* The rule changes nothing when it does not match, and reads only what does not change. */
+static bool guard_eligible(const struct rule *r)
+{
+	for (uint32_t i = 0; i < r->exprs.n; i++) {
+		const struct expr *e = &r->exprs.v[i];
+		const char *n = e->name;
+
+		if (!e->known)
+			return false;
+		if (!strcmp(n, "payload")) {
+			if (expr_has(e, NFTA_PAYLOAD_SREG))
+				return false;
+		} else if (!strcmp(n, "meta")) {
+			if (!expr_has(e, NFTA_META_DREG))
+				return false;
+		} else if (!strcmp(n, "ct")) {
+			if (!expr_has(e, NFTA_CT_DREG))
+				return false;
+		} else if (!strcmp(n, "lookup")) {
+			/* an anonymous set is the rule's own: it cannot change */
+			const struct set *set = set_by_name(r->chain, expr_str(e, NFTA_LOOKUP_SET));
+
+			if (!set || !(set->flags & NFT_SET_ANONYMOUS) ||
+			    (set->flags & (NFT_SET_EVAL | NFT_SET_TIMEOUT)))
+				return false;
+		} else if (strcmp(n, "cmp") && strcmp(n, "range") && strcmp(n, "bitwise") &&
+			   strcmp(n, "byteorder") && strcmp(n, "immediate") &&
+			   strcmp(n, "counter") && strcmp(n, "log") && strcmp(n, "reject") &&
+			   strcmp(n, "limit")) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool state_plain(const struct sstate *s)
+{
+	return !s->mark_set && !s->ctstate_set && !s->ctmark_set && !s->in_nat && !s->nat_done;
+}
+
+/* A state at the end of the rule, in guard_of()'s run. */
+static void guard_capture(struct guard_run *g, struct sstate *s)
+{
+	/* undecided states come marked partial: they must run the rule too */
+	bool matched = s->verdict != NFT_BREAK || s->partial;
+
+	/* the run starts plain (state_plain()); a statement that changed it
+	 * would change the states that pass the rule unmatched too */
+	if (!state_plain(s))
+		g->failed = true;
+	for (size_t k = 0; matched && k < GUARD_FIELDS; k++) {
+		struct ivs u = { 0 };
+
+		ivs_union(&u, &g->seen[k], &s->cube.f[guard_fields[k]]);
+		ivs_release(&g->seen[k]);
+		g->seen[k] = u;
+	}
+	state_free(s);
+}
+
+/* Run @r once on every packet of @c's family, from where @like is. */
+static void guard_compute(struct reach_ctx *c, const struct sstate *like, const struct rule *r,
+			  const struct cube *full, struct guard *g)
+{
+	struct reach_ctx gc = { .rs = c->rs,
+				.hook = c->hook,
+				.family = c->family,
+				.hp = c->hp,
+				.order = c->order,
+				.sets = c->sets,
+				.res = c->res };
+	struct guard_run run = { 0 };
+	struct rule_run rr = { .c = &gc, .r = r };
+	struct sstate *s = state_new();
+
+	cube_copy(&s->cube, full);
+	s->tracked = like->tracked;
+	s->chain = like->chain;
+	s->base = like->base;
+	s->rule = like->rule;
+	s->pos = like->pos;
+	s->verdict = NFT_CONTINUE;
+	gc.capture = &run;
+	run_rule(&rr, s, 0);
+	while (rr.np) {
+		struct sstate *m = rr.pending[--rr.np];
+
+		run_rule(&rr, m, rr.pexpr[rr.np]);
+	}
+	free(rr.pending);
+	free(rr.pexpr);
+	for (size_t k = 0; k < GUARD_FIELDS; k++) {
+		if (!run.failed && !ivs_equal(&run.seen[k], &full->f[guard_fields[k]])) {
+			g->f = xrealloc(g->f, (g->nf + 1u) * sizeof(*g->f));
+			g->f[g->nf].field = guard_fields[k];
+			g->f[g->nf++].allowed = run.seen[k];
+		} else {
+			ivs_release(&run.seen[k]);
+		}
+	}
+}
+
+/* The guard of rule @r for states like @s, computed the first time. */
+static const struct guard *guard_of(struct reach_ctx *c, struct guard_table *t,
+				    const struct sstate *s, const struct rule *r,
+				    const struct cube *full)
+{
+	struct guard *g;
+	uint32_t h;
+
+	h = guard_slot(r, c->hook, c->family, s->tracked, t->nb);
+	for (g = t->b[h]; g; g = g->next)
+		if (g->rule == r && g->hook == c->hook && g->family == c->family &&
+		    g->tracked == s->tracked)
+			return g;
+	if (t->n >= t->nb) {
+		struct guard **nb = xcalloc(t->nb * 2, sizeof(*nb));
+
+		for (uint32_t i = 0; i < t->nb; i++)
+			for (struct guard *x = t->b[i], *next; x; x = next) {
+				uint32_t k = guard_slot(x->rule, x->hook, x->family, x->tracked,
+							t->nb * 2);
+
+				next = x->next;
+				x->next = nb[k];
+				nb[k] = x;
+			}
+		free(t->b);
+		t->b = nb;
+		t->nb *= 2;
+		h = guard_slot(r, c->hook, c->family, s->tracked, t->nb);
+	}
+	g = xcalloc(1, sizeof(*g));
+	g->rule = r;
+	g->hook = c->hook;
+	g->family = c->family;
+	g->tracked = s->tracked;
+	if (guard_eligible(r))
+		guard_compute(c, s, r, full, g);
+	g->next = t->b[h];
+	t->b[h] = g;
+	t->n++;
+	return g;
+}
+
+/* The fields a pass tests first: those that tell most rules apart. */
+static const uint8_t cg_order[] = { PF_DPORT,	PF_SADDR,    PF_DADDR,	  PF_SPORT,    PF_L4PROTO,
+				    PF_CTSTATE, PF_ICMPTYPE, PF_ICMPCODE, PF_TCPFLAGS, PF_MARK,
+				    PF_CTMARK,	PF_CTSTATUS, PF_CTDIR,	  PF_LEN,      PF_FRAG };
+
+static void cguard_fill(struct cguard *cg, const struct guard *g)
+{
+	cg->g = g;
+	cg->nf = 0;
+	cg->more = false;
+	for (size_t o = 0; o < ARRAY_SIZE(cg_order) && cg->nf < CG_FIELDS; o++)
+		for (uint8_t k = 0; k < g->nf; k++) {
+			const struct ivs *a = &g->f[k].allowed;
+
+			if (g->f[k].field != cg_order[o])
+				continue;
+			cg->field[cg->nf] = g->f[k].field;
+			cg->more |= a->n > 1;
+			/* an empty guard: no value can match */
+			cg->hull[cg->nf] = a->n ? (struct iv){ a->v[0].lo, a->v[a->n - 1].hi }
+						: (struct iv){ 1, 0 };
+			cg->nf++;
+		}
+	cg->more |= g->nf > cg->nf;
+}
+
+/* @cg's guards, built or checked again if the ruleset changed since. */
+static void chain_guards_build(struct reach_ctx *c, struct guard_table *t, struct chain_guards *cg,
+			       const struct sstate *s)
+{
+	const struct chain *ch = cg->chain;
+	bool same = cg->g && cg->n == ch->nrules;
+	struct cube full;
+
+	for (uint32_t i = 0; same && i < ch->nrules; i++)
+		same = cg->rules[i] == ch->rules[i];
+	cg->epoch = t->epoch;
+	if (same)
+		return;
+	free(cg->rules);
+	free(cg->g);
+	cg->n = ch->nrules;
+	cg->rules = xmalloc((ch->nrules + 1) * sizeof(*cg->rules));
+	cg->g = xcalloc(ch->nrules + 1, sizeof(*cg->g));
+	cube_full(c, &full);
+	for (uint32_t i = 0; i < ch->nrules; i++) {
+		cg->rules[i] = ch->rules[i];
+		cguard_fill(&cg->g[i], guard_of(c, t, s, ch->rules[i], &full));
+	}
+	cube_release(&full);
+}
+
+/* The guards of @s's chain for states like it, or NULL before its second pass. */
+static const struct chain_guards *chain_guards_of(struct reach_ctx *c, const struct sstate *s)
+{
+	struct guard_table *t = guard_table_of(c->sets);
+	uint32_t h = (uint32_t)hash_mix((uintptr_t)s->chain ^ ((uint64_t)c->hook << 40) ^
+					((uint64_t)c->family << 32) ^ s->tracked) &
+		     (ARRAY_SIZE(t->chains) - 1);
+	struct chain_guards *cg;
+
+	for (cg = t->chains[h]; cg; cg = cg->next)
+		if (cg->chain == s->chain && cg->hook == c->hook && cg->family == c->family &&
+		    cg->tracked == s->tracked)
+			break;
+	if (!cg) {
+		cg = xcalloc(1, sizeof(*cg));
+		cg->chain = s->chain;
+		cg->hook = c->hook;
+		cg->family = c->family;
+		cg->tracked = s->tracked;
+		cg->next = t->chains[h];
+		t->chains[h] = cg;
+	}
+	if (!cg->g) {
+		if (cg->last_call != c->call) {
+			cg->last_call = c->call;
+			cg->passes++;
+		}
+		if (cg->passes < 2)
+			return NULL;
+		chain_guards_build(c, t, cg, s);
+	} else if (cg->epoch != t->epoch) {
+		chain_guards_build(c, t, cg, s);
+	}
+	return cg;
+}
+
+/* Some value of @v lies in [@lo, @hi]. */
+static bool ivs_meets(const struct ivs *v, u128 lo, u128 hi)
+{
+	size_t a = 0, b = v->n;
+
+	if (!v->n || v->v[0].lo > hi || v->v[v->n - 1].hi < lo)
+		return false;
+	/* the first interval that ends at or after @lo */
+	while (a < b) {
+		size_t m = (a + b) / 2;
+
+		if (v->v[m].hi < lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a < v->n && v->v[a].lo <= hi;
+}
+
+/* @s cannot match the rule of @cg: a guarded field's values all lie outside. */
+static bool cguard_excludes(const struct cguard *cg, const struct sstate *s)
+{
+	for (uint8_t k = 0; k < cg->nf; k++)
+		if (!ivs_meets(&s->cube.f[cg->field[k]], cg->hull[k].lo, cg->hull[k].hi))
+			return true;
+	if (!cg->more)
+		return false;
+	/* the hulls met: what they leave out, field by field */
+	for (uint8_t k = 0; k < cg->g->nf; k++)
+		if (!ivs_overlaps(&s->cube.f[cg->g->f[k].field], &cg->g->f[k].allowed))
+			return true;
+	return false;
+}
+
 static void run_all(struct reach_ctx *c, struct sstate *init)
 {
 	size_t live = 0;
@@ -2277,6 +2734,20 @@ static void run_all(struct reach_ctx *c, struct sstate *init)
 		waiting_del(c, s);
 		if (c->cr && !chain_enter(c, s))
 			continue;
+		if (!c->cr && state_plain(s)) {
+			/* rules it cannot match, passed over in place */
+			const struct chain_guards *cg = chain_guards_of(c, s);
+
+			while (cg && s->rule < s->chain->nrules &&
+			       cguard_excludes(&cg->g[s->rule], s))
+				s->rule++;
+			if (s->rule >= s->chain->nrules) {
+				s->nloads = 0;
+				s->verdict = NFT_CONTINUE;
+				enqueue(c, s);
+				continue;
+			}
+		}
 		rr.r = s->chain->rules[s->rule];
 		if (++live > MAX_STATES * 50ull) {
 			c->fail = "too many classes to follow";
@@ -2406,6 +2877,7 @@ int reach_flow(const struct ruleset *rs, uint32_t hook, const char *flow, struct
 	flow_ifnames(r, flow);
 	qsort(r->ifnames, r->nifnames, sizeof(*r->ifnames), str_cmp);
 	c.sets = set_cache_of(rs);
+	c.call = ++guard_table_of(c.sets)->calls;
 	for (int k = 0; k < 2 && !ret; k++) {
 		c.family = k == 0 ? NFPROTO_IPV4 : NFPROTO_IPV6;
 		if (fam_given && c.family != fam)
@@ -2458,6 +2930,11 @@ struct chain_cache {
 	struct reach_result res; /* interface name classes */
 	struct set_cache *sets;
 };
+
+struct set_cache *chain_cache_sets(struct chain_cache *cc)
+{
+	return cc->sets;
+}
 
 struct chain_cache *chain_cache_new(const struct ruleset *rs)
 {

@@ -29,6 +29,8 @@ void ivs_append(struct ivs *s, u128 lo, u128 hi);
 void ivs_release(struct ivs *s);
 void ivs_copy(struct ivs *dst, const struct ivs *src);
 bool ivs_equal(const struct ivs *a, const struct ivs *b);
+/* @a and @b share a value. */
+bool ivs_overlaps(const struct ivs *a, const struct ivs *b);
 /* @out must not be @a or @b. */
 void ivs_intersect(struct ivs *out, const struct ivs *a, const struct ivs *b);
 void ivs_subtract(struct ivs *out, const struct ivs *a, const struct ivs *b);
@@ -127,6 +129,20 @@ void value_group_add(struct value_group **g, size_t *ng, const struct elem *el, 
 		     const struct ivs *vals, struct ivs *all);
 
 struct set_cache;
+/* Where reach keeps its rule guards, in the same cache as the set indexes
+ * (both last as long as the ruleset does not change); freed by guards_free(). */
+void **set_cache_guards(struct set_cache *sc);
+void guards_free(void *guards);
+/* Rules changed (or a set did): re-check the chains' guards, forget the
+ * interface names; the rules' own guards stay (a rule never changes). */
+void guards_rules_changed(void *guards);
+/* Bumped by every change of rules or set contents. */
+uint32_t guards_epoch(struct set_cache *sc);
+/* Where rules.c remembers chain analyses (same cache); chain_memos_free(). */
+void **set_cache_memos(struct set_cache *sc);
+void chain_memos_free(void *memos);
+struct chain_cache;
+struct set_cache *chain_cache_sets(struct chain_cache *cc);
 const struct value_groups *set_value_groups(struct set_cache *sc, const struct set *s,
 					    uint32_t shift, u128 mask, bool map);
 

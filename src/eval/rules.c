@@ -171,8 +171,148 @@ static int fate_rank(enum rule_fate f)
 	}
 }
 
+/*
+ * A chain's analysis, remembered with what it depends on: the chain's own
+ * rules (a rule never changes: the same pointers are the same rules), its
+ * policy, and the contents of named sets its rules read (any set change
+ * makes those chains' analyses stale). Other chains do not matter: in
+ * chain mode a jump returns every packet. The watcher, checking after
+ * every change, so analyses only the chains a change touched.
+ */
+struct chain_memo {
+	const struct chain *chain;
+	bool redundancy, base, has_policy, reads_sets;
+	uint32_t policy, hooknum, epoch;
+	size_t budget;
+	uint32_t n;
+	const struct rule **rules;
+	struct rule_report *rep;
+	struct chain_memo *next;
+};
+
+struct chain_memos {
+	struct chain_memo *b[256];
+};
+
+void chain_memos_free(void *p)
+{
+	struct chain_memos *t = p;
+
+	if (!t)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(t->b); i++)
+		for (struct chain_memo *m = t->b[i], *next; m; m = next) {
+			next = m->next;
+			free(m->rules);
+			free(m->rep);
+			free(m);
+		}
+	free(t);
+}
+
+/* A rule of @ch reads a named set, whose elements can change under it. */
+static bool chain_reads_sets(const struct chain *ch)
+{
+	for (uint32_t i = 0; i < ch->nrules; i++)
+		for (uint32_t k = 0; k < ch->rules[i]->exprs.n; k++) {
+			const struct expr *e = &ch->rules[i]->exprs.v[k];
+			const char *name = NULL;
+			const struct set *s;
+
+			if (expr_is(e, "lookup"))
+				name = expr_str(e, NFTA_LOOKUP_SET);
+			else if (expr_is(e, "dynset"))
+				name = expr_str(e, NFTA_DYNSET_SET_NAME);
+			else if (expr_is(e, "objref"))
+				name = expr_str(e, NFTA_OBJREF_SET_NAME);
+			if (!name)
+				continue;
+			s = set_by_name(ch, name);
+			if (!s || !(s->flags & NFT_SET_ANONYMOUS))
+				return true;
+		}
+	return false;
+}
+
+static struct chain_memo *memo_find(struct chain_cache *cc, const struct chain *ch, bool redundancy,
+				    size_t budget, bool create)
+{
+	void **slot = set_cache_memos(chain_cache_sets(cc));
+	struct chain_memos *t = *slot;
+	uint32_t h = (uint32_t)(((uintptr_t)ch >> 4) * 2654435761u) & 255;
+	struct chain_memo *m;
+
+	if (!t) {
+		if (!create)
+			return NULL;
+		t = *slot = xcalloc(1, sizeof(*t));
+	}
+	for (m = t->b[h]; m; m = m->next)
+		if (m->chain == ch && m->redundancy == redundancy && m->budget == budget)
+			return m;
+	if (!create)
+		return NULL;
+	m = xcalloc(1, sizeof(*m));
+	m->chain = ch;
+	m->redundancy = redundancy;
+	m->budget = budget;
+	m->next = t->b[h];
+	t->b[h] = m;
+	return m;
+}
+
+static bool memo_valid(const struct chain_memo *m, const struct chain *ch, uint32_t epoch)
+{
+	if (!m->rep || m->n != ch->nrules || m->base != ch->base ||
+	    m->has_policy != ch->has_policy || m->policy != ch->policy ||
+	    m->hooknum != ch->hooknum || (m->reads_sets && m->epoch != epoch))
+		return false;
+	for (uint32_t i = 0; i < ch->nrules; i++)
+		if (m->rules[i] != ch->rules[i])
+			return false;
+	return true;
+}
+
+static void memo_store(struct chain_memo *m, const struct chain *ch, uint32_t epoch,
+		       const struct rule_report *rep)
+{
+	free(m->rules);
+	free(m->rep);
+	m->n = ch->nrules;
+	m->base = ch->base;
+	m->has_policy = ch->has_policy;
+	m->policy = ch->policy;
+	m->hooknum = ch->hooknum;
+	m->epoch = epoch;
+	m->reads_sets = chain_reads_sets(ch);
+	m->rules = xmalloc((ch->nrules + 1) * sizeof(*m->rules));
+	memcpy(m->rules, ch->rules, ch->nrules * sizeof(*m->rules));
+	m->rep = xmalloc((ch->nrules + 1) * sizeof(*m->rep));
+	memcpy(m->rep, rep, ch->nrules * sizeof(*m->rep));
+}
+
+static int chain_analyse_run(struct chain_cache *cc, const struct chain *ch, bool redundancy,
+			     size_t budget, struct rule_report *out);
+
 int chain_analyse(struct chain_cache *cc, const struct chain *ch, bool redundancy, size_t budget,
 		  struct rule_report *out)
+{
+	uint32_t epoch = guards_epoch(chain_cache_sets(cc));
+	struct chain_memo *m = memo_find(cc, ch, redundancy, budget, false);
+	int ret;
+
+	if (m && memo_valid(m, ch, epoch)) {
+		memcpy(out, m->rep, ch->nrules * sizeof(*out));
+		return 0;
+	}
+	ret = chain_analyse_run(cc, ch, redundancy, budget, out);
+	if (ret == 0)
+		memo_store(memo_find(cc, ch, redundancy, budget, true), ch, epoch, out);
+	return ret;
+}
+
+static int chain_analyse_run(struct chain_cache *cc, const struct chain *ch, bool redundancy,
+			     size_t budget, struct rule_report *out)
 {
 	uint32_t fam = ch->table->family;
 	struct rule_report *v6 = NULL;

@@ -28,6 +28,8 @@ struct set_index {
 struct set_cache {
 	struct set_index *slots;
 	uint32_t cap, used;
+	void *guards; /* reach's, keyed by rule: never by a named set's content */
+	void *memos;  /* chain analyses (rules.c) */
 };
 
 static struct set_cache *set_cache_new(void)
@@ -69,15 +71,33 @@ static void set_cache_free(void *p)
 	for (uint32_t i = 0; i < sc->cap; i++)
 		index_release(&sc->slots[i]);
 	free(sc->slots);
+	guards_free(sc->guards);
+	chain_memos_free(sc->memos);
 	free(sc);
 }
 
-/* Drop @s's index; the indexes after it in its probe run move up. */
+void **set_cache_guards(struct set_cache *sc)
+{
+	return &sc->guards;
+}
+
+void **set_cache_memos(struct set_cache *sc)
+{
+	return &sc->memos;
+}
+
+/* Drop @s's index (NULL: none, rules changed); the indexes after it in
+ * its probe run move up. */
 static void set_cache_forget(void *p, const struct set *s)
 {
 	struct set_cache *sc = p;
-	uint32_t h = slot_of(s, sc->cap), next;
+	uint32_t h, next;
 
+	/* interface names may come from a set; NULL: only rules changed */
+	guards_rules_changed(sc->guards);
+	if (!s)
+		return;
+	h = slot_of(s, sc->cap);
 	while (sc->slots[h].set && sc->slots[h].set != s)
 		h = (h + 1) & (sc->cap - 1);
 	if (!sc->slots[h].set)

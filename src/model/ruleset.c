@@ -31,6 +31,14 @@ void ruleset_set_changed(struct ruleset *rs, const struct set *s)
 		ruleset_changed(rs);
 }
 
+void ruleset_rules_changed(struct ruleset *rs)
+{
+	if (rs->derived && rs->derived_forget)
+		rs->derived_forget(rs->derived, NULL);
+	else
+		ruleset_changed(rs);
+}
+
 void ruleset_free(struct ruleset *rs)
 {
 	if (!rs)

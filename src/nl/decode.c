@@ -1003,14 +1003,17 @@ int nl_apply_event(struct ruleset *rs, const void *msg, size_t len, struct nl_ap
 		ret = new_chain(rs, fam, &at);
 		break;
 	case NFT_MSG_DELCHAIN:
+		ruleset_rules_changed(rs); /* its rules go with it */
 		ret = del_chain(rs, fam, &at);
 		break;
 	case NFT_MSG_NEWRULE:
+		ruleset_rules_changed(rs);
 		ret = new_rule(rs, fam, &at, nlh->nlmsg_flags, &prev);
 		what->chain = prev.chain;
 		what->rule = prev.rule;
 		break;
 	case NFT_MSG_DELRULE:
+		ruleset_rules_changed(rs);
 		ret = del_rule(rs, fam, &at);
 		break;
 	case NFT_MSG_NEWSET:

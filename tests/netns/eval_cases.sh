@@ -1,6 +1,8 @@
 #!/bin/bash
 # Expression semantics of trace and reach, case by case (tests/data/eval/cases.txt),
-# each ruleset loaded by nft into a private namespace.
+# each ruleset loaded by nft into a private namespace. Each reach is asked
+# again three times in one run (FWAUDIT_REACH_REPEAT), as the watcher asks,
+# when rule guards pass over rules: its whole answer must not change.
 # usage: eval_cases.sh FWAUDIT CASES
 set -u
 fw=$(realpath "$1")
@@ -36,6 +38,19 @@ unshare -n bash -c '
 				echo "FAIL $name: $cmd $hook $spec: expected $expect, got ${got:-an error}"
 				"$fw" "$cmd" --hook "$hook" $opt "$spec" 2>&1 | sed "s/^/    /" | head -30
 				fail=$((fail + 1))
+			fi
+			# reach again as the watcher asks it, with rule guards: the same answer
+			if [ "$cmd" = reach ]; then
+				local cold warm
+				cold=$("$fw" reach --hook "$hook" --flow "$spec" 2>&1)
+				warm=$(FWAUDIT_REACH_REPEAT=3 "$fw" reach --hook "$hook" --flow "$spec" 2>&1)
+				if [ "$cold" = "$warm" ]; then
+					pass=$((pass + 1))
+				else
+					echo "FAIL $name: reach $hook $spec differs with rule guards:"
+					diff <(echo "$cold") <(echo "$warm") | sed "s/^/    /" | head -30
+					fail=$((fail + 1))
+				fi
 			fi
 		done <<< "$checks"
 	}
