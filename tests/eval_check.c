@@ -122,8 +122,9 @@ static bool in_cube(const struct cube *c, const u128 *v)
 }
 
 /* Brute-force @r's classes with the evaluator: the mismatches, printed. */
-static unsigned check_result(const struct reach_result *r, struct evaluator *ev, uint32_t hook,
-			     unsigned samples, unsigned *checked)
+static unsigned check_result(const struct ruleset *rs, const struct reach_result *r,
+			     struct evaluator *ev, uint32_t hook, unsigned samples,
+			     unsigned *checked)
 {
 	struct strbuf d = STRBUF_INIT;
 	unsigned bad = 0;
@@ -147,6 +148,19 @@ static unsigned check_result(const struct reach_result *r, struct evaluator *ev,
 				       eval_verdict_name(c->verdict), eval_verdict_name(t.verdict),
 				       d.buf);
 				bad++;
+			}
+			/* packet_verdict() (by reach, once guards are built) agrees */
+			{
+				enum eval_verdict v = packet_verdict(rs, hook, &p);
+
+				if (t.verdict != EVAL_UNCERTAIN && v != t.verdict) {
+					strbuf_truncate(&d, 0);
+					packet_describe(&p, &d);
+					printf("packet_verdict says %s, trace %s, for %s\n",
+					       eval_verdict_name(v), eval_verdict_name(t.verdict),
+					       d.buf);
+					bad++;
+				}
 			}
 			trace_release(&t);
 		}
@@ -215,7 +229,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		if (run != 1) {
-			bad += check_result(r, ev, hook, samples, &checked);
+			bad += check_result(rs, r, ev, hook, samples, &checked);
 			printf("eval_check: %s %s (%s): %s, %zu classes\n", argv[2], argv[3],
 			       run ? "with rule guards" : "cold", eval_verdict_name(r->verdict),
 			       r->n);

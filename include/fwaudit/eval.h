@@ -167,6 +167,13 @@ void trace_packet(const struct ruleset *rs, uint32_t hook, const struct packet *
 		  struct trace *out);
 
 /*
+ * Only the verdict of @p at @hook, by whichever way is cheaper now: reach
+ * over the packet's class once its rule guards are built (a watcher's
+ * second check on), else a trace.
+ */
+enum eval_verdict packet_verdict(const struct ruleset *rs, uint32_t hook, const struct packet *p);
+
+/*
  * The same for many packets: an evaluator keeps the set indexes it builds
  * (sorted once, searched by bisection) across packets. @rs must outlive it.
  */

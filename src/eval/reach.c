@@ -103,34 +103,34 @@ struct guard_field {
 	struct ivs allowed;
 };
 
+/*
+ * A rule's guard as the pass tests it: the hull of up to CG_FIELDS guarded
+ * fields, and only when the hulls say less than the guard (a field with
+ * several intervals, or more fields), every guarded field's values.
+ */
+#define CG_FIELDS 3
+
 struct guard {
 	const struct rule *rule;
 	uint32_t hook;
 	uint8_t family;
 	bool tracked;
-	uint8_t nf; /* 0: always run the rule */
-	struct guard_field *f;
+	uint8_t nf; /* hulls; 0: always run the rule */
+	bool more;  /* test @extra too */
+	uint8_t field[CG_FIELDS];
+	struct iv hull[CG_FIELDS];
+	uint8_t nextra;
+	struct guard_field *extra;
 	struct guard *next;
 };
 
 /*
- * A chain's guards laid out for the pass: per rule, the hull of up to
- * CG_FIELDS guarded fields (exact when the guard is one interval), and the
- * guard itself for the rest. Built at the second pass through the chain
- * with the same family, hook and conntrack state: a chain that a single
- * check passes once is not worth running every rule of twice, while the
- * watcher, checking after every change, gets them all. Checked against the
- * chain's rules again after every rule change (@epoch).
+ * A chain's guards in rule order. Built at the second pass through the
+ * chain with the same family, hook and conntrack state: a chain that a
+ * single check passes once is not worth running every rule of twice, while
+ * the watcher, checking after every change, gets them all. Checked against
+ * the chain's rules again after every rule change (@epoch).
  */
-#define CG_FIELDS 3
-
-struct cguard {
-	uint8_t nf;
-	bool more; /* the guard says more than the hulls */
-	uint8_t field[CG_FIELDS];
-	struct iv hull[CG_FIELDS];
-	const struct guard *g;
-};
 
 struct chain_guards {
 	const struct chain *chain;
@@ -141,17 +141,28 @@ struct chain_guards {
 	uint64_t last_call; /* the reach_flow() call that passed last */
 	uint32_t n;
 	const struct rule **rules; /* what @g was built for */
-	struct cguard *g;
+	const struct guard **g;
 	struct chain_guards *next;
+};
+
+/* One chain's interface names (chain_names_of()). */
+struct chain_names {
+	const struct chain *chain;
+	uint32_t n, epoch;
+	const struct rule **rules; /* what @names was found in */
+	struct reach_result names;
+	bool from_sets;
+	struct chain_names *next;
 };
 
 struct guard_table {
 	struct guard **b;
 	uint32_t nb, n;
 	struct chain_guards *chains[256];
-	uint32_t epoch; /* bumped by every rule change */
-	uint64_t calls; /* reach_flow() calls, to count passes by */
-	char **ifnames; /* collect_ifnames()'s, while valid */
+	uint32_t epoch;			/* bumped by every rule change */
+	uint64_t calls;			/* reach_flow() calls, to count passes by */
+	struct chain_names *names[256]; /* each chain's interface names */
+	char **ifnames;			/* collect_ifnames()'s, while valid */
 	size_t nifnames;
 	bool have_ifnames;
 };
@@ -164,6 +175,7 @@ struct guard_run {
 
 static void guard_capture(struct guard_run *g, struct sstate *s);
 static void guards_ifnames_forget(struct guard_table *t);
+static void chain_names_release(struct chain_names *cn);
 static struct guard_table *guard_table_of(struct set_cache *sc);
 
 /* ---- field encodings ---- */
@@ -1987,50 +1999,92 @@ static int str_cmp(const void *a, const void *b)
  * The interface name classes the ruleset tells apart: the constants that
  * rules compare an iifname/oifname load with, directly or through a set.
  */
-static void collect_ifnames_walk(const struct ruleset *rs, struct reach_result *r)
+/*
+ * The names the rules of @ch compare an iifname/oifname load with, into
+ * @r. Returns true when some come from a named set's elements, which can
+ * change while the rules stay.
+ */
+static bool chain_ifnames(const struct chain *ch, struct reach_result *r)
 {
-	for (uint32_t t = 0; t < rs->ntables; t++) {
-		const struct table *tb = rs->tables[t];
+	bool from_sets = false;
 
-		for (uint32_t c = 0; c < tb->nchains; c++)
-			for (uint32_t k = 0; k < tb->chains[c]->nrules; k++) {
-				const struct rule *ru = tb->chains[c]->rules[k];
-				int64_t ifreg = -1;
+	for (uint32_t k = 0; k < ch->nrules; k++) {
+		const struct rule *ru = ch->rules[k];
+		int64_t ifreg = -1;
 
-				for (uint32_t e = 0; e < ru->exprs.n; e++) {
-					const struct expr *x = &ru->exprs.v[e];
-					uint64_t key = expr_num(x, NFTA_META_KEY, 0);
-					const struct attr *a;
-					const struct set *st;
+		for (uint32_t e = 0; e < ru->exprs.n; e++) {
+			const struct expr *x = &ru->exprs.v[e];
+			const struct attr *a;
+			const struct set *st;
+			uint64_t key;
 
-					if (expr_is(x, "meta") && expr_has(x, NFTA_META_DREG) &&
-					    (key == NFT_META_IIFNAME || key == NFT_META_OIFNAME))
-						ifreg = (int64_t)expr_num(x, NFTA_META_DREG, 0);
-					else if (expr_is(x, "cmp") &&
-						 (int64_t)expr_num(x, NFTA_CMP_SREG, 0) == ifreg &&
-						 (a = expr_attr(x, NFTA_CMP_DATA)) &&
-						 !a->is_verdict && a->len <= 16)
-						ifname_candidates(r, a->bytes, a->len);
-					else if (expr_is(x, "lookup") &&
-						 (int64_t)expr_num(x, NFTA_LOOKUP_SREG, 0) ==
-							 ifreg &&
-						 (st = table_find_set(tb,
-								      expr_str(x, NFTA_LOOKUP_SET)
-									      ?: "")) &&
-						 st->key_len == 16)
-						for (uint32_t i = 0; i < st->nelems; i++) {
-							if (st->elems[i].key)
-								ifname_candidates(
-									r, st->elems[i].key, 16);
-							if (st->elems[i].key_end)
-								ifname_candidates(
-									r, st->elems[i].key_end,
-									16);
-						}
+			/* most rules never load a name: look no further */
+			if (ifreg < 0 && !expr_is(x, "meta"))
+				continue;
+			key = expr_num(x, NFTA_META_KEY, 0);
+			if (expr_is(x, "meta") && expr_has(x, NFTA_META_DREG) &&
+			    (key == NFT_META_IIFNAME || key == NFT_META_OIFNAME)) {
+				ifreg = (int64_t)expr_num(x, NFTA_META_DREG, 0);
+			} else if (expr_is(x, "cmp") &&
+				   (int64_t)expr_num(x, NFTA_CMP_SREG, 0) == ifreg &&
+				   (a = expr_attr(x, NFTA_CMP_DATA)) && !a->is_verdict &&
+				   a->len <= 16) {
+				ifname_candidates(r, a->bytes, a->len);
+			} else if (expr_is(x, "lookup") &&
+				   (int64_t)expr_num(x, NFTA_LOOKUP_SREG, 0) == ifreg &&
+				   (st = table_find_set(ch->table,
+							expr_str(x, NFTA_LOOKUP_SET) ?: "")) &&
+				   st->key_len == 16) {
+				from_sets |= !(st->flags & NFT_SET_ANONYMOUS);
+				for (uint32_t i = 0; i < st->nelems; i++) {
+					if (st->elems[i].key)
+						ifname_candidates(r, st->elems[i].key, 16);
+					if (st->elems[i].key_end)
+						ifname_candidates(r, st->elems[i].key_end, 16);
 				}
 			}
+		}
 	}
-	ifname_add(r, "~other~");
+	return from_sets;
+}
+
+static void chain_names_release(struct chain_names *cn)
+{
+	for (size_t i = 0; i < cn->names.nifnames; i++)
+		free(cn->names.ifnames[i]);
+	free(cn->names.ifnames);
+	free(cn->rules);
+	memset(&cn->names, 0, sizeof(cn->names));
+	cn->rules = NULL;
+}
+
+/* @ch's names, found again only when its rules (or the sets they read) changed. */
+static const struct reach_result *chain_names_of(struct guard_table *t, const struct chain *ch)
+{
+	uint32_t h = (uint32_t)hash_mix((uintptr_t)ch) & (ARRAY_SIZE(t->names) - 1);
+	struct chain_names *cn;
+	bool same;
+
+	for (cn = t->names[h]; cn && cn->chain != ch; cn = cn->next)
+		;
+	if (!cn) {
+		cn = xcalloc(1, sizeof(*cn));
+		cn->chain = ch;
+		cn->next = t->names[h];
+		t->names[h] = cn;
+	}
+	same = cn->rules && cn->n == ch->nrules && (!cn->from_sets || cn->epoch == t->epoch);
+	for (uint32_t i = 0; same && i < ch->nrules; i++)
+		same = cn->rules[i] == ch->rules[i];
+	if (!same) {
+		chain_names_release(cn);
+		cn->from_sets = chain_ifnames(ch, &cn->names);
+		cn->n = ch->nrules;
+		cn->rules = xmalloc((ch->nrules + 1) * sizeof(*cn->rules));
+		memcpy(cn->rules, ch->rules, ch->nrules * sizeof(*cn->rules));
+	}
+	cn->epoch = t->epoch;
+	return &cn->names;
 }
 
 static void guards_ifnames_forget(struct guard_table *t)
@@ -2043,7 +2097,11 @@ static void guards_ifnames_forget(struct guard_table *t)
 	t->have_ifnames = false;
 }
 
-/* collect_ifnames_walk(), once until rules or sets change (it reads every rule). */
+/*
+ * The interface name classes the ruleset tells apart: the constants that
+ * rules compare an iifname/oifname load with, directly or through a set.
+ * Kept until rules or sets change, then found again chain by chain.
+ */
 static void collect_ifnames(const struct ruleset *rs, struct reach_result *r)
 {
 	struct guard_table *t = guard_table_of(set_cache_of(rs));
@@ -2051,7 +2109,15 @@ static void collect_ifnames(const struct ruleset *rs, struct reach_result *r)
 	if (!t->have_ifnames) {
 		struct reach_result walk = { 0 };
 
-		collect_ifnames_walk(rs, &walk);
+		for (uint32_t i = 0; i < rs->ntables; i++)
+			for (uint32_t k = 0; k < rs->tables[i]->nchains; k++) {
+				const struct reach_result *cn =
+					chain_names_of(t, rs->tables[i]->chains[k]);
+
+				for (size_t n = 0; n < cn->nifnames; n++)
+					ifname_add(&walk, cn->ifnames[n]);
+			}
+		ifname_add(&walk, "~other~");
 		t->ifnames = walk.ifnames;
 		t->nifnames = walk.nifnames;
 		t->have_ifnames = true;
@@ -2402,9 +2468,9 @@ void guards_free(void *p)
 	for (uint32_t i = 0; i < t->nb; i++)
 		for (struct guard *g = t->b[i], *next; g; g = next) {
 			next = g->next;
-			for (uint8_t k = 0; k < g->nf; k++)
-				ivs_release(&g->f[k].allowed);
-			free(g->f);
+			for (uint8_t k = 0; k < g->nextra; k++)
+				ivs_release(&g->extra[k].allowed);
+			free(g->extra);
 			free(g);
 		}
 	for (size_t i = 0; i < ARRAY_SIZE(t->chains); i++)
@@ -2413,6 +2479,12 @@ void guards_free(void *p)
 			free(cg->rules);
 			free(cg->g);
 			free(cg);
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(t->names); i++)
+		for (struct chain_names *cn = t->names[i], *next; cn; cn = next) {
+			next = cn->next;
+			chain_names_release(cn);
+			free(cn);
 		}
 	guards_ifnames_forget(t);
 	free(t->b);
@@ -2548,14 +2620,16 @@ static void guard_compute(struct reach_ctx *c, const struct sstate *like, const 
 	free(rr.pexpr);
 	for (size_t k = 0; k < GUARD_FIELDS; k++) {
 		if (!run.failed && !ivs_equal(&run.seen[k], &full->f[guard_fields[k]])) {
-			g->f = xrealloc(g->f, (g->nf + 1u) * sizeof(*g->f));
-			g->f[g->nf].field = guard_fields[k];
-			g->f[g->nf++].allowed = run.seen[k];
+			g->extra = xrealloc(g->extra, (g->nextra + 1u) * sizeof(*g->extra));
+			g->extra[g->nextra].field = guard_fields[k];
+			g->extra[g->nextra++].allowed = run.seen[k];
 		} else {
 			ivs_release(&run.seen[k]);
 		}
 	}
 }
+
+static void guard_summarise(struct guard *g);
 
 /* The guard of rule @r for states like @s, computed the first time. */
 static const struct guard *guard_of(struct reach_ctx *c, struct guard_table *t,
@@ -2592,8 +2666,10 @@ static const struct guard *guard_of(struct reach_ctx *c, struct guard_table *t,
 	g->hook = c->hook;
 	g->family = c->family;
 	g->tracked = s->tracked;
-	if (guard_eligible(r))
+	if (guard_eligible(r)) {
 		guard_compute(c, s, r, full, g);
+		guard_summarise(g);
+	}
 	g->next = t->b[h];
 	t->b[h] = g;
 	t->n++;
@@ -2605,25 +2681,33 @@ static const uint8_t cg_order[] = { PF_DPORT,	PF_SADDR,    PF_DADDR,	  PF_SPORT,
 				    PF_CTSTATE, PF_ICMPTYPE, PF_ICMPCODE, PF_TCPFLAGS, PF_MARK,
 				    PF_CTMARK,	PF_CTSTATUS, PF_CTDIR,	  PF_LEN,      PF_FRAG };
 
-static void cguard_fill(struct cguard *cg, const struct guard *g)
+/* The hulls the pass tests, from @g's fields; the fields themselves are
+ * kept only when the hulls say less. */
+static void guard_summarise(struct guard *g)
 {
-	cg->g = g;
-	cg->nf = 0;
-	cg->more = false;
-	for (size_t o = 0; o < ARRAY_SIZE(cg_order) && cg->nf < CG_FIELDS; o++)
-		for (uint8_t k = 0; k < g->nf; k++) {
-			const struct ivs *a = &g->f[k].allowed;
+	g->nf = 0;
+	g->more = false;
+	for (size_t o = 0; o < ARRAY_SIZE(cg_order) && g->nf < CG_FIELDS; o++)
+		for (uint8_t k = 0; k < g->nextra; k++) {
+			const struct ivs *a = &g->extra[k].allowed;
 
-			if (g->f[k].field != cg_order[o])
+			if (g->extra[k].field != cg_order[o])
 				continue;
-			cg->field[cg->nf] = g->f[k].field;
-			cg->more |= a->n > 1;
+			g->field[g->nf] = g->extra[k].field;
+			g->more |= a->n > 1;
 			/* an empty guard: no value can match */
-			cg->hull[cg->nf] = a->n ? (struct iv){ a->v[0].lo, a->v[a->n - 1].hi }
-						: (struct iv){ 1, 0 };
-			cg->nf++;
+			g->hull[g->nf] = a->n ? (struct iv){ a->v[0].lo, a->v[a->n - 1].hi }
+					      : (struct iv){ 1, 0 };
+			g->nf++;
 		}
-	cg->more |= g->nf > cg->nf;
+	g->more |= g->nextra > g->nf;
+	if (!g->more) {
+		for (uint8_t k = 0; k < g->nextra; k++)
+			ivs_release(&g->extra[k].allowed);
+		free(g->extra);
+		g->extra = NULL;
+		g->nextra = 0;
+	}
 }
 
 /* @cg's guards, built or checked again if the ruleset changed since. */
@@ -2647,7 +2731,7 @@ static void chain_guards_build(struct reach_ctx *c, struct guard_table *t, struc
 	cube_full(c, &full);
 	for (uint32_t i = 0; i < ch->nrules; i++) {
 		cg->rules[i] = ch->rules[i];
-		cguard_fill(&cg->g[i], guard_of(c, t, s, ch->rules[i], &full));
+		cg->g[i] = guard_of(c, t, s, ch->rules[i], &full);
 	}
 	cube_release(&full);
 }
@@ -2707,17 +2791,17 @@ static bool ivs_meets(const struct ivs *v, u128 lo, u128 hi)
 	return a < v->n && v->v[a].lo <= hi;
 }
 
-/* @s cannot match the rule of @cg: a guarded field's values all lie outside. */
-static bool cguard_excludes(const struct cguard *cg, const struct sstate *s)
+/* @s cannot match the rule of @g: a guarded field's values all lie outside. */
+static bool guard_excludes(const struct guard *g, const struct sstate *s)
 {
-	for (uint8_t k = 0; k < cg->nf; k++)
-		if (!ivs_meets(&s->cube.f[cg->field[k]], cg->hull[k].lo, cg->hull[k].hi))
+	for (uint8_t k = 0; k < g->nf; k++)
+		if (!ivs_meets(&s->cube.f[g->field[k]], g->hull[k].lo, g->hull[k].hi))
 			return true;
-	if (!cg->more)
+	if (!g->more)
 		return false;
 	/* the hulls met: what they leave out, field by field */
-	for (uint8_t k = 0; k < cg->g->nf; k++)
-		if (!ivs_overlaps(&s->cube.f[cg->g->f[k].field], &cg->g->f[k].allowed))
+	for (uint8_t k = 0; k < g->nextra; k++)
+		if (!ivs_overlaps(&s->cube.f[g->extra[k].field], &g->extra[k].allowed))
 			return true;
 	return false;
 }
@@ -2739,7 +2823,7 @@ static void run_all(struct reach_ctx *c, struct sstate *init)
 			const struct chain_guards *cg = chain_guards_of(c, s);
 
 			while (cg && s->rule < s->chain->nrules &&
-			       cguard_excludes(&cg->g[s->rule], s))
+			       guard_excludes(cg->g[s->rule], s))
 				s->rule++;
 			if (s->rule >= s->chain->nrules) {
 				s->nloads = 0;
@@ -2930,6 +3014,45 @@ struct chain_cache {
 	struct reach_result res; /* interface name classes */
 	struct set_cache *sets;
 };
+
+/* Some chain at @hook has rule guards for @family. */
+static bool guards_built(const struct ruleset *rs, uint32_t hook, uint8_t family)
+{
+	struct guard_table *t = guard_table_of(set_cache_of(rs));
+
+	for (size_t i = 0; i < ARRAY_SIZE(t->chains); i++)
+		for (const struct chain_guards *cg = t->chains[i]; cg; cg = cg->next)
+			if (cg->g && cg->hook == hook && cg->family == family)
+				return true;
+	return false;
+}
+
+enum eval_verdict packet_verdict(const struct ruleset *rs, uint32_t hook, const struct packet *p)
+{
+	enum eval_verdict v = EVAL_UNCERTAIN;
+	struct trace t;
+
+	if (guards_built(rs, hook, p->family)) {
+		struct strbuf flow = STRBUF_INIT, err = STRBUF_INIT;
+		struct reach_result *r = NULL;
+
+		/* the packet's class: fields a description leaves out range freely,
+		 * so only a verdict for the whole class is the packet's */
+		packet_describe(p, &flow);
+		if (reach_flow(rs, hook, flow.buf, &r, &err) == 0 &&
+		    (r->verdict == EVAL_ACCEPT || r->verdict == EVAL_DROP))
+			v = r->verdict;
+		reach_result_free(r);
+		strbuf_release(&flow);
+		strbuf_release(&err);
+		if (v != EVAL_UNCERTAIN)
+			return v;
+	}
+	trace_packet(rs, hook, p, &t);
+	v = t.verdict;
+	trace_release(&t);
+	return v;
+}
 
 struct set_cache *chain_cache_sets(struct chain_cache *cc)
 {

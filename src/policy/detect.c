@@ -479,14 +479,10 @@ static bool witness_dropped(const struct ruleset *rs, uint32_t hook)
 	for (size_t i = 0; i < ARRAY_SIZE(specs) && !dropped; i++) {
 		struct strbuf err = STRBUF_INIT;
 		struct packet p;
-		struct trace t;
 
 		packet_defaults(&p, hook);
-		if (packet_parse(specs[i], &p, &err) == 0) {
-			trace_packet(rs, hook, &p, &t);
-			dropped = t.verdict == EVAL_DROP;
-			trace_release(&t);
-		}
+		if (packet_parse(specs[i], &p, &err) == 0)
+			dropped = packet_verdict(rs, hook, &p) == EVAL_DROP;
 		strbuf_release(&err);
 	}
 	return dropped;

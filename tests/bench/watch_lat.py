@@ -93,6 +93,8 @@ for i in range(nchanges):
             gen = a["generation"]
             break
     lat.append(max(0.0, at - done) * 1000)
+    if i == 0:
+        lat_first = lat[0]
     time.sleep(0.05)
 
 lat.sort()
@@ -100,6 +102,7 @@ nft_ms.sort()
 nft50 = nft_ms[len(nft_ms) // 2]
 p50 = lat[len(lat) // 2]
 p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+first, worst = lat_first, lat[-1]
 
 # storm: nstorm transactions, one rule each, as fast as nft -i sends them
 cmds = "".join("add rule inet bench input tcp dport %d counter\n" % (20000 + i % 40000)
@@ -124,8 +127,8 @@ peak = max(peak, rss_mib(p.pid, "VmHWM"))
 
 p.send_signal(signal.SIGTERM)
 p.wait(timeout=60)
-print("%-28s | start %6.2fs | one-rule change: p50 %7.1f ms  p99 %7.1f ms (%d changes; "
+print("%-28s | start %6.2fs | one-rule change: p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms, first %7.1f ms (%d changes; "
       "nft's own command p50 %.1f ms, alert p50 = %.2fx it) | "
       "storm %6.0f tx/s (%d tx, %.2fs, CPU %3.0f%%) | idle CPU %.2f%% RSS %.0f MiB, peak %.0f MiB | resyncs %d"
-      % (label, startup, p50, p99, len(lat), nft50, p50 / nft50, nstorm / storm_s, nstorm, storm_s, storm_cpu,
+      % (label, startup, p50, p99, worst, first, len(lat), nft50, p50 / nft50, nstorm / storm_s, nstorm, storm_s, storm_cpu,
          idle_cpu, idle_rss, peak, resyncs))
