@@ -85,6 +85,9 @@ struct watch {
 	struct findings prev;
 	/* counters for the textfile */
 	unsigned long resyncs, transactions, alerts;
+	/* the model's arena after the last full read, and when to compact it */
+	size_t arena_base, compact_slack;
+	int64_t compact_retry_at;
 	int64_t last_change;
 	/* after a re-read: when to ask the kernel's generation (0: no need) */
 	int64_t verify_at;
@@ -467,12 +470,62 @@ static int resync(struct watch *w, const char *why)
 	donors_free(w);
 	w->rs = fresh;
 	files_attach(w);
+	w->arena_base = arena_used(w->rs->arena);
 	w->resyncs++;
 	free(w->resync_why);
 	w->resync_why = xstrdup(why);
 	mark_dirty(w);
 	strbuf_release(&err);
 	return 0;
+}
+
+static void warm(struct watch *w);
+
+#define COMPACT_SLACK (64u << 20) /* bytes of the arena beyond twice the last read */
+
+/*
+ * Removed rules, elements and sets stay in the model's arena (events are
+ * applied in place; nothing is freed one by one). Once the arena is twice
+ * what the last full read needed, plus a slack, read the ruleset again and
+ * drop the old model: memory stays within twice the ruleset's, and the
+ * re-read costs at most one dump per doubling. Quiet: the model is the
+ * same, so no alert. Only when nothing is in flight; if the kernel moved
+ * on meanwhile, its events will come and the next try is a second later.
+ */
+static void compact(struct watch *w)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct ruleset *fresh;
+	size_t before = arena_used(w->rs->arena);
+
+	w->compact_retry_at = now_ms() + 1000;
+	if (nl_snapshot(&fresh, NULL, NULL, &err) < 0) {
+		errmsg("watch: reading the ruleset again to free removed objects: %s", err.buf);
+		strbuf_release(&err);
+		return;
+	}
+	strbuf_release(&err);
+	if (fresh->generation != w->rs->generation) {
+		ruleset_free(fresh);
+		return;
+	}
+	ruleset_free(w->rs);
+	donors_free(w);
+	w->rs = fresh;
+	files_attach(w);
+	w->arena_base = arena_used(w->rs->arena);
+	w->compact_retry_at = 0;
+	errmsg("watch: model compacted at generation %u: %zu KiB -> %zu KiB", w->rs->generation,
+	       before / 1024, w->arena_base / 1024);
+	/* the caches went with the old model: two checks rebuild them (warm()) */
+	warm(w);
+	warm(w);
+}
+
+static bool compact_due(const struct watch *w, int64_t now)
+{
+	return !w->npending && !w->dirty && now >= w->compact_retry_at &&
+	       arena_used(w->rs->arena) > 2 * w->arena_base + w->compact_slack;
 }
 
 /* Apply a transaction that NEWGEN @g closed. */
@@ -860,7 +913,11 @@ int cmd_watch(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct watch w = { .rcvbuf = 64 << 20, .debounce_ms = 10, .ino = -1, .redump_s = 60 };
+	struct watch w = { .rcvbuf = 64 << 20,
+			   .debounce_ms = 10,
+			   .ino = -1,
+			   .redump_s = 60,
+			   .compact_slack = COMPACT_SLACK };
 	char exec_name[128];
 	struct source_opts src = { 0 };
 	struct strbuf err = STRBUF_INIT;
@@ -961,6 +1018,10 @@ int cmd_watch(int argc, char **argv)
 		errmsg("watch: %s", err.buf);
 		goto out;
 	}
+	w.arena_base = arena_used(w.rs->arena);
+	/* tests make the model compact sooner */
+	if (getenv("FWAUDIT_WATCH_COMPACT_SLACK"))
+		w.compact_slack = strtoul(getenv("FWAUDIT_WATCH_COMPACT_SLACK"), NULL, 10);
 	w.files = files_capture(&w);
 	files_attach(&w);
 	if (w.files->nfiles) {
@@ -1028,6 +1089,12 @@ int cmd_watch(int argc, char **argv)
 			evaluate(&w, event_name(&w));
 			continue;
 		}
+		if (compact_due(&w, now)) {
+			compact(&w);
+			continue;
+		}
+		if (w.compact_retry_at && !w.dirty)
+			wake_within(&timeout, w.compact_retry_at - now);
 		r = poll(pfd, w.ino >= 0 ? 3 : 2, timeout);
 		sinks_tick(&w.sinks, now_ms());
 		if (w.textfile_retry_at && now_ms() >= w.textfile_retry_at)
