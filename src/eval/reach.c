@@ -2081,7 +2081,8 @@ static const struct reach_result *chain_names_of(struct guard_table *t, const st
 		cn->from_sets = chain_ifnames(ch, &cn->names);
 		cn->n = ch->nrules;
 		cn->rules = xmalloc((ch->nrules + 1) * sizeof(*cn->rules));
-		memcpy(cn->rules, ch->rules, ch->nrules * sizeof(*cn->rules));
+		if (ch->nrules)
+			memcpy(cn->rules, ch->rules, ch->nrules * sizeof(*cn->rules));
 	}
 	cn->epoch = t->epoch;
 	return &cn->names;

@@ -286,9 +286,11 @@ static void memo_store(struct chain_memo *m, const struct chain *ch, uint32_t ep
 	m->epoch = epoch;
 	m->reads_sets = chain_reads_sets(ch);
 	m->rules = xmalloc((ch->nrules + 1) * sizeof(*m->rules));
-	memcpy(m->rules, ch->rules, ch->nrules * sizeof(*m->rules));
 	m->rep = xmalloc((ch->nrules + 1) * sizeof(*m->rep));
-	memcpy(m->rep, rep, ch->nrules * sizeof(*m->rep));
+	if (ch->nrules) {
+		memcpy(m->rules, ch->rules, ch->nrules * sizeof(*m->rules));
+		memcpy(m->rep, rep, ch->nrules * sizeof(*m->rep));
+	}
 }
 
 static int chain_analyse_run(struct chain_cache *cc, const struct chain *ch, bool redundancy,
@@ -302,7 +304,8 @@ int chain_analyse(struct chain_cache *cc, const struct chain *ch, bool redundanc
 	int ret;
 
 	if (m && memo_valid(m, ch, epoch)) {
-		memcpy(out, m->rep, ch->nrules * sizeof(*out));
+		if (ch->nrules)
+			memcpy(out, m->rep, ch->nrules * sizeof(*out));
 		return 0;
 	}
 	ret = chain_analyse_run(cc, ch, redundancy, budget, out);
