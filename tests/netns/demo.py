@@ -38,7 +38,6 @@ work = tempfile.mkdtemp()
 try:
     sh("ip", "netns", "exec", ns, "nft", "-f", "-", inp=CANARY)
     host_rules = sh("ip", "netns", "exec", ns, "nft", "list", "ruleset").stdout
-    namespaces = sh("ip", "netns", "list").stdout
 
     def demo(*args, user=None):
         cmd = ["ip", "netns", "exec", ns]
@@ -76,7 +75,8 @@ try:
            out)
     expect(sh("ip", "netns", "exec", ns, "nft", "list", "ruleset").stdout == host_rules,
            "the host's ruleset is untouched")
-    expect(sh("ip", "netns", "list").stdout == namespaces, "no namespace is left behind")
+    # (its namespace is unshare's, unnamed: it ends with the process; the
+    # list of named ones is not compared, other tests add theirs meanwhile)
 
     # without root: a user namespace of its own, where the kernel allows them
     probe = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
