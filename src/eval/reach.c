@@ -2460,6 +2460,22 @@ static uint8_t flow_family(const char *flow, bool *given)
  * classes); states that a statement has changed (mark, ct state, nat) run
  * every rule.
  */
+/* Run @rr's rule for @s and for every state it splits off on the way. */
+static void rule_run_whole(struct rule_run *rr, struct sstate *s)
+{
+	run_rule(rr, s, 0);
+	while (rr->np) {
+		struct sstate *m = rr->pending[--rr->np];
+
+		run_rule(rr, m, rr->pexpr[rr->np]);
+	}
+	free(rr->pending);
+	free(rr->pexpr);
+	rr->pending = NULL;
+	rr->pexpr = NULL;
+	rr->capp = 0;
+}
+
 void guards_free(void *p)
 {
 	struct guard_table *t = p;
@@ -2611,14 +2627,7 @@ static void guard_compute(struct reach_ctx *c, const struct sstate *like, const 
 	s->pos = like->pos;
 	s->verdict = NFT_CONTINUE;
 	gc.capture = &run;
-	run_rule(&rr, s, 0);
-	while (rr.np) {
-		struct sstate *m = rr.pending[--rr.np];
-
-		run_rule(&rr, m, rr.pexpr[rr.np]);
-	}
-	free(rr.pending);
-	free(rr.pexpr);
+	rule_run_whole(&rr, s);
 	for (size_t k = 0; k < GUARD_FIELDS; k++) {
 		if (!run.failed && !ivs_equal(&run.seen[k], &full->f[guard_fields[k]])) {
 			g->extra = xrealloc(g->extra, (g->nextra + 1u) * sizeof(*g->extra));
@@ -2840,14 +2849,7 @@ static void run_all(struct reach_ctx *c, struct sstate *init)
 			continue;
 		}
 		s->verdict = NFT_CONTINUE;
-		run_rule(&rr, s, 0);
-		while (rr.np) {
-			struct sstate *m = rr.pending[--rr.np];
-
-			run_rule(&rr, m, rr.pexpr[rr.np]);
-		}
-		free(rr.pending);
-		free(rr.pexpr);
+		rule_run_whole(&rr, s);
 		if (c->nq - c->head > MAX_STATES) {
 			c->fail = "too many classes to follow";
 			break;
