@@ -153,6 +153,9 @@ struct set {
 	struct expr_list exprs;
 	struct elem *elems;
 	uint32_t nelems, elems_cap;
+	/* where each element is, for applying deletions (nl/decode.c; in the
+	 * arena), or NULL; whoever replaces @elems otherwise sets it NULL */
+	struct elem_index *ix;
 };
 
 struct obj {

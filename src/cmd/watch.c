@@ -416,6 +416,7 @@ static void redump(struct watch *w)
 			ruleset_set_changed(w->rs, s);
 			s->elems = fresh->elems;
 			s->nelems = fresh->nelems;
+			s->ix = NULL;
 			s->elems_cap = fresh->elems_cap;
 			donor_put(w, s, d);
 			table_label(t, &where);

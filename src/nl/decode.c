@@ -7,6 +7,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
@@ -540,6 +541,93 @@ static int decode_elem(struct ruleset *rs, struct set *s, const struct nlattr *n
 	return 0;
 }
 
+/*
+ * struct elem_index - a set's element positions by identity, so that the
+ * kernel's deletions (one message per element) each cost one lookup, not
+ * a pass over a set of a million. Open addressing; slots hold position + 1,
+ * 0 when empty, IX_TOMB when deleted. Kept in the ruleset's arena.
+ */
+struct elem_index {
+	uint32_t cap, used;
+	uint32_t *slot;
+};
+
+#define IX_TOMB UINT32_MAX
+
+static uint64_t elem_hash(const struct elem *e)
+{
+	const uint32_t kind = NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL;
+	uint64_t h = 1469598103934665603ull ^ (e->flags & kind);
+
+	for (uint32_t i = 0; i < e->key_len; i++)
+		h = (h ^ e->key[i]) * 1099511628211ull;
+	for (uint32_t i = 0; i < e->key_end_len; i++)
+		h = (h ^ e->key_end[i]) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
+static void ix_put(struct elem_index *ix, const struct set *s, uint32_t pos)
+{
+	uint32_t h = (uint32_t)elem_hash(&s->elems[pos]) & (ix->cap - 1);
+
+	while (ix->slot[h] && ix->slot[h] != IX_TOMB)
+		h = (h + 1) & (ix->cap - 1);
+	if (!ix->slot[h])
+		ix->used++;
+	ix->slot[h] = pos + 1;
+}
+
+/* @s's index, built (or rebuilt, past 3/4 full) for @extra more elements. */
+static struct elem_index *ix_ready(struct ruleset *rs, struct set *s, uint32_t extra)
+{
+	uint32_t cap = 16;
+
+	if (s->ix && (uint64_t)(s->ix->used + extra) * 4 <= (uint64_t)s->ix->cap * 3)
+		return s->ix;
+	while ((uint64_t)cap < 2 * ((uint64_t)s->nelems + extra) + 16)
+		cap <<= 1;
+	s->ix = arena_alloc(rs->arena, sizeof(*s->ix));
+	s->ix->cap = cap;
+	s->ix->slot = arena_alloc(rs->arena, cap * sizeof(*s->ix->slot));
+	for (uint32_t i = 0; i < s->nelems; i++)
+		ix_put(s->ix, s, i);
+	return s->ix;
+}
+
+/* The slot holding @e's position, or NULL. */
+static uint32_t *ix_find(struct elem_index *ix, const struct set *s, const struct elem *e)
+{
+	uint32_t h = (uint32_t)elem_hash(e) & (ix->cap - 1);
+
+	for (; ix->slot[h]; h = (h + 1) & (ix->cap - 1))
+		if (ix->slot[h] != IX_TOMB && !elem_identity_cmp(&s->elems[ix->slot[h] - 1], e))
+			return &ix->slot[h];
+	return NULL;
+}
+
+/* Remove the element of @s like @e: the last one takes its place (the
+ * order is the kernel's hash order anyway). Returns 0 or -ENOENT. */
+static int elem_remove(struct ruleset *rs, struct set *s, const struct elem *e)
+{
+	struct elem_index *ix = ix_ready(rs, s, 0);
+	uint32_t *at = ix_find(ix, s, e), pos, last;
+
+	if (!at)
+		return -ENOENT;
+	pos = *at - 1;
+	*at = IX_TOMB;
+	last = --s->nelems;
+	if (pos != last) {
+		uint32_t h = (uint32_t)elem_hash(&s->elems[last]) & (ix->cap - 1);
+
+		while (ix->slot[h] != last + 1)
+			h = (h + 1) & (ix->cap - 1);
+		ix->slot[h] = pos + 1;
+		s->elems[pos] = s->elems[last];
+	}
+	return 0;
+}
+
 static int decode_setelems(struct ruleset *rs, uint32_t family, struct attrs *at)
 {
 	struct table *t = find_parent(rs, family, at, NFTA_SET_ELEM_LIST_TABLE);
@@ -570,6 +658,15 @@ static int decode_setelems(struct ruleset *rs, uint32_t family, struct attrs *at
 			s->nelems = before;
 			return -EINVAL;
 		}
+	}
+	if (s->ix) {
+		uint32_t added = s->nelems - before;
+
+		if ((uint64_t)(s->ix->used + added) * 4 <= (uint64_t)s->ix->cap * 3)
+			for (uint32_t i = before; i < s->nelems; i++)
+				ix_put(s->ix, s, i);
+		else
+			s->ix = NULL; /* built again at the next deletion */
 	}
 	return 0;
 }
@@ -860,19 +957,8 @@ static int del_setelems(struct ruleset *rs, uint32_t family, struct attrs *at)
 			e, at->tb[NFTA_SET_ELEM_LIST_ELEMENTS]) if (decode_elem(scratch, gone, e) <
 								    0) ret = -EINVAL;
 	}
-	for (uint32_t k = 0; k < gone->nelems && !ret; k++) {
-		const struct elem *g = &gone->elems[k];
-		uint32_t i = 0;
-
-		while (i < s->nelems && elem_identity_cmp(&s->elems[i], g))
-			i++;
-		if (i == s->nelems) {
-			ret = -ENOENT;
-			break;
-		}
-		/* order is the kernel's hash order anyway: the last takes its place */
-		s->elems[i] = s->elems[--s->nelems];
-	}
+	for (uint32_t k = 0; k < gone->nelems && !ret; k++)
+		ret = elem_remove(rs, s, &gone->elems[k]);
 	ruleset_free(scratch);
 	return ret;
 }
