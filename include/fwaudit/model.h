@@ -114,6 +114,9 @@ struct chain {
 	uint32_t udata_len;
 	struct rule **rules;
 	uint32_t nrules, rules_cap;
+	/* bumped by every change of its rules, hook or policy: what evaluators
+	 * derived from the chain (keyed by it) is stale when this moved */
+	uint32_t version;
 };
 
 /**

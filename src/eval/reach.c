@@ -128,8 +128,8 @@ struct guard {
  * A chain's guards in rule order. Built at the second pass through the
  * chain with the same family, hook and conntrack state: a chain that a
  * single check passes once is not worth running every rule of twice, while
- * the watcher, checking after every change, gets them all. Checked against
- * the chain's rules again after every rule change (@epoch).
+ * the watcher, checking after every change, gets them all. Laid out again
+ * when the chain's version moved.
  */
 
 struct chain_guards {
@@ -137,10 +137,9 @@ struct chain_guards {
 	uint32_t hook;
 	uint8_t family;
 	bool tracked;
-	uint32_t passes, epoch;
+	uint32_t passes;
 	uint64_t last_call; /* the reach_flow() call that passed last */
-	uint32_t n;
-	const struct rule **rules; /* what @g was built for */
+	uint32_t version;   /* the chain's, when @g was built */
 	const struct guard **g;
 	struct chain_guards *next;
 };
@@ -148,10 +147,9 @@ struct chain_guards {
 /* One chain's interface names (chain_names_of()). */
 struct chain_names {
 	const struct chain *chain;
-	uint32_t n, epoch;
-	const struct rule **rules; /* what @names was found in */
+	uint32_t version, epoch; /* the chain's, and the sets' (guard_table) */
 	struct reach_result names;
-	bool from_sets;
+	bool valid, from_sets;
 	struct chain_names *next;
 };
 
@@ -159,7 +157,7 @@ struct guard_table {
 	struct guard **b;
 	uint32_t nb, n;
 	struct chain_guards *chains[256];
-	uint32_t epoch;			/* bumped by every rule change */
+	uint32_t epoch;			/* bumped by every change of a set's elements */
 	uint64_t calls;			/* reach_flow() calls, to count passes by */
 	struct chain_names *names[256]; /* each chain's interface names */
 	char **ifnames;			/* collect_ifnames()'s, while valid */
@@ -2053,9 +2051,8 @@ static void chain_names_release(struct chain_names *cn)
 	for (size_t i = 0; i < cn->names.nifnames; i++)
 		free(cn->names.ifnames[i]);
 	free(cn->names.ifnames);
-	free(cn->rules);
 	memset(&cn->names, 0, sizeof(cn->names));
-	cn->rules = NULL;
+	cn->valid = false;
 }
 
 /* @ch's names, found again only when its rules (or the sets they read) changed. */
@@ -2073,16 +2070,12 @@ static const struct reach_result *chain_names_of(struct guard_table *t, const st
 		cn->next = t->names[h];
 		t->names[h] = cn;
 	}
-	same = cn->rules && cn->n == ch->nrules && (!cn->from_sets || cn->epoch == t->epoch);
-	for (uint32_t i = 0; same && i < ch->nrules; i++)
-		same = cn->rules[i] == ch->rules[i];
+	same = cn->valid && cn->version == ch->version && (!cn->from_sets || cn->epoch == t->epoch);
 	if (!same) {
 		chain_names_release(cn);
 		cn->from_sets = chain_ifnames(ch, &cn->names);
-		cn->n = ch->nrules;
-		cn->rules = xmalloc((ch->nrules + 1) * sizeof(*cn->rules));
-		if (ch->nrules)
-			memcpy(cn->rules, ch->rules, ch->nrules * sizeof(*cn->rules));
+		cn->version = ch->version;
+		cn->valid = true;
 	}
 	cn->epoch = t->epoch;
 	return &cn->names;
@@ -2493,7 +2486,6 @@ void guards_free(void *p)
 	for (size_t i = 0; i < ARRAY_SIZE(t->chains); i++)
 		for (struct chain_guards *cg = t->chains[i], *next; cg; cg = next) {
 			next = cg->next;
-			free(cg->rules);
 			free(cg->g);
 			free(cg);
 		}
@@ -2525,13 +2517,14 @@ uint32_t guards_epoch(struct set_cache *sc)
 	return guard_table_of(sc)->epoch;
 }
 
-void guards_rules_changed(void *p)
+void guards_rules_changed(void *p, bool sets)
 {
 	struct guard_table *t = p;
 
 	if (!t)
 		return;
-	t->epoch++;
+	if (sets)
+		t->epoch++;
 	guards_ifnames_forget(t);
 }
 
@@ -2721,29 +2714,19 @@ static void guard_summarise(struct guard *g)
 	}
 }
 
-/* @cg's guards, built or checked again if the ruleset changed since. */
+/* @cg's guards, laid out for the chain's rules as they are now. */
 static void chain_guards_build(struct reach_ctx *c, struct guard_table *t, struct chain_guards *cg,
 			       const struct sstate *s)
 {
 	const struct chain *ch = cg->chain;
-	bool same = cg->g && cg->n == ch->nrules;
 	struct cube full;
 
-	for (uint32_t i = 0; same && i < ch->nrules; i++)
-		same = cg->rules[i] == ch->rules[i];
-	cg->epoch = t->epoch;
-	if (same)
-		return;
-	free(cg->rules);
 	free(cg->g);
-	cg->n = ch->nrules;
-	cg->rules = xmalloc((ch->nrules + 1) * sizeof(*cg->rules));
+	cg->version = ch->version;
 	cg->g = xcalloc(ch->nrules + 1, sizeof(*cg->g));
 	cube_full(c, &full);
-	for (uint32_t i = 0; i < ch->nrules; i++) {
-		cg->rules[i] = ch->rules[i];
+	for (uint32_t i = 0; i < ch->nrules; i++)
 		cg->g[i] = guard_of(c, t, s, ch->rules[i], &full);
-	}
 	cube_release(&full);
 }
 
@@ -2777,7 +2760,7 @@ static const struct chain_guards *chain_guards_of(struct reach_ctx *c, const str
 		if (cg->passes < 2)
 			return NULL;
 		chain_guards_build(c, t, cg, s);
-	} else if (cg->epoch != t->epoch) {
+	} else if (cg->version != s->chain->version) {
 		chain_guards_build(c, t, cg, s);
 	}
 	return cg;

@@ -133,10 +133,11 @@ struct set_cache;
  * (both last as long as the ruleset does not change); freed by guards_free(). */
 void **set_cache_guards(struct set_cache *sc);
 void guards_free(void *guards);
-/* Rules changed (or a set did): re-check the chains' guards, forget the
- * interface names; the rules' own guards stay (a rule never changes). */
-void guards_rules_changed(void *guards);
-/* Bumped by every change of rules or set contents. */
+/* Rules came or went (@sets false), or a set's elements changed (true):
+ * forget the interface names, and with @sets what was read from named
+ * sets; what is keyed by a chain checks its version, a rule never changes. */
+void guards_rules_changed(void *guards, bool sets);
+/* Bumped by every change of a set's elements. */
 uint32_t guards_epoch(struct set_cache *sc);
 /* Where rules.c remembers chain analyses (same cache); chain_memos_free(). */
 void **set_cache_memos(struct set_cache *sc);

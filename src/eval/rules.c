@@ -172,20 +172,18 @@ static int fate_rank(enum rule_fate f)
 }
 
 /*
- * A chain's analysis, remembered with what it depends on: the chain's own
- * rules (a rule never changes: the same pointers are the same rules), its
- * policy, and the contents of named sets its rules read (any set change
- * makes those chains' analyses stale). Other chains do not matter: in
+ * A chain's analysis, remembered with what it depends on: the chain itself
+ * (its version moves with every change of its rules, hook or policy) and
+ * the contents of named sets its rules read (any set change makes those
+ * chains' analyses stale). Other chains do not matter: in
  * chain mode a jump returns every packet. The watcher, checking after
  * every change, so analyses only the chains a change touched.
  */
 struct chain_memo {
 	const struct chain *chain;
-	bool redundancy, base, has_policy, reads_sets;
-	uint32_t policy, hooknum, epoch;
+	bool redundancy, reads_sets;
+	uint32_t version, epoch; /* the chain's, and the sets' */
 	size_t budget;
-	uint32_t n;
-	const struct rule **rules;
 	struct rule_report *rep;
 	struct chain_memo *next;
 };
@@ -203,7 +201,6 @@ void chain_memos_free(void *p)
 	for (size_t i = 0; i < ARRAY_SIZE(t->b); i++)
 		for (struct chain_memo *m = t->b[i], *next; m; m = next) {
 			next = m->next;
-			free(m->rules);
 			free(m->rep);
 			free(m);
 		}
@@ -263,34 +260,19 @@ static struct chain_memo *memo_find(struct chain_cache *cc, const struct chain *
 
 static bool memo_valid(const struct chain_memo *m, const struct chain *ch, uint32_t epoch)
 {
-	if (!m->rep || m->n != ch->nrules || m->base != ch->base ||
-	    m->has_policy != ch->has_policy || m->policy != ch->policy ||
-	    m->hooknum != ch->hooknum || (m->reads_sets && m->epoch != epoch))
-		return false;
-	for (uint32_t i = 0; i < ch->nrules; i++)
-		if (m->rules[i] != ch->rules[i])
-			return false;
-	return true;
+	return m->rep && m->version == ch->version && (!m->reads_sets || m->epoch == epoch);
 }
 
 static void memo_store(struct chain_memo *m, const struct chain *ch, uint32_t epoch,
 		       const struct rule_report *rep)
 {
-	free(m->rules);
 	free(m->rep);
-	m->n = ch->nrules;
-	m->base = ch->base;
-	m->has_policy = ch->has_policy;
-	m->policy = ch->policy;
-	m->hooknum = ch->hooknum;
+	m->version = ch->version;
 	m->epoch = epoch;
 	m->reads_sets = chain_reads_sets(ch);
-	m->rules = xmalloc((ch->nrules + 1) * sizeof(*m->rules));
 	m->rep = xmalloc((ch->nrules + 1) * sizeof(*m->rep));
-	if (ch->nrules) {
-		memcpy(m->rules, ch->rules, ch->nrules * sizeof(*m->rules));
+	if (ch->nrules)
 		memcpy(m->rep, rep, ch->nrules * sizeof(*m->rep));
-	}
 }
 
 static int chain_analyse_run(struct chain_cache *cc, const struct chain *ch, bool redundancy,

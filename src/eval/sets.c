@@ -94,7 +94,7 @@ static void set_cache_forget(void *p, const struct set *s)
 	uint32_t h, next;
 
 	/* interface names may come from a set; NULL: only rules changed */
-	guards_rules_changed(sc->guards);
+	guards_rules_changed(sc->guards, s != NULL);
 	if (!s)
 		return;
 	h = slot_of(s, sc->cap);

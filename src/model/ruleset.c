@@ -117,6 +117,7 @@ struct rule *chain_add_rule(struct ruleset *rs, struct chain *c)
 	struct rule *r = arena_alloc(rs->arena, sizeof(*r));
 
 	r->chain = c;
+	c->version++;
 	VEC_PUSH(rs, c->rules, c->nrules, c->rules_cap, r);
 	return r;
 }

@@ -829,6 +829,7 @@ static int new_chain(struct ruleset *rs, uint32_t family, struct attrs *at)
 	if (!c)
 		return decode_chain(rs, family, at);
 	/* an update (policy, hook devices): the kernel sends the whole chain */
+	c->version++;
 	c->base = false;
 	c->has_policy = false;
 	c->devices = NULL;
@@ -904,6 +905,7 @@ static int del_rule(struct ruleset *rs, uint32_t family, struct attrs *at)
 	for (uint32_t i = 0; i < c->nrules; i++)
 		if (c->rules[i]->handle == handle) {
 			VEC_DEL(c->rules, c->nrules, i);
+			c->version++;
 			return 0;
 		}
 	return -ENOENT;
