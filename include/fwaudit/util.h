@@ -71,6 +71,9 @@ void strbuf_release(struct strbuf *sb);
 void strbuf_addjson(struct strbuf *sb, const char *s);
 /* @s (UTF-8 text) as a JSON string: characters kept, bad bytes as U+FFFD. */
 void strbuf_addjson_text(struct strbuf *sb, const char *s);
+/* Each line of @text, @pad before it (not before an empty line), each
+ * ending in a newline. */
+void strbuf_add_indented(struct strbuf *sb, const char *text, const char *pad);
 
 /**
  * struct arena - bump allocator for objects that live and die together.

@@ -21,17 +21,6 @@ static char sign_of(const struct change *c)
 	}
 }
 
-static void indent_lines(struct strbuf *out, const char *text, const char *pad)
-{
-	while (*text) {
-		const char *nl = strchr(text, '\n');
-		size_t n = nl ? (size_t)(nl - text) : strlen(text);
-
-		strbuf_addf(out, "%s%.*s\n", pad, (int)n, text);
-		text += n + (nl ? 1 : 0);
-	}
-}
-
 static void render_one(const struct change *c, struct strbuf *out)
 {
 	strbuf_addf(out, "  %c ", sign_of(c));
@@ -75,7 +64,7 @@ static void render_one(const struct change *c, struct strbuf *out)
 			strbuf_addf(out, " (%s)", c->before ? c->before : c->after);
 		strbuf_addch(out, '\n');
 		if (c->detail)
-			indent_lines(out, c->detail, "      ");
+			strbuf_add_indented(out, c->detail, "      ");
 		return;
 	}
 	strbuf_addch(out, '\n');

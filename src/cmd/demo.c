@@ -154,18 +154,6 @@ static int nft_load(const char *text)
 	return ret;
 }
 
-/* @text, each line indented by @pad spaces. */
-static void indented(struct strbuf *out, const char *text, int pad)
-{
-	while (*text) {
-		const char *nl = strchr(text, '\n');
-		size_t len = nl ? (size_t)(nl - text) : strlen(text);
-
-		strbuf_addf(out, "%*s%.*s\n", len ? pad : 0, "", (int)len, text);
-		text += len + (nl != NULL);
-	}
-}
-
 /* @text filled into lines of at most WRAP columns, each after @pad spaces
  * but the first, which follows what @out already holds on its line. */
 #define WRAP 88
@@ -269,7 +257,7 @@ static void render_failing(const struct findings *f, const struct policy_set *ps
 	report_render(&top, &m, REPORT_TEXT, &text);
 	/* past the header line and the blank line after it */
 	body = strstr(text.buf, "\n\n");
-	indented(out, body ? body + 2 : "", 3);
+	strbuf_add_indented(out, body ? body + 2 : "", "   ");
 	free(top.v);
 	strbuf_release(&text);
 }
@@ -363,7 +351,7 @@ int cmd_demo(int argc, char **argv)
 		struct strbuf rules = STRBUF_INIT;
 
 		ruleset_render(before, &ro, &rules);
-		indented(&out, rules.buf ? rules.buf : "", 6);
+		strbuf_add_indented(&out, rules.buf ? rules.buf : "", "      ");
 		strbuf_release(&rules);
 	}
 	strbuf_addf(&out, "\n   A client connects to port %u: ", PROBE_PORT);
@@ -416,7 +404,7 @@ int cmd_demo(int argc, char **argv)
 		struct strbuf text = STRBUF_INIT;
 
 		changes_render_text(&changes, &text);
-		indented(&out, text.buf ? text.buf : "", 3);
+		strbuf_add_indented(&out, text.buf ? text.buf : "", "   ");
 		strbuf_release(&text);
 	}
 	strbuf_addstr(&out, "\n   ");

@@ -825,12 +825,8 @@ static void evaluate(struct watch *w, const char *event)
 			strbuf_add(&out, w->lines_text.buf, w->lines_text.len);
 		if (w->more_lines)
 			strbuf_addf(&out, "  ... and %u more changes\n", w->more_lines);
-		for (const char *l = w->files_text.buf; l && *l;) {
-			const char *nl = strchrnul(l, '\n');
-
-			strbuf_addf(&out, "  %.*s\n", (int)(nl - l), l);
-			l = *nl ? nl + 1 : nl;
-		}
+		if (w->files_text.len)
+			strbuf_add_indented(&out, w->files_text.buf, "  ");
 		for (size_t i = 0; i < cur.n; i++)
 			if (!finding_in(&w->prev, cur.v[i].id))
 				finding_text("NEW", &cur.v[i], &out);

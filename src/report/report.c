@@ -129,16 +129,8 @@ static void render_text(const struct findings *f, const struct report_meta *m, s
 			strbuf_addf(out, ": %s", x->subject.rule);
 		strbuf_addch(out, '\n');
 		if (x->evidence_text && *x->evidence_text) {
-			const char *p = x->evidence_text;
-
 			strbuf_addstr(out, "    evidence:\n");
-			while (*p) {
-				const char *nl = strchr(p, '\n');
-				size_t len = nl ? (size_t)(nl - p) : strlen(p);
-
-				strbuf_addf(out, "      %.*s\n", (int)len, p);
-				p += len + (nl != NULL);
-			}
+			strbuf_add_indented(out, x->evidence_text, "      ");
 		}
 		for (size_t k = 0; k < x->policy->nlinks; k++) {
 			const struct policy_link *ln = &x->policy->links[k];

@@ -149,3 +149,14 @@ void strbuf_addjson_text(struct strbuf *out, const char *s)
 {
 	addjson(out, s, true);
 }
+
+void strbuf_add_indented(struct strbuf *sb, const char *text, const char *pad)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+
+		strbuf_addf(sb, "%s%.*s\n", n ? pad : "", (int)n, text);
+		text += n + (nl != NULL);
+	}
+}
