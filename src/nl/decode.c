@@ -577,14 +577,15 @@ static void ix_put(struct elem_index *ix, const struct set *s, uint32_t pos)
 	ix->slot[h] = pos + 1;
 }
 
-/* @s's index, built (or rebuilt, past 3/4 full) for @extra more elements. */
-static struct elem_index *ix_ready(struct ruleset *rs, struct set *s, uint32_t extra)
+/* @s's index, built at the first deletion (decode_setelems() keeps it up,
+ * or drops it when it would fill past 3/4). */
+static struct elem_index *ix_ready(struct ruleset *rs, struct set *s)
 {
 	uint32_t cap = 16;
 
-	if (s->ix && (uint64_t)(s->ix->used + extra) * 4 <= (uint64_t)s->ix->cap * 3)
+	if (s->ix)
 		return s->ix;
-	while ((uint64_t)cap < 2 * ((uint64_t)s->nelems + extra) + 16)
+	while ((uint64_t)cap < 2 * (uint64_t)s->nelems + 16)
 		cap <<= 1;
 	s->ix = arena_alloc(rs->arena, sizeof(*s->ix));
 	s->ix->cap = cap;
@@ -609,7 +610,7 @@ static uint32_t *ix_find(struct elem_index *ix, const struct set *s, const struc
  * order is the kernel's hash order anyway). Returns 0 or -ENOENT. */
 static int elem_remove(struct ruleset *rs, struct set *s, const struct elem *e)
 {
-	struct elem_index *ix = ix_ready(rs, s, 0);
+	struct elem_index *ix = ix_ready(rs, s);
 	uint32_t *at = ix_find(ix, s, e), pos, last;
 
 	if (!at)
