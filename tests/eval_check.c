@@ -8,6 +8,9 @@
  *
  * usage: eval_check SNAPSHOT HOOK FLOW [SAMPLES] [SEED]
  * Prints "checked N packets" and exits 0, or prints each mismatch, exit 1.
+ *
+ * eval_check SNAPSHOT --chains: the shadowed and redundant analysis of
+ * every chain, with rule guards and without, compared rule by rule.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +192,67 @@ static unsigned check_result(const struct ruleset *rs, const struct reach_result
 	return bad;
 }
 
+static bool rules_same(const struct rule_report *a, const struct rule_report *b)
+{
+	if (a->fate != b->fate || a->redundant != b->redundant || a->nby != b->nby)
+		return false;
+	for (size_t i = 0; i < a->nby; i++) {
+		size_t k = 0;
+
+		while (k < b->nby && b->by[k]->handle != a->by[i]->handle)
+			k++;
+		if (k == b->nby)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Shadowed and redundant rules, with rule guards and without: every rule
+ * the analysis without them decided must be decided the same with them
+ * (@a and @b are the same snapshot, loaded twice: each keeps its caches).
+ */
+static unsigned check_chains(const struct ruleset *a, const struct ruleset *b, unsigned *checked)
+{
+	struct chain_cache *ca = chain_cache_new(a), *cb = chain_cache_new(b);
+	unsigned bad = 0;
+
+	for (uint32_t t = 0; t < a->ntables; t++)
+		for (uint32_t k = 0; k < a->tables[t]->nchains; k++) {
+			const struct chain *x = a->tables[t]->chains[k],
+					   *y = b->tables[t]->chains[k];
+			struct rule_report *rx = xcalloc(x->nrules + 1, sizeof(*rx));
+			struct rule_report *ry = xcalloc(x->nrules + 1, sizeof(*ry));
+			int ret;
+
+			reach_use_guards = true;
+			ret = chain_analyse(ca, x, true, 0, rx);
+			reach_use_guards = false;
+			if (ret == 0 && chain_analyse(cb, y, true, 0, ry) == 0)
+				for (uint32_t i = 0; i < x->nrules; i++) {
+					if (ry[i].fate == RULE_UNKNOWN)
+						continue; /* out of budget without guards */
+					(*checked)++;
+					if (!rules_same(&rx[i], &ry[i])) {
+						printf("chain %s rule %u (handle %llu): fate %d "
+						       "redundant %d by %zu with guards, %d %d %zu "
+						       "without\n",
+						       x->name, i,
+						       (unsigned long long)x->rules[i]->handle,
+						       rx[i].fate, rx[i].redundant, rx[i].nby,
+						       ry[i].fate, ry[i].redundant, ry[i].nby);
+						bad++;
+					}
+				}
+			reach_use_guards = true;
+			free(rx);
+			free(ry);
+		}
+	chain_cache_free(ca);
+	chain_cache_free(cb);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -200,8 +264,28 @@ int main(int argc, char **argv)
 	char *text = NULL;
 	size_t len;
 
+	if (argc == 3 && !strcmp(argv[2], "--chains")) {
+		struct ruleset *again = NULL;
+
+		if (read_file(argv[1], &text, &len) < 0 ||
+		    ruleset_from_json(text, len, argv[1], &rs, &err) < 0 ||
+		    ruleset_from_json(text, len, argv[1], &again, &err) < 0) {
+			fprintf(stderr, "eval_check: cannot load %s: %s\n", argv[1],
+				err.buf ? err.buf : "");
+			return 2;
+		}
+		bad = check_chains(rs, again, &checked);
+		printf("eval_check: chains: %u rules decided without guards compared, %u "
+		       "differ\n",
+		       checked, bad);
+		free(text);
+		ruleset_free(rs);
+		ruleset_free(again);
+		return bad ? 1 : 0;
+	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: eval_check SNAPSHOT HOOK FLOW [SAMPLES] [SEED]\n");
+		fprintf(stderr, "usage: eval_check SNAPSHOT HOOK FLOW [SAMPLES] [SEED]\n"
+				"       eval_check SNAPSHOT --chains\n");
 		return 2;
 	}
 	if (argc > 5)

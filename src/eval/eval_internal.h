@@ -107,6 +107,9 @@ struct set_cache;
 /* @rs's sets indexed for lookups, built as they are first looked up and
  * kept with @rs until ruleset_changed(). */
 struct set_cache *set_cache_of(const struct ruleset *rs);
+/* A cache kept by its caller (another thread's), freed with set_cache_free(). */
+struct set_cache *set_cache_new(void);
+void set_cache_free(void *sc);
 /*
  * Look @key (set->key_len bytes) up in @s as the kernel's set backends do:
  * exact, interval (rbtree start/end elements) or per-field ranges

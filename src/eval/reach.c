@@ -2757,7 +2757,8 @@ static const struct chain_guards *chain_guards_of(struct reach_ctx *c, const str
 			cg->last_call = c->call;
 			cg->passes++;
 		}
-		if (cg->passes < 2)
+		/* chain mode runs the chain's rules alone anyway, one by one */
+		if (cg->passes < 2 && !c->cr)
 			return NULL;
 		chain_guards_build(c, t, cg, s);
 	} else if (cg->version != s->chain->version) {
@@ -2800,6 +2801,41 @@ static bool guard_excludes(const struct guard *g, const struct sstate *s)
 	return false;
 }
 
+/*
+ * Rules @s cannot match, passed over in place. In chain mode a rule passed
+ * over is reached and not matched: a probed one ends @s, and the rule the
+ * run deletes is passed over too. Returns false when @s went on (queued
+ * for the chain's end) or ended.
+ */
+bool reach_use_guards = true;
+
+static bool pass_over(struct reach_ctx *c, struct sstate *s)
+{
+	struct chain_run *cr = c->cr;
+	const struct chain_guards *cg;
+	uint32_t n = s->chain->nrules;
+
+	if (!reach_use_guards || !state_plain(s) || !(cg = chain_guards_of(c, s)))
+		return true;
+	while (s->rule < n && guard_excludes(cg->g[s->rule], s)) {
+		if (cr && (int64_t)s->rule == cr->probe_rule) {
+			state_free(s);
+			return false;
+		}
+		s->rule++;
+		if (cr && (int64_t)s->rule == cr->skip_rule)
+			s->rule++;
+		if (cr && cr->seen && s->rule < n)
+			cr->seen[s->rule] |= CHAIN_REACHED;
+	}
+	if (s->rule < n)
+		return true;
+	s->nloads = 0;
+	s->verdict = NFT_CONTINUE;
+	enqueue(c, s);
+	return false;
+}
+
 static void run_all(struct reach_ctx *c, struct sstate *init)
 {
 	size_t live = 0;
@@ -2812,20 +2848,8 @@ static void run_all(struct reach_ctx *c, struct sstate *init)
 		waiting_del(c, s);
 		if (c->cr && !chain_enter(c, s))
 			continue;
-		if (!c->cr && state_plain(s)) {
-			/* rules it cannot match, passed over in place */
-			const struct chain_guards *cg = chain_guards_of(c, s);
-
-			while (cg && s->rule < s->chain->nrules &&
-			       guard_excludes(cg->g[s->rule], s))
-				s->rule++;
-			if (s->rule >= s->chain->nrules) {
-				s->nloads = 0;
-				s->verdict = NFT_CONTINUE;
-				enqueue(c, s);
-				continue;
-			}
-		}
+		if (!pass_over(c, s))
+			continue;
 		rr.r = s->chain->rules[s->rule];
 		if (++live > MAX_STATES * 50ull) {
 			c->fail = "too many classes to follow";
@@ -3000,6 +3024,7 @@ struct chain_cache {
 	const struct ruleset *rs;
 	struct reach_result res; /* interface name classes */
 	struct set_cache *sets;
+	bool own_sets; /* a fork's, not the ruleset's */
 };
 
 /* Some chain at @hook has rule guards for @family. */
@@ -3057,10 +3082,26 @@ struct chain_cache *chain_cache_new(const struct ruleset *rs)
 	return cc;
 }
 
+struct chain_cache *chain_cache_fork(const struct chain_cache *cc)
+{
+	struct chain_cache *f = xcalloc(1, sizeof(*f));
+
+	f->rs = cc->rs;
+	f->res.ifnames = xcalloc(cc->res.nifnames + 1, sizeof(*f->res.ifnames));
+	for (size_t i = 0; i < cc->res.nifnames; i++)
+		f->res.ifnames[i] = xstrdup(cc->res.ifnames[i]);
+	f->res.nifnames = cc->res.nifnames;
+	f->sets = set_cache_new();
+	f->own_sets = true;
+	return f;
+}
+
 void chain_cache_free(struct chain_cache *cc)
 {
 	if (!cc)
 		return;
+	if (cc->own_sets)
+		set_cache_free(cc->sets);
 	for (size_t i = 0; i < cc->res.nifnames; i++)
 		free(cc->res.ifnames[i]);
 	free(cc->res.ifnames);

@@ -144,6 +144,9 @@ void **set_cache_memos(struct set_cache *sc);
 void chain_memos_free(void *memos);
 struct chain_cache;
 struct set_cache *chain_cache_sets(struct chain_cache *cc);
+/* A cache for another thread: the same interface name classes, its own
+ * set indexes, guards and memos; the ruleset is only read. */
+struct chain_cache *chain_cache_fork(const struct chain_cache *cc);
 const struct value_groups *set_value_groups(struct set_cache *sc, const struct set *s,
 					    uint32_t shift, u128 mask, bool map);
 
@@ -226,7 +229,7 @@ struct chain_run {
 	bool gave_up, jumped_after_skip;
 	uint32_t first_unsure;
 	const char *unsure_why;
-	struct {
+	struct chain_end {
 		uint32_t rule;
 		int32_t verdict;
 	} * outcomes;
@@ -236,6 +239,9 @@ struct chain_run {
 	unsigned verdicts;
 	struct chain_cache *cache; /* the ruleset, its set indexes, interface names */
 };
+
+/* Rule guards are used (tests turn them off to compare the answers). */
+extern bool reach_use_guards;
 
 /* Run @cr from @start classes (@nstart cubes; NULL = every packet). */
 void chain_run(struct chain_run *cr, const struct cube *start, size_t nstart);

@@ -7,6 +7,8 @@
  * run on as if it were deleted, end with the same verdict.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter.h>
@@ -41,6 +43,13 @@ static void add_by(struct rule_report *rep, const struct rule *r)
 			return;
 	if (rep->nby < ARRAY_SIZE(rep->by))
 		rep->by[rep->nby++] = r;
+}
+
+static int outcome_cmp(const void *a, const void *b)
+{
+	uint32_t p = ((const struct chain_end *)a)->rule, q = ((const struct chain_end *)b)->rule;
+
+	return (p > q) - (p < q);
 }
 
 /* A run over the same chain with the same cache, without results. */
@@ -115,6 +124,9 @@ static void analyse_family(struct chain_cache *cc, const struct chain *ch, uint8
 				if (rep->fate == RULE_UNKNOWN)
 					rep->why =
 						"reach disagrees with itself or ran out of budget";
+				/* the first rules that decide them, whatever order
+				 * the classes ended in */
+				qsort(b.outcomes, b.nout, sizeof(*b.outcomes), outcome_cmp);
 				for (size_t k = 0; k < b.nout; k++)
 					if (b.outcomes[k].rule < i)
 						add_by(rep, ch->rules[b.outcomes[k].rule]);
@@ -333,4 +345,89 @@ static int chain_analyse_run(struct chain_cache *cc, const struct chain *ch, boo
 	}
 	free(v6);
 	return 0;
+}
+
+/* Below this many rules to analyse, a second thread is not worth starting. */
+#define PARALLEL_MIN_RULES 2000
+
+struct analysis_share {
+	struct chain_cache *fork;
+	const struct chain *const *chains;
+	const size_t *idx; /* the chains this thread analyses */
+	size_t n;
+	bool redundancy;
+	size_t budget;
+	struct rule_report **out;
+	int *ret;
+};
+
+static void *analyse_share(void *arg)
+{
+	struct analysis_share *sh = arg;
+
+	for (size_t k = 0; k < sh->n; k++) {
+		size_t i = sh->idx[k];
+
+		sh->ret[i] = chain_analyse_run(sh->fork, sh->chains[i], sh->redundancy, sh->budget,
+					       sh->out[i]);
+	}
+	return NULL;
+}
+
+static bool second_cpu(void)
+{
+	cpu_set_t cpus;
+
+	return sched_getaffinity(0, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) > 1;
+}
+
+void chains_analyse(struct chain_cache *cc, const struct chain *const *chains, size_t n,
+		    bool redundancy, size_t budget, struct rule_report **out, int *ret)
+{
+	uint32_t epoch = guards_epoch(chain_cache_sets(cc));
+	struct analysis_share sh = {
+		.chains = chains, .redundancy = redundancy, .budget = budget, .out = out, .ret = ret
+	};
+	bool *todo = xcalloc(n + 1, sizeof(*todo)), *shared = xcalloc(n + 1, sizeof(*shared));
+	size_t *idx = xcalloc(n + 1, sizeof(*idx)), total = 0, half = 0;
+	pthread_t worker;
+	bool started = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct chain_memo *m = memo_find(cc, chains[i], redundancy, budget, false);
+
+		if (m && memo_valid(m, chains[i], epoch)) {
+			ret[i] = chain_analyse(cc, chains[i], redundancy, budget, out[i]);
+			continue;
+		}
+		todo[i] = true;
+		total += chains[i]->nrules;
+	}
+	for (size_t i = 0; total >= PARALLEL_MIN_RULES && i < n && half < total / 2; i++)
+		if (todo[i] && !chain_reads_sets(chains[i])) {
+			shared[i] = true;
+			idx[sh.n++] = i;
+			half += chains[i]->nrules;
+		}
+	if (sh.n && second_cpu()) {
+		sh.fork = chain_cache_fork(cc);
+		sh.idx = idx;
+		started = !pthread_create(&worker, NULL, analyse_share, &sh);
+		if (!started)
+			chain_cache_free(sh.fork);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (todo[i] && (!shared[i] || !started))
+			ret[i] = chain_analyse(cc, chains[i], redundancy, budget, out[i]);
+	if (started) {
+		pthread_join(worker, NULL);
+		chain_cache_free(sh.fork);
+		for (size_t k = 0; k < sh.n; k++)
+			if (ret[idx[k]] == 0)
+				memo_store(memo_find(cc, chains[idx[k]], redundancy, budget, true),
+					   chains[idx[k]], epoch, out[idx[k]]);
+	}
+	free(todo);
+	free(shared);
+	free(idx);
 }

@@ -32,7 +32,7 @@ struct set_cache {
 	void *memos;  /* chain analyses (rules.c) */
 };
 
-static struct set_cache *set_cache_new(void)
+struct set_cache *set_cache_new(void)
 {
 	struct set_cache *sc = xcalloc(1, sizeof(*sc));
 
@@ -62,7 +62,7 @@ static uint32_t slot_of(const struct set *s, uint32_t cap)
 	return (uint32_t)(((uintptr_t)s >> 4) * 2654435761u) & (cap - 1);
 }
 
-static void set_cache_free(void *p)
+void set_cache_free(void *p)
 {
 	struct set_cache *sc = p;
 

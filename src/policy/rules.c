@@ -105,23 +105,40 @@ void detect_rules(const struct policy *po, const struct policy_detect *pd, const
 {
 	bool shadow = !strcmp(pd->id, "shadowed-rule");
 	bool redundant = !shadow || policy_has(po, "redundant-rule");
+	const struct chain **chains;
+	struct rule_report **reps;
 	struct chain_cache *cc;
+	size_t n = 0;
+	int *ret;
 
 	/* one analysis serves both detectors when a policy lists both */
 	if (!shadow && policy_has(po, "shadowed-rule"))
 		return;
-	cc = chain_cache_new(rs);
+	for (uint32_t t = 0; t < rs->ntables; t++)
+		for (uint32_t k = 0; k < rs->tables[t]->nchains; k++)
+			n += rs->tables[t]->chains[k]->nrules > 0;
+	chains = xcalloc(n + 1, sizeof(*chains));
+	reps = xcalloc(n + 1, sizeof(*reps));
+	ret = xcalloc(n + 1, sizeof(*ret));
+	n = 0;
 	for (uint32_t t = 0; t < rs->ntables; t++)
 		for (uint32_t k = 0; k < rs->tables[t]->nchains; k++) {
 			const struct chain *ch = rs->tables[t]->chains[k];
-			struct rule_report *rep;
 
 			if (!ch->nrules)
 				continue;
-			rep = xcalloc(ch->nrules, sizeof(*rep));
-			if (chain_analyse(cc, ch, redundant, 0, rep) == 0)
-				report_chain(po, ch, rep, shadow, redundant, out);
-			free(rep);
+			chains[n] = ch;
+			reps[n++] = xcalloc(ch->nrules, sizeof(**reps));
 		}
+	cc = chain_cache_new(rs);
+	chains_analyse(cc, chains, n, redundant, 0, reps, ret);
 	chain_cache_free(cc);
+	for (size_t i = 0; i < n; i++) {
+		if (ret[i] == 0)
+			report_chain(po, chains[i], reps[i], shadow, redundant, out);
+		free(reps[i]);
+	}
+	free(chains);
+	free(reps);
+	free(ret);
 }

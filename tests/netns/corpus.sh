@@ -5,11 +5,14 @@
 # normalised). Also: show from the saved snapshot equals show from the live
 # namespace, and loading then saving a snapshot is byte-identical.
 #
-# usage: corpus.sh FWAUDIT DIR NAME MIN_RULE_PERCENT
+# With EVAL_CHECK, each chain's shadowed/redundant analysis is also compared
+# with and without rule guards (eval_check --chains).
+#
+# usage: corpus.sh FWAUDIT DIR NAME MIN_RULE_PERCENT [EVAL_CHECK]
 # Prints the exact-match ratio per corpus. Exit 77 (skip) where namespaces
 # or the corpus are not available.
 set -u
-fw=$1 dir=$2 name=$3 min=$4
+fw=$1 dir=$2 name=$3 min=$4 check=${5:-}
 . "$(dirname "$0")/lib.sh"
 [ -d "$dir" ] || { echo "SKIP: corpus $dir absent"; exit 77; }
 unshare -n true 2>/dev/null || { echo "SKIP: cannot create a network namespace"; exit 77; }
@@ -37,6 +40,10 @@ for f in "$dir"/*.nft; do
 	"$fw" show --snapshot "$work/snap.json" > "$work/fw2.txt" || { echo "FAIL $b: show --snapshot"; problems=$((problems + 1)); }
 	"$fw" snapshot --snapshot "$work/snap.json" -o "$work/snap2.json" || { echo "FAIL $b: reload"; problems=$((problems + 1)); }
 	cmp -s "$work/snap.json" "$work/snap2.json" || { echo "FAIL $b: load+save is not byte-identical"; problems=$((problems + 1)); }
+	if [ -n "$check" ] && ! "$check" "$work/snap.json" --chains > "$work/chains.txt"; then
+		echo "FAIL $b: chain analysis with guards differs"; head -5 "$work/chains.txt"
+		problems=$((problems + 1))
+	fi
 	cmp -s "$work/fw.txt" "$work/fw2.txt" || { echo "FAIL $b: show from snapshot differs from live show"; problems=$((problems + 1)); }
 	sed 's/^[ \t]*//' "$work/nft.txt" > "$work/a"
 	sed 's/^[ \t]*//' "$work/fw.txt" > "$work/b"

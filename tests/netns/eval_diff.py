@@ -346,6 +346,11 @@ def main():
                 continue
             snap = os.path.join(tmp, "snap%d.json" % n)
             ns(NSA, FW, "snapshot", "-o", snap)
+            if CHECK:
+                out = sh(CHECK, snap, "--chains", check=False)
+                if out.returncode != 0:
+                    failures.append("chain analysis with guards, seed %d ruleset %d:\n%s%s"
+                                    % (SEED, n, out.stdout[-2000:], out.stderr))
             for flow in FLOWS if CHECK else []:
                 out = sh(CHECK, snap, "input", flow, "12", str(SEED * 1000 + n), check=False)
                 last = (out.stdout.strip().splitlines() or [""])[-1]
