@@ -2730,6 +2730,15 @@ static void chain_guards_build(struct reach_ctx *c, struct guard_table *t, struc
 	cube_release(&full);
 }
 
+/*
+ * In chain mode, the longest chain whose analysis passes over rules by
+ * their guards. Each class left over by a rule then tests the guards of
+ * every rule after it, so a chain of n rules costs about n * n / 2 tests
+ * per analysis; past this, the analysis runs every rule within its budget
+ * of evaluations and gives up, as it did before guards.
+ */
+#define CHAIN_MODE_GUARDS_MAX 2048
+
 /* The guards of @s's chain for states like it, or NULL before its second pass. */
 static const struct chain_guards *chain_guards_of(struct reach_ctx *c, const struct sstate *s)
 {
@@ -2739,6 +2748,8 @@ static const struct chain_guards *chain_guards_of(struct reach_ctx *c, const str
 		     (ARRAY_SIZE(t->chains) - 1);
 	struct chain_guards *cg;
 
+	if (c->cr && s->chain->nrules > CHAIN_MODE_GUARDS_MAX)
+		return NULL;
 	for (cg = t->chains[h]; cg; cg = cg->next)
 		if (cg->chain == s->chain && cg->hook == c->hook && cg->family == c->family &&
 		    cg->tracked == s->tracked)
