@@ -126,7 +126,8 @@ static void analyse_family(struct chain_cache *cc, const struct chain *ch, uint8
 						"reach disagrees with itself or ran out of budget";
 				/* the first rules that decide them, whatever order
 				 * the classes ended in */
-				qsort(b.outcomes, b.nout, sizeof(*b.outcomes), outcome_cmp);
+				if (b.nout)
+					qsort(b.outcomes, b.nout, sizeof(*b.outcomes), outcome_cmp);
 				for (size_t k = 0; k < b.nout; k++)
 					if (b.outcomes[k].rule < i)
 						add_by(rep, ch->rules[b.outcomes[k].rule]);
