@@ -276,6 +276,19 @@ static bool memo_valid(const struct chain_memo *m, const struct chain *ch, uint3
 	return m->rep && m->version == ch->version && (!m->reads_sets || m->epoch == epoch);
 }
 
+/* @ch's remembered analysis into @out, if it still holds. */
+static bool memo_recall(struct chain_cache *cc, const struct chain *ch, bool redundancy,
+			size_t budget, uint32_t epoch, struct rule_report *out)
+{
+	const struct chain_memo *m = memo_find(cc, ch, redundancy, budget, false);
+
+	if (!m || !memo_valid(m, ch, epoch))
+		return false;
+	if (ch->nrules)
+		memcpy(out, m->rep, ch->nrules * sizeof(*out));
+	return true;
+}
+
 static void memo_store(struct chain_memo *m, const struct chain *ch, uint32_t epoch,
 		       const struct rule_report *rep)
 {
@@ -295,14 +308,10 @@ int chain_analyse(struct chain_cache *cc, const struct chain *ch, bool redundanc
 		  struct rule_report *out)
 {
 	uint32_t epoch = guards_epoch(chain_cache_sets(cc));
-	struct chain_memo *m = memo_find(cc, ch, redundancy, budget, false);
 	int ret;
 
-	if (m && memo_valid(m, ch, epoch)) {
-		if (ch->nrules)
-			memcpy(out, m->rep, ch->nrules * sizeof(*out));
+	if (memo_recall(cc, ch, redundancy, budget, epoch, out))
 		return 0;
-	}
 	ret = chain_analyse_run(cc, ch, redundancy, budget, out);
 	if (ret == 0)
 		memo_store(memo_find(cc, ch, redundancy, budget, true), ch, epoch, out);
@@ -395,10 +404,8 @@ void chains_analyse(struct chain_cache *cc, const struct chain *const *chains, s
 	bool started = false;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct chain_memo *m = memo_find(cc, chains[i], redundancy, budget, false);
-
-		if (m && memo_valid(m, chains[i], epoch)) {
-			ret[i] = chain_analyse(cc, chains[i], redundancy, budget, out[i]);
+		if (memo_recall(cc, chains[i], redundancy, budget, epoch, out[i])) {
+			ret[i] = 0;
 			continue;
 		}
 		todo[i] = true;
