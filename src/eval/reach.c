@@ -132,6 +132,29 @@ struct guard {
  * when the chain's version moved.
  */
 
+/*
+ * A chain's rules by the single value one field of their guard admits, so
+ * a class with one value there (a probed rule's address, a flow's port)
+ * goes straight to the next rule that can match it instead of testing every
+ * guard on the way. @others: the rules whose guard admits more than one
+ * value of @field (or any), in order; @by_value: open addressing over the
+ * values, each naming its rules' run in @rules (in order).
+ */
+struct guard_index {
+	uint8_t field;
+	uint32_t nothers;
+	uint32_t *others;
+	uint32_t mask; /* @by_value's size - 1 */
+	struct gi_value {
+		u128 v;
+		uint32_t start, n; /* n 0: empty */
+	} * by_value;
+	uint32_t *rules;
+};
+
+#define GUARD_INDEX_MAX	      3
+#define GUARD_INDEX_MIN_RULES 32
+
 struct chain_guards {
 	const struct chain *chain;
 	uint32_t hook;
@@ -141,8 +164,12 @@ struct chain_guards {
 	uint64_t last_call; /* the reach_flow() call that passed last */
 	uint32_t version;   /* the chain's, when @g was built */
 	const struct guard **g;
+	uint8_t nix;
+	struct guard_index ix[GUARD_INDEX_MAX];
 	struct chain_guards *next;
 };
+
+static void guard_indexes_release(struct chain_guards *cg);
 
 /* One chain's interface names (chain_names_of()). */
 struct chain_names {
@@ -2486,6 +2513,7 @@ void guards_free(void *p)
 	for (size_t i = 0; i < ARRAY_SIZE(t->chains); i++)
 		for (struct chain_guards *cg = t->chains[i], *next; cg; cg = next) {
 			next = cg->next;
+			guard_indexes_release(cg);
 			free(cg->g);
 			free(cg);
 		}
@@ -2714,6 +2742,141 @@ static void guard_summarise(struct guard *g)
 	}
 }
 
+static void guard_indexes_release(struct chain_guards *cg)
+{
+	for (uint8_t i = 0; i < cg->nix; i++) {
+		free(cg->ix[i].others);
+		free(cg->ix[i].by_value);
+		free(cg->ix[i].rules);
+	}
+	cg->nix = 0;
+}
+
+/* The one value @g admits in @field: 1 one, 0 none at all, -1 more or any. */
+static int guard_point(const struct guard *g, uint8_t field, u128 *v)
+{
+	for (uint8_t k = 0; k < g->nf; k++) {
+		if (g->field[k] != field)
+			continue;
+		if (g->hull[k].lo > g->hull[k].hi)
+			return 0;
+		*v = g->hull[k].lo;
+		return g->hull[k].lo == g->hull[k].hi ? 1 : -1;
+	}
+	return -1;
+}
+
+static uint32_t gi_slot(const struct guard_index *ix, u128 v)
+{
+	return (uint32_t)hash_mix((uint64_t)v ^ (uint64_t)(v >> 64) * 0x9e3779b97f4a7c15ull) &
+	       ix->mask;
+}
+
+static int gi_value_cmp(const void *a, const void *b)
+{
+	const struct gi_value *x = a, *y = b;
+
+	if (x->v != y->v)
+		return x->v < y->v ? -1 : 1;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* @ix over @cg's guards for @field, where most of them admit one value. */
+static bool guard_index_build(const struct chain_guards *cg, uint8_t field, struct guard_index *ix)
+{
+	uint32_t n = cg->chain->nrules, npoints = 0, nv = 0;
+	struct gi_value *pts;
+
+	memset(ix, 0, sizeof(*ix));
+	for (uint32_t i = 0; i < n; i++) {
+		u128 v;
+
+		npoints += guard_point(cg->g[i], field, &v) >= 0;
+	}
+	if (npoints < n / 2)
+		return false;
+	ix->field = field;
+	ix->others = xcalloc(n - npoints + 1, sizeof(*ix->others));
+	pts = xcalloc(npoints + 1, sizeof(*pts));
+	for (uint32_t i = 0; i < n; i++) {
+		u128 v = 0;
+		int r = guard_point(cg->g[i], field, &v);
+
+		if (r < 0)
+			ix->others[ix->nothers++] = i;
+		else if (r > 0)
+			pts[nv++] = (struct gi_value){ .v = v, .start = i };
+	}
+	/* by value, then rule: each value's rules become one run */
+	qsort(pts, nv, sizeof(*pts), gi_value_cmp);
+	ix->rules = xcalloc(nv + 1, sizeof(*ix->rules));
+	for (ix->mask = 1; ix->mask < 2 * nv; ix->mask <<= 1)
+		;
+	ix->by_value = xcalloc(ix->mask, sizeof(*ix->by_value));
+	ix->mask--;
+	for (uint32_t i = 0; i < nv;) {
+		uint32_t j = i, h = gi_slot(ix, pts[i].v);
+
+		while (j < nv && pts[j].v == pts[i].v) {
+			ix->rules[j] = pts[j].start;
+			j++;
+		}
+		while (ix->by_value[h].n)
+			h = (h + 1) & ix->mask;
+		ix->by_value[h] = (struct gi_value){ .v = pts[i].v, .start = i, .n = j - i };
+		i = j;
+	}
+	free(pts);
+	return true;
+}
+
+/* The first of @v[0..@n) at or after @from, or UINT32_MAX. */
+static uint32_t first_from(const uint32_t *v, uint32_t n, uint32_t from)
+{
+	uint32_t a = 0, b = n;
+
+	while (a < b) {
+		uint32_t m = a + (b - a) / 2;
+
+		if (v[m] < from)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a < n ? v[a] : UINT32_MAX;
+}
+
+/*
+ * The first rule from @from on that @s may match as far as the indexes of
+ * the fields where @s has a single value tell (the chain's length if none):
+ * every rule before it is passed over by its guard.
+ */
+static uint32_t guards_next(const struct chain_guards *cg, const struct sstate *s, uint32_t from)
+{
+	uint32_t next = from;
+
+	for (uint8_t i = 0; i < cg->nix; i++) {
+		const struct guard_index *ix = &cg->ix[i];
+		const struct ivs *f = &s->cube.f[ix->field];
+		uint32_t h, at;
+
+		if (f->n != 1 || f->v[0].lo != f->v[0].hi)
+			continue;
+		at = first_from(ix->others, ix->nothers, from);
+		for (h = gi_slot(ix, f->v[0].lo); ix->by_value[h].n; h = (h + 1) & ix->mask)
+			if (ix->by_value[h].v == f->v[0].lo) {
+				uint32_t r = first_from(ix->rules + ix->by_value[h].start,
+							ix->by_value[h].n, from);
+
+				at = r < at ? r : at;
+				break;
+			}
+		if (at > next)
+			next = at;
+	}
+	return next < cg->chain->nrules ? next : cg->chain->nrules;
+}
+
 /* @cg's guards, laid out for the chain's rules as they are now. */
 static void chain_guards_build(struct reach_ctx *c, struct guard_table *t, struct chain_guards *cg,
 			       const struct sstate *s)
@@ -2728,6 +2891,11 @@ static void chain_guards_build(struct reach_ctx *c, struct guard_table *t, struc
 	for (uint32_t i = 0; i < ch->nrules; i++)
 		cg->g[i] = guard_of(c, t, s, ch->rules[i], &full);
 	cube_release(&full);
+	guard_indexes_release(cg);
+	for (size_t o = 0; o < ARRAY_SIZE(cg_order) && cg->nix < GUARD_INDEX_MAX &&
+			   ch->nrules >= GUARD_INDEX_MIN_RULES;
+	     o++)
+		cg->nix += guard_index_build(cg, cg_order[o], &cg->ix[cg->nix]);
 }
 
 /*
@@ -2828,16 +2996,21 @@ static bool pass_over(struct reach_ctx *c, struct sstate *s)
 
 	if (!reach_use_guards || !state_plain(s) || !(cg = chain_guards_of(c, s)))
 		return true;
-	while (s->rule < n && guard_excludes(cg->g[s->rule], s)) {
-		if (cr && (int64_t)s->rule == cr->probe_rule) {
+	while (s->rule < n) {
+		uint32_t next = guards_next(cg, s, s->rule);
+
+		if (next == s->rule && !guard_excludes(cg->g[s->rule], s))
+			break;
+		if (next == s->rule)
+			next++;
+		/* rules [s->rule, next) are passed over */
+		if (cr && cr->probe_rule >= s->rule && cr->probe_rule < next) {
 			state_free(s);
 			return false;
 		}
-		s->rule++;
+		s->rule = next;
 		if (cr && (int64_t)s->rule == cr->skip_rule)
 			s->rule++;
-		if (cr && cr->seen && s->rule < n)
-			cr->seen[s->rule] |= CHAIN_REACHED;
 	}
 	if (s->rule < n)
 		return true;

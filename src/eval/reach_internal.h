@@ -202,7 +202,8 @@ struct reach_result {
  * @skip_rule: a rule passed over as if deleted, or -1
  * @probe_rule: stop after this rule, keeping the classes that matched it
  *	in @matched and their verdict kinds in @verdicts; or -1
- * @seen: per rule CHAIN_REACHED / CHAIN_MATCHED flags, or NULL
+ * @seen: per rule CHAIN_REACHED (a class was run on it; not a rule its
+ *	guard passed over) / CHAIN_MATCHED flags, or NULL
  * @budget: rule evaluations allowed (0 = no limit); @gave_up if exceeded
  * @first_unsure: the first rule where a class could not be decided
  *	(chain->nrules if none), with @unsure_why

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # Shadowed and redundant rules with rule guards and without: random chains
 # (addresses and prefixes, negations, ports, ranges and anonymous sets, ct
-# state, marks, interface names, jumps, returns, counters and logs) are
+# state, marks, interface names, jumps, returns, counters and logs; some
+# long allow-lists of single addresses and ports, for the guard index) are
 # loaded by nft into a private network namespace and snapshotted; eval_check
 # --chains analyses every chain both ways and requires every rule that the
 # analysis without guards decides to be decided the same with them.
@@ -41,13 +42,27 @@ def rule(r):
     return " ".join(parts)
 
 
+def allow(r):
+    """An allow-list rule: one address and one port, from few enough that
+    they repeat (the guard index's values with several rules)."""
+    rule = "ip saddr 10.9.%d.%d" % (r.randint(0, 3), r.randint(0, 15))
+    if r.random() < 0.8:
+        rule += " tcp dport %d" % r.choice([22, 80, 443, 5432, 8080, 9000])
+    return rule + " " + r.choice(["accept", "accept", "drop", "counter accept"])
+
+
 def ruleset(r):
     text = "table inet t {\n\tchain other {\n\t\tcounter\n\t}\n"
     text += "\tchain input {\n\t\ttype filter hook input priority 0; policy %s;\n" % r.choice(
         ["accept", "drop"])
     text += "".join("\t\t%s\n" % rule(r) for _ in range(r.randint(3, 40)))
     text += "\t}\n\tchain reg {\n"
-    text += "".join("\t\t%s\n" % rule(r) for _ in range(r.randint(3, 30)))
+    if r.random() < 0.3:
+        # long enough for the guard index, mostly one value per field
+        text += "".join("\t\t%s\n" % (allow(r) if r.random() < 0.8 else rule(r))
+                        for _ in range(r.randint(40, 120)))
+    else:
+        text += "".join("\t\t%s\n" % rule(r) for _ in range(r.randint(3, 30)))
     return text + "\t}\n}\n"
 
 
