@@ -258,12 +258,15 @@ enum rule_fate {
  * @redundant: RULE_MATCHES, ends with accept or drop, and without it every
  *	packet it matches would get the same verdict from the rules after it
  *	(or the chain's policy)
+ * @redundancy_known: @redundant is an answer, not a question left open
+ *	(the budget ran out before the rule, or its packets could not all be
+ *	followed); false also for rules that do not match
  * @by: SHADOWED: earlier rules that decide the packets it would match
  * @why: UNKNOWN: the reason (static text)
  */
 struct rule_report {
 	enum rule_fate fate;
-	bool redundant;
+	bool redundant, redundancy_known;
 	const struct rule *by[4];
 	size_t nby;
 	const char *why;

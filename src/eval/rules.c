@@ -147,6 +147,8 @@ static void analyse_family(struct chain_cache *cc, const struct chain *ch, uint8
 		chain_run(&p, NULL, 0);
 		kind = p.verdicts;
 		if ((kind != CHAIN_V_ACCEPT && kind != CHAIN_V_DROP) || p.first_unsure <= i) {
+			/* a rule that goes on, jumps or is not sure is kept */
+			out[i].redundancy_known = p.first_unsure > i;
 			chain_run_reset(&p);
 			continue;
 		}
@@ -160,8 +162,8 @@ static void analyse_family(struct chain_cache *cc, const struct chain *ch, uint8
 			if (b.outcomes[k].rule > i)
 				after |=
 					outcome_kind(ch, b.outcomes[k].rule, b.outcomes[k].verdict);
-		out[i].redundant =
-			after == kind && !b.gave_up && !b.jumped_after_skip && b.first_unsure == n;
+		out[i].redundancy_known = !b.gave_up && !b.jumped_after_skip && b.first_unsure == n;
+		out[i].redundant = after == kind && out[i].redundancy_known;
 		chain_run_reset(&b);
 		chain_run_reset(&p);
 	}
@@ -343,6 +345,11 @@ static int chain_analyse_run(struct chain_cache *cc, const struct chain *ch, boo
 		bool red = (a->fate != RULE_MATCHES || a->redundant) &&
 			   (b->fate != RULE_MATCHES || b->redundant) &&
 			   (a->fate == RULE_MATCHES || b->fate == RULE_MATCHES);
+		/* either family's "needed" is an answer; "redundant" needs both */
+		bool known = (a->fate == RULE_MATCHES && a->redundancy_known && !a->redundant) ||
+			     (b->fate == RULE_MATCHES && b->redundancy_known && !b->redundant) ||
+			     ((a->fate != RULE_MATCHES || a->redundancy_known) &&
+			      (b->fate != RULE_MATCHES || b->redundancy_known));
 
 		if (fate_rank(b->fate) > fate_rank(a->fate)) {
 			a->fate = b->fate;
@@ -352,6 +359,7 @@ static int chain_analyse_run(struct chain_cache *cc, const struct chain *ch, boo
 			for (size_t k = 0; k < b->nby; k++)
 				add_by(a, b->by[k]);
 		a->redundant = a->fate == RULE_MATCHES && red;
+		a->redundancy_known = a->fate == RULE_MATCHES && known;
 	}
 	free(v6);
 	return 0;
