@@ -8,6 +8,7 @@
  * Any mismatch throws the whole attempt away.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,18 @@
 #include "fwaudit/util.h"
 
 #define DEFAULT_RCVBUF (1024 * 1024)
+
+/* Reads kept as they came, to decode once the thread that read them is done. */
+struct raw_read {
+	char *buf;
+	int len;
+	uint32_t seq;
+};
+
+struct raw_reads {
+	struct raw_read *v;
+	size_t n, cap;
+};
 
 struct dumper {
 	struct mnl_socket *nl;
@@ -104,10 +117,6 @@ static int send_request(struct dumper *d, struct nlmsghdr *nlh, const char *what
 	return 0;
 }
 
-/*
- * Read replies to the request @seq until NLMSG_DONE (dump) or the one reply
- * (non-dump). Each message goes to decode when the ruleset is set.
- */
 /* One read from the socket, retried on signals; bytes read or -errno. */
 static ssize_t recv_retry(struct dumper *d)
 {
@@ -121,12 +130,86 @@ static ssize_t recv_retry(struct dumper *d)
 	}
 }
 
-static int receive(struct dumper *d, uint32_t seq, bool dump, const char *what, uint32_t *gen_out)
+/*
+ * The messages of one read (@buf, @len) in reply to the request @seq: each
+ * goes to decode (or, with @gen_out, gives the generation). Returns 1 at
+ * the reply's end (NLMSG_DONE, or the one reply of a non-dump), 0 when
+ * more is to come, or -errno.
+ */
+static int take_messages(struct dumper *d, const char *buf, int len, uint32_t seq, bool dump,
+			 const char *what, uint32_t *gen_out)
+{
+	const struct nlmsghdr *nlh;
+
+	for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		const struct nfgenmsg *nfg;
+
+		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != d->portid)
+			continue;
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			d->interrupted = true;
+		if (nlh->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+				return errno_message(d, EBADMSG, what);
+			if (e->error == 0 && !dump)
+				return 1;
+			if (e->error == -EINTR) {
+				/* nfnetlink gave up mid-dump on a change: retake. */
+				d->interrupted = true;
+				return 1;
+			}
+			return errno_message(d, -e->error, what);
+		}
+		if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*nfg)))
+			return errno_message(d, EBADMSG, what);
+		nfg = mnl_nlmsg_get_payload(nlh);
+		if (gen_out) {
+			struct nlattr *a;
+			uint32_t gen = 0;
+
+			mnl_attr_for_each(a, nlh,
+					  sizeof(*nfg)) if (mnl_attr_get_type(a) == NFTA_GEN_ID &&
+							    mnl_attr_get_payload_len(a) >= 4) gen =
+				ntohl(mnl_attr_get_u32(a));
+			*gen_out = gen;
+			if (!dump)
+				return 1;
+			continue;
+		}
+		d->messages++;
+		if (ntohs(nfg->res_id) != (d->generation & 0xffff)) {
+			d->interrupted = true;
+			continue;
+		}
+		if (d->interrupted || !d->rs)
+			continue; /* drain to DONE, the attempt is void (or kept raw) */
+		if (nl_decode_msg(d->rs, nlh, (size_t)nlh->nlmsg_len) < 0) {
+			/*
+			 * A parent missing under an unchanged generation
+			 * means the dumps disagree: treat as interrupted.
+			 */
+			d->interrupted = true;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Read replies to the request @seq until NLMSG_DONE (dump) or the one reply
+ * (non-dump). Each message goes to decode when the ruleset is set; with
+ * @keep, each read is also kept as it came, for decoding later.
+ */
+static int receive_keep(struct dumper *d, uint32_t seq, bool dump, const char *what,
+			uint32_t *gen_out, struct raw_reads *keep)
 {
 	for (;;) {
 		ssize_t n = recv_retry(d);
-		const struct nlmsghdr *nlh;
-		int len;
+		int r;
 
 		if (n < 0) {
 			if (n == -ENOBUFS) {
@@ -136,64 +219,20 @@ static int receive(struct dumper *d, uint32_t seq, bool dump, const char *what, 
 			}
 			return errno_message(d, (int)-n, what);
 		}
-		len = (int)n;
-		for (nlh = (const struct nlmsghdr *)d->buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			const struct nfgenmsg *nfg;
-
-			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != d->portid)
-				continue;
-			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-				d->interrupted = true;
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-
-				if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
-					return errno_message(d, EBADMSG, what);
-				if (e->error == 0 && !dump)
-					return 0;
-				if (e->error == -EINTR) {
-					/* nfnetlink gave up mid-dump on a change: retake. */
-					d->interrupted = true;
-					return 0;
-				}
-				return errno_message(d, -e->error, what);
-			}
-			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*nfg)))
-				return errno_message(d, EBADMSG, what);
-			nfg = mnl_nlmsg_get_payload(nlh);
-			if (gen_out) {
-				struct nlattr *a;
-				uint32_t gen = 0;
-
-				mnl_attr_for_each(
-					a, nlh,
-					sizeof(*nfg)) if (mnl_attr_get_type(a) == NFTA_GEN_ID &&
-							  mnl_attr_get_payload_len(a) >= 4) gen =
-					ntohl(mnl_attr_get_u32(a));
-				*gen_out = gen;
-				if (!dump)
-					return 0;
-				continue;
-			}
-			d->messages++;
-			if (ntohs(nfg->res_id) != (d->generation & 0xffff)) {
-				d->interrupted = true;
-				continue;
-			}
-			if (d->interrupted)
-				continue; /* drain to DONE, the attempt is void */
-			if (nl_decode_msg(d->rs, nlh, (size_t)nlh->nlmsg_len) < 0) {
-				/*
-				 * A parent missing under an unchanged generation
-				 * means the dumps disagree: treat as interrupted.
-				 */
-				d->interrupted = true;
-			}
+		if (keep) {
+			GROW(keep->v, keep->n, keep->cap);
+			keep->v[keep->n] = (struct raw_read){ xmalloc((size_t)n), (int)n, seq };
+			memcpy(keep->v[keep->n++].buf, d->buf, (size_t)n);
 		}
+		r = take_messages(d, d->buf, (int)n, seq, dump, what, gen_out);
+		if (r != 0)
+			return r < 0 ? r : 0;
 	}
+}
+
+static int receive(struct dumper *d, uint32_t seq, bool dump, const char *what, uint32_t *gen_out)
+{
+	return receive_keep(d, seq, dump, what, gen_out, NULL);
 }
 
 static struct nlmsghdr *put_batch_msg(char *buf, uint16_t type, uint16_t flags, uint32_t seq)
@@ -274,8 +313,8 @@ static int get_generation(struct dumper *d, uint32_t *gen)
 	return receive(d, seq, false, "reading the nftables generation", gen);
 }
 
-static int dump_one(struct dumper *d, uint16_t type, const char *table, uint32_t family,
-		    const char *set, const char *what)
+static int dump_one_keep(struct dumper *d, uint16_t type, const char *table, uint32_t family,
+			 const char *set, const char *what, struct raw_reads *keep)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -292,7 +331,119 @@ static int dump_one(struct dumper *d, uint16_t type, const char *table, uint32_t
 	ret = send_request(d, nlh, what);
 	if (ret < 0)
 		return ret;
-	return receive(d, seq, true, what, NULL);
+	return receive_keep(d, seq, true, what, NULL, keep);
+}
+
+static int dump_one(struct dumper *d, uint16_t type, const char *table, uint32_t family,
+		    const char *set, const char *what)
+{
+	return dump_one_keep(d, type, table, family, set, what, NULL);
+}
+
+/*
+ * The set elements, read on a socket of their own by a second thread while
+ * the first reads the rules: the kernel walks a hash set from its start
+ * for every message of the dump (nft_hash_walk()), so a 100k-element set
+ * takes about as long as 10k rules, and the two can overlap. The thread
+ * only keeps the reads; elements_take() decodes them into the ruleset.
+ */
+struct elements_job {
+	struct set_name {
+		char *table, *set;
+		uint32_t family;
+	} * sets;
+	size_t nsets, bufsz;
+	uint32_t generation, portid;
+	struct raw_reads reads;
+	bool interrupted;
+	unsigned long messages;
+	int ret;
+	struct strbuf err;
+	pthread_t thread;
+};
+
+static void *elements_read(void *arg)
+{
+	struct elements_job *job = arg;
+	struct dumper e;
+
+	job->ret = dumper_open(&e, job->bufsz, &job->err);
+	if (job->ret < 0)
+		return NULL;
+	e.generation = job->generation;
+	job->portid = e.portid;
+	for (size_t i = 0; i < job->nsets && !e.interrupted && job->ret == 0; i++)
+		job->ret = dump_one_keep(&e, NFT_MSG_GETSETELEM, job->sets[i].table,
+					 job->sets[i].family, job->sets[i].set,
+					 "dumping set elements", &job->reads);
+	job->interrupted = e.interrupted;
+	dumper_close(&e);
+	return NULL;
+}
+
+/* Start reading @d's sets' elements in a thread; false if it could not start. */
+static bool elements_start(struct dumper *d, struct elements_job *job)
+{
+	memset(job, 0, sizeof(*job));
+	job->err = (struct strbuf)STRBUF_INIT;
+	job->bufsz = d->bufsz;
+	job->generation = d->generation;
+	for (uint32_t t = 0; t < d->rs->ntables; t++)
+		job->nsets += d->rs->tables[t]->nsets;
+	if (!job->nsets)
+		return false;
+	job->sets = xcalloc(job->nsets + 1, sizeof(*job->sets));
+	job->nsets = 0;
+	for (uint32_t t = 0; t < d->rs->ntables; t++) {
+		const struct table *tb = d->rs->tables[t];
+
+		for (uint32_t k = 0; k < tb->nsets; k++)
+			job->sets[job->nsets++] =
+				(struct set_name){ xstrdup(tb->name), xstrdup(tb->sets[k]->name),
+						   tb->family };
+	}
+	if (pthread_create(&job->thread, NULL, elements_read, job) == 0)
+		return true;
+	for (size_t i = 0; i < job->nsets; i++) {
+		free(job->sets[i].table);
+		free(job->sets[i].set);
+	}
+	free(job->sets);
+	return false;
+}
+
+/* Wait for @job, then decode what it read into @d's ruleset. */
+static int elements_take(struct dumper *d, struct elements_job *job)
+{
+	struct dumper r;
+	int ret;
+
+	pthread_join(job->thread, NULL);
+	ret = job->ret;
+	if (ret < 0)
+		strbuf_addstr(d->err, job->err.buf);
+	d->interrupted |= job->interrupted;
+	/* as if read on @d, under the thread's port id */
+	r = *d;
+	r.portid = job->portid;
+	for (size_t i = 0; i < job->reads.n && ret == 0 && !r.interrupted; i++) {
+		int t = take_messages(&r, job->reads.v[i].buf, job->reads.v[i].len,
+				      job->reads.v[i].seq, true, "dumping set elements", NULL);
+
+		ret = t < 0 ? t : 0;
+	}
+	d->interrupted |= r.interrupted;
+	d->messages = r.messages + job->messages;
+	for (size_t i = 0; i < job->reads.n; i++)
+		free(job->reads.v[i].buf);
+	free(job->reads.v);
+	for (size_t i = 0; i < job->nsets; i++) {
+		free(job->sets[i].table);
+		free(job->sets[i].set);
+	}
+	free(job->sets);
+	strbuf_release(&job->err);
+	return ret;
 }
 
 static int dump_all(struct dumper *d)
@@ -309,27 +460,31 @@ static int dump_all(struct dumper *d)
 		{ NFT_MSG_GETFLOWTABLE, "dumping flowtables" },
 		{ NFT_MSG_GETRULE, "dumping rules" },
 	};
-	int ret;
+	struct elements_job job;
+	bool reading = false;
+	int ret = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(order) && !d->interrupted; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(order) && !d->interrupted && ret == 0; i++) {
 		if (order[i].type != NFT_MSG_GETSETELEM) {
 			ret = dump_one(d, order[i].type, NULL, NFPROTO_UNSPEC, NULL, order[i].what);
-			if (ret < 0)
-				return ret;
 			continue;
 		}
+		if ((reading = elements_start(d, &job)))
+			continue;
 		for (uint32_t t = 0; t < d->rs->ntables && !d->interrupted; t++) {
 			struct table *tb = d->rs->tables[t];
 
-			for (uint32_t s = 0; s < tb->nsets && !d->interrupted; s++) {
+			for (uint32_t s = 0; s < tb->nsets && !d->interrupted && ret == 0; s++)
 				ret = dump_one(d, NFT_MSG_GETSETELEM, tb->name, tb->family,
 					       tb->sets[s]->name, order[i].what);
-				if (ret < 0)
-					return ret;
-			}
 		}
 	}
-	return 0;
+	if (reading) {
+		int r = elements_take(d, &job);
+
+		ret = ret < 0 ? ret : r;
+	}
+	return ret;
 }
 
 static void stamp(struct ruleset *rs)

@@ -3,7 +3,10 @@
 # internally consistent: its rules are exactly those of the generation it
 # reports. Writer transaction K replaces the chain with 1000 rules that all
 # carry the comment "txn-K", and moves the generation to G0 + K; so a
-# snapshot at generation G must hold 1000 rules, all "txn-(G - G0)".
+# snapshot at generation G must hold 1000 rules, all "txn-(G - G0)". The
+# same transaction refills a set with 250 addresses of its own, which a
+# snapshot reads on a second socket (dump.c), so the set must hold exactly
+# transaction K's addresses too.
 set -u
 fw=$1
 unshare -n true 2>/dev/null || { echo "SKIP: cannot create a network namespace"; exit 77; }
@@ -13,6 +16,7 @@ export work fw
 unshare -n bash -c '
 	set -u
 	nft add table inet t && nft add chain inet t c || exit 2
+	nft add set inet t s "{ type ipv4_addr; }" || exit 2
 	g0=$("$fw" snapshot --stats -o "$work/s0.json" 2>&1 >/dev/null | sed -n "s/^generation \([0-9]*\):.*/\1/p")
 	(
 		k=1
@@ -22,6 +26,8 @@ unshare -n bash -c '
 				for i in $(seq 1 1000); do
 					echo "add rule inet t c tcp dport $i counter accept comment \"txn-$k\""
 				done
+				echo "flush set inet t s"
+				echo "add element inet t s { $(seq -s, -f "10.$((k / 256 % 256)).$((k % 256)).%g" 1 250) }"
 			} > "$work/txn"
 			nft -f "$work/txn" || exit 1
 			k=$((k + 1))
@@ -41,6 +47,12 @@ unshare -n bash -c '
 		want=$(grep -c "comment \"txn-$k\"" "$work/show")
 		if [ "$k" -gt 0 ] && { [ "$total" -ne 1000 ] || [ "$want" -ne 1000 ]; }; then
 			echo "INCONSISTENT: generation $g (txn $k): $total rules, $want of txn $k"
+			bad=1
+		fi
+		etotal=$(grep -oE "10\.[0-9]+\.[0-9]+\.[0-9]+" "$work/show" | wc -l)
+		ewant=$(grep -oE "10\.$((k / 256 % 256))\.$((k % 256))\.[0-9]+" "$work/show" | wc -l)
+		if [ "$k" -gt 0 ] && { [ "$etotal" -ne 250 ] || [ "$ewant" -ne 250 ]; }; then
+			echo "INCONSISTENT: generation $g (txn $k): $etotal set elements, $ewant of txn $k"
 			bad=1
 		fi
 		n=$((n + 1)); echo "$k" >> "$work/ks"
