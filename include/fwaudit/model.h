@@ -300,6 +300,16 @@ bool listener_addr_loopback(uint8_t family, const char *addr);
 struct ruleset *ruleset_new(void);
 void ruleset_free(struct ruleset *rs);
 
+/*
+ * A rule's expressions as bytes (content.c): equal for equal rules of any
+ * load, counters and quotas left out, an anonymous set by its elements.
+ * content_put() appends @n and then @n bytes; content_hash() is FNV-1a.
+ */
+void exprs_content(const struct expr_list *l, const struct table *t, struct strbuf *sb);
+void expr_content(const struct expr *e, const struct table *t, struct strbuf *sb);
+void content_put(struct strbuf *sb, const void *p, uint32_t n);
+uint64_t content_hash(const void *p, size_t n);
+
 /* Constructors: allocate from @rs's arena and append to the parent. */
 struct table *ruleset_add_table(struct ruleset *rs, uint32_t family, const char *name);
 struct chain *table_add_chain(struct ruleset *rs, struct table *t, const char *name);

@@ -101,43 +101,6 @@ struct rule_key {
 	char *bytes;
 };
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static void put(struct strbuf *sb, const void *p, uint32_t n)
-{
-	strbuf_add(sb, &n, sizeof(n));
-	strbuf_add(sb, p, n);
-}
-
-/* Attributes that change with traffic are not differences. */
-static bool traffic_attr(const struct expr *e, uint16_t type)
-{
-	return !strcmp(e->name, "counter") || !strcmp(e->name, "last") ||
-	       (!strcmp(e->name, "quota") && type == NFTA_QUOTA_CONSUMED);
-}
-
-static void elem_bytes(const struct elem *e, struct strbuf *sb)
-{
-	put(sb, &e->flags, sizeof(e->flags));
-	put(sb, e->key, e->key_len);
-	put(sb, e->key_end, e->key_end_len);
-	put(sb, e->data, e->data_len);
-	if (e->verdict) {
-		put(sb, &e->verdict->code, sizeof(e->verdict->code));
-		put(sb, e->verdict->chain ?: "", (uint32_t)strlen(e->verdict->chain ?: ""));
-	}
-	put(sb, &e->timeout, sizeof(e->timeout));
-	put(sb, e->objref ?: "", (uint32_t)strlen(e->objref ?: ""));
-	put(sb, e->udata, e->udata_len);
-}
-
 static bool bytes_same(const void *x, uint32_t nx, const void *y, uint32_t ny)
 {
 	return nx == ny && (!nx || !memcmp(x, y, nx));
@@ -164,10 +127,10 @@ static bool elem_same(const struct elem *x, const struct elem *y)
 
 static uint64_t elem_hash(const struct elem *e)
 {
-	uint64_t h = fnv1a((const char *)e->key, e->key_len) ^ e->flags;
+	uint64_t h = content_hash(e->key, e->key_len) ^ e->flags;
 
-	h = h * 31 + fnv1a((const char *)e->key_end, e->key_end_len);
-	return h * 31 + fnv1a((const char *)e->data, e->data_len);
+	h = h * 31 + content_hash(e->key_end, e->key_end_len);
+	return h * 31 + content_hash(e->data, e->data_len);
 }
 
 /*
@@ -219,106 +182,15 @@ static bool elements_same(const struct set *a, const struct set *b)
 	return same;
 }
 
-struct blob {
-	char *p;
-	size_t n;
-};
-
-static int blob_cmp(const void *a, const void *b)
-{
-	const struct blob *x = a, *y = b;
-	int c = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
-
-	return c ? c : (x->n > y->n) - (x->n < y->n);
-}
-
-/* The elements of @s as sorted byte strings; the caller frees each and @v. */
-static struct blob *elements_sorted(const struct set *s)
-{
-	struct blob *v = xcalloc(s->nelems + 1, sizeof(*v));
-
-	for (uint32_t i = 0; i < s->nelems; i++) {
-		struct strbuf sb = STRBUF_INIT;
-
-		elem_bytes(&s->elems[i], &sb);
-		v[i].n = sb.len;
-		v[i].p = strbuf_detach(&sb);
-	}
-	qsort(v, s->nelems, sizeof(*v), blob_cmp);
-	return v;
-}
-
-static void blobs_free(struct blob *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].p);
-	free(v);
-}
-
-static void exprs_bytes(const struct expr_list *l, const struct table *t, struct strbuf *sb);
-
-static void expr_bytes(const struct expr *e, const struct table *t, struct strbuf *sb)
-{
-	put(sb, e->name, (uint32_t)strlen(e->name));
-	for (uint16_t i = 0; i < e->nattrs; i++) {
-		const struct attr *a = &e->attrs[i];
-		const struct set *anon;
-
-		if (traffic_attr(e, a->type))
-			continue;
-		put(sb, &a->type, sizeof(a->type));
-		switch (a->kind) {
-		case ATTR_STR:
-			anon = t ? table_find_set(t, a->str) : NULL;
-			if (anon && (anon->flags & NFT_SET_ANONYMOUS)) {
-				/* its generated name differs between loads: its content does not */
-				struct blob *v = elements_sorted(anon);
-
-				put(sb, "{", 1);
-				put(sb, &anon->flags, sizeof(anon->flags));
-				for (uint32_t k = 0; k < anon->nelems; k++)
-					put(sb, v[k].p, (uint32_t)v[k].n);
-				blobs_free(v, anon->nelems);
-			} else {
-				put(sb, a->str, (uint32_t)strlen(a->str));
-			}
-			break;
-		case ATTR_BIN:
-		case ATTR_DATA:
-			if (a->is_verdict) {
-				put(sb, &a->verdict->code, sizeof(a->verdict->code));
-				put(sb, a->verdict->chain ?: "",
-				    (uint32_t)strlen(a->verdict->chain ?: ""));
-			} else {
-				put(sb, a->bytes, a->len);
-			}
-			break;
-		case ATTR_EXPR:
-		case ATTR_EXPRS:
-			exprs_bytes(a->exprs, t, sb);
-			break;
-		default:
-			put(sb, &a->num, sizeof(a->num));
-		}
-	}
-}
-
-static void exprs_bytes(const struct expr_list *l, const struct table *t, struct strbuf *sb)
-{
-	put(sb, &l->n, sizeof(l->n));
-	for (uint32_t i = 0; i < l->n; i++)
-		expr_bytes(&l->v[i], t, sb);
-}
-
 static void rule_key(const struct rule *r, uint32_t idx, struct rule_key *k)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	exprs_bytes(&r->exprs, r->chain->table, &sb);
-	put(&sb, r->udata, r->udata_len);
+	exprs_content(&r->exprs, r->chain->table, &sb);
+	content_put(&sb, r->udata, r->udata_len);
 	k->idx = idx;
 	k->len = sb.len;
-	k->hash = fnv1a(sb.buf, sb.len);
+	k->hash = content_hash(sb.buf, sb.len);
 	k->bytes = strbuf_detach(&sb);
 }
 
@@ -717,8 +589,8 @@ static bool obj_same(const struct obj *a, const struct obj *b)
 	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
 	bool same;
 
-	expr_bytes(&a->body, a->table, &x);
-	expr_bytes(&b->body, b->table, &y);
+	expr_content(&a->body, a->table, &x);
+	expr_content(&b->body, b->table, &y);
 	same = x.len == y.len && !memcmp(x.buf, y.buf, x.len);
 	strbuf_release(&x);
 	strbuf_release(&y);
