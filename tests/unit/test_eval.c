@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <linux/netfilter/nf_tables.h>
 
 #include "../../src/eval/reach_internal.h"
+#include "fwaudit/model.h"
 
 #define NREF 5000
 
@@ -145,12 +147,59 @@ static void test_cube_merge(void **state)
 	cube_release(&b);
 }
 
+/* elems_sort()'s radix sort gives elem_cmp() order: by key, interval ends first. */
+static void test_elems_sort(void **state)
+{
+	const uint32_t lens[] = { 1, 2, 4, 16 };
+
+	(void)state;
+	srand(7);
+	for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++)
+		for (uint32_t n = 1; n <= 3000; n = n * 3 + 1) {
+			uint32_t len = lens[l];
+			struct elem *e = calloc(n, sizeof(*e));
+			const struct elem **v = calloc(n, sizeof(*v));
+			uint8_t *keys = calloc(n, len);
+			unsigned long sum = 0, sum_sorted = 0;
+
+			for (uint32_t i = 0; i < n; i++) {
+				/* few distinct bytes, so keys repeat; a common first byte */
+				for (uint32_t b = 0; b < len; b++)
+					keys[i * len + b] =
+						b == 0 ? 10 : (uint8_t)(rand() % 4 * 60);
+				e[i].key = keys + i * len;
+				e[i].key_len = len;
+				e[i].flags = rand() % 3 == 0 ? NFT_SET_ELEM_INTERVAL_END : 0;
+				v[i] = &e[i];
+				sum += i;
+			}
+			elems_sort(v, n, len);
+			for (uint32_t i = 0; i < n; i++) {
+				sum_sorted += (unsigned long)(v[i] - e);
+				if (i == 0)
+					continue;
+				int d = memcmp(v[i - 1]->key, v[i]->key, len);
+
+				assert_true(d <= 0);
+				if (d == 0) /* an end, then a start; never a start, then an end */
+					assert_false(
+						!(v[i - 1]->flags & NFT_SET_ELEM_INTERVAL_END) &&
+						(v[i]->flags & NFT_SET_ELEM_INTERVAL_END));
+			}
+			assert_int_equal(sum, sum_sorted); /* each element once */
+			free(keys);
+			free(v);
+			free(e);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mindex_random),
 		cmocka_unit_test(test_ivs_hash),
 		cmocka_unit_test(test_cube_merge),
+		cmocka_unit_test(test_elems_sort),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
