@@ -447,6 +447,12 @@ static struct value_groups *value_groups_build(struct set_index *ix, const struc
 		struct value_group *g = NULL;
 		u128 lo, top;
 
+		/* in key order the elements lie all over memory: fetch ahead */
+		if (k + 16 < ix->n)
+			__builtin_prefetch(ix->sorted[k + 16]);
+		if (k + 8 < ix->n)
+			__builtin_prefetch(ix->sorted[k + 8]->key);
+
 		if (!elem_key_end(s, ix->sorted, ix->n, k, hi) ||
 		    !prefix_values(n, shift, mask, be_value(e->key, n), be_value(hi, n), &lo, &top))
 			continue;
