@@ -34,11 +34,13 @@ void cmd_usage(const char *name);
  * @netns: a name under /run/netns, or NULL
  * @netns_path: a namespace file such as /proc/PID/ns/net, or NULL
  * @snapshot: a saved snapshot file instead of the live kernel, or NULL
+ * @one_thread: read the kernel on one thread (nl_snapshot_opts)
  */
 struct source_opts {
 	const char *netns;
 	const char *netns_path;
 	const char *snapshot;
+	bool one_thread;
 };
 
 /* getopt_long rows for --netns, --netns-path and --snapshot ('n', 'p', 's'). */

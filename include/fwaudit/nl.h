@@ -14,10 +14,13 @@ struct strbuf;
  * struct nl_snapshot_opts - how hard to try for a consistent snapshot.
  * @max_attempts: dumps to try before giving up (each retry backs off)
  * @rcvbuf: receive buffer in bytes (0 = default, 1 MiB)
+ * @one_thread: read the set elements after the rules, not beside them in a
+ *	second thread (another process needs the other CPU meanwhile)
  */
 struct nl_snapshot_opts {
 	unsigned max_attempts;
 	size_t rcvbuf;
+	bool one_thread;
 };
 
 /**

@@ -70,7 +70,8 @@ static int load_against(struct gate_run *g)
 		goto out;
 	}
 	if (!strcmp(g->against, "live")) {
-		struct source_opts src = { 0 };
+		/* nft, loading the candidate meanwhile, has the other CPU */
+		struct source_opts src = { .one_thread = g->cand_ns >= 0 };
 
 		/* without root only the candidate can be judged */
 		if (geteuid() != 0) {

@@ -78,8 +78,11 @@ int source_load(const struct source_opts *src, struct ruleset **out)
 		return 0;
 	}
 	ret = nl_enter_netns(src->netns, src->netns_path, &err);
-	if (ret == 0)
-		ret = nl_snapshot(out, NULL, NULL, &err);
+	if (ret == 0) {
+		struct nl_snapshot_opts o = { .one_thread = src->one_thread };
+
+		ret = nl_snapshot(out, &o, NULL, &err);
+	}
 	if (ret < 0) {
 		errmsg("%s", err.buf);
 		strbuf_release(&err);

@@ -48,6 +48,7 @@ struct dumper {
 	uint32_t seq;
 	uint32_t generation;
 	bool interrupted;
+	bool one_thread; /* no elements_start() */
 	unsigned long messages;
 	struct ruleset *rs;
 	struct strbuf *err;
@@ -469,7 +470,7 @@ static int dump_all(struct dumper *d)
 			ret = dump_one(d, order[i].type, NULL, NFPROTO_UNSPEC, NULL, order[i].what);
 			continue;
 		}
-		if ((reading = elements_start(d, &job)))
+		if (!d->one_thread && (reading = elements_start(d, &job)))
 			continue;
 		for (uint32_t t = 0; t < d->rs->ntables && !d->interrupted; t++) {
 			struct table *tb = d->rs->tables[t];
@@ -574,6 +575,7 @@ int nl_snapshot(struct ruleset **out, const struct nl_snapshot_opts *opts,
 	ret = dumper_open(&d, bufsz, err);
 	if (ret < 0)
 		return ret;
+	d.one_thread = opts && opts->one_thread;
 	for (attempt = 1; attempt <= max; attempt++) {
 		uint32_t before = 0, after = 0;
 
