@@ -295,9 +295,9 @@ int chain_analyse(struct chain_cache *cc, const struct chain *ch, bool redundanc
 /*
  * chain_analyse() for each of @chains (@n of them) into @out[i], returning
  * into @ret[i]. When many rules are not analysed yet and a second CPU is
- * there, a second thread takes about half of them (chains that read no
- * named set, whose indexes would be built twice); what it finds is
- * remembered in @cc all the same.
+ * there, a second thread helps: the two take chains that read no named set
+ * (whose indexes would be built twice), largest first, one at a time as
+ * each is done; what the second finds is remembered in @cc all the same.
  */
 void chains_analyse(struct chain_cache *cc, const struct chain *const *chains, size_t n,
 		    bool redundancy, size_t budget, struct rule_report **out, int *ret);

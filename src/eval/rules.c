@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter.h>
@@ -371,25 +372,47 @@ static int chain_analyse_run(struct chain_cache *cc, const struct chain *ch, boo
 struct analysis_share {
 	struct chain_cache *fork;
 	const struct chain *const *chains;
-	const size_t *idx; /* the chains this thread analyses */
+	const size_t *idx; /* the chains either thread may take, largest first */
 	size_t n;
+	atomic_size_t next; /* the next of @idx to take */
+	bool *by_worker;    /* per chain: the worker analysed it */
 	bool redundancy;
 	size_t budget;
 	struct rule_report **out;
 	int *ret;
 };
 
+/* The next chain of @sh for a thread to analyse; false when none is left. */
+static bool share_take(struct analysis_share *sh, size_t *i)
+{
+	size_t k = atomic_fetch_add(&sh->next, 1);
+
+	if (k >= sh->n)
+		return false;
+	*i = sh->idx[k];
+	return true;
+}
+
 static void *analyse_share(void *arg)
 {
 	struct analysis_share *sh = arg;
+	size_t i;
 
-	for (size_t k = 0; k < sh->n; k++) {
-		size_t i = sh->idx[k];
-
+	while (share_take(sh, &i)) {
 		sh->ret[i] = chain_analyse_run(sh->fork, sh->chains[i], sh->redundancy, sh->budget,
 					       sh->out[i]);
+		sh->by_worker[i] = true;
 	}
 	return NULL;
+}
+
+/* qsort_r: indexes into the chains @arg, most rules first. */
+static int chain_size_cmp(const void *a, const void *b, void *arg)
+{
+	const struct chain *const *chains = arg;
+	uint32_t x = chains[*(const size_t *)a]->nrules, y = chains[*(const size_t *)b]->nrules;
+
+	return (x < y) - (x > y);
 }
 
 static bool second_cpu(void)
@@ -407,11 +430,11 @@ void chains_analyse(struct chain_cache *cc, const struct chain *const *chains, s
 		.chains = chains, .redundancy = redundancy, .budget = budget, .out = out, .ret = ret
 	};
 	bool *todo = xcalloc(n + 1, sizeof(*todo)), *shared = xcalloc(n + 1, sizeof(*shared));
-	size_t *idx = xcalloc(n + 1, sizeof(*idx)), total = 0, half = 0;
+	size_t *idx = xcalloc(n + 1, sizeof(*idx)), total = 0, i;
 	pthread_t worker;
 	bool started = false;
 
-	for (size_t i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (memo_recall(cc, chains[i], redundancy, budget, epoch, out[i])) {
 			ret[i] = 0;
 			continue;
@@ -419,30 +442,36 @@ void chains_analyse(struct chain_cache *cc, const struct chain *const *chains, s
 		todo[i] = true;
 		total += chains[i]->nrules;
 	}
-	for (size_t i = 0; total >= PARALLEL_MIN_RULES && i < n && half < total / 2; i++)
-		if (todo[i] && !chain_reads_sets(chains[i])) {
-			shared[i] = true;
+	/* either thread takes the chains that read no named set, largest first */
+	for (i = 0; total >= PARALLEL_MIN_RULES && i < n; i++)
+		if (todo[i] && !chain_reads_sets(chains[i]))
 			idx[sh.n++] = i;
-			half += chains[i]->nrules;
-		}
-	if (sh.n && second_cpu()) {
-		sh.fork = chain_cache_fork(cc);
+	if (sh.n > 1 && second_cpu()) {
+		qsort_r(idx, sh.n, sizeof(*idx), chain_size_cmp, (void *)chains);
 		sh.idx = idx;
+		sh.by_worker = xcalloc(n + 1, sizeof(*sh.by_worker));
+		atomic_init(&sh.next, 0);
+		sh.fork = chain_cache_fork(cc);
 		started = !pthread_create(&worker, NULL, analyse_share, &sh);
 		if (!started)
 			chain_cache_free(sh.fork);
+		for (size_t k = 0; started && k < sh.n; k++)
+			shared[idx[k]] = true;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (todo[i] && (!shared[i] || !started))
+	for (i = 0; i < n; i++)
+		if (todo[i] && !shared[i])
 			ret[i] = chain_analyse(cc, chains[i], redundancy, budget, out[i]);
 	if (started) {
+		while (share_take(&sh, &i))
+			ret[i] = chain_analyse(cc, chains[i], redundancy, budget, out[i]);
 		pthread_join(worker, NULL);
 		chain_cache_free(sh.fork);
 		for (size_t k = 0; k < sh.n; k++)
-			if (ret[idx[k]] == 0)
+			if (sh.by_worker[idx[k]] && ret[idx[k]] == 0)
 				memo_store(memo_find(cc, chains[idx[k]], redundancy, budget, true),
 					   chains[idx[k]], epoch, out[idx[k]]);
 	}
+	free(sh.by_worker);
 	free(todo);
 	free(shared);
 	free(idx);
