@@ -316,6 +316,8 @@ struct chain *table_add_chain(struct ruleset *rs, struct table *t, const char *n
 struct rule *chain_add_rule(struct ruleset *rs, struct chain *c);
 struct set *table_add_set(struct ruleset *rs, struct table *t, const char *name);
 struct elem *set_add_elem(struct ruleset *rs, struct set *s);
+/* Room for @n more elements in @s, so that adding them moves nothing. */
+void set_reserve_elems(struct ruleset *rs, struct set *s, uint32_t n);
 /*
  * Order elements by what names them in the kernel: key, key end, and
  * whether an interval end or the catch-all. 0: the same element.

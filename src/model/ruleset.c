@@ -196,6 +196,19 @@ int elem_identity_cmp(const struct elem *a, const struct elem *b)
 	return d ? d : fa == fb ? 0 : fa < fb ? -1 : 1;
 }
 
+void set_reserve_elems(struct ruleset *rs, struct set *s, uint32_t n)
+{
+	struct elem *nv;
+
+	if (s->elems_cap - s->nelems >= n)
+		return;
+	nv = arena_alloc(rs->arena, ((size_t)s->nelems + n) * sizeof(*nv));
+	if (s->nelems)
+		memcpy(nv, s->elems, s->nelems * sizeof(*nv));
+	s->elems = nv;
+	s->elems_cap = s->nelems + n;
+}
+
 struct elem *set_add_elem(struct ruleset *rs, struct set *s)
 {
 	if (s->nelems == s->elems_cap) {

@@ -33,11 +33,13 @@ struct raw_read {
 	char *buf;
 	int len;
 	uint32_t seq;
+	size_t set; /* elements_job's set it holds elements of */
 };
 
 struct raw_reads {
 	struct raw_read *v;
 	size_t n, cap;
+	size_t set; /* the set being read */
 };
 
 struct dumper {
@@ -222,7 +224,8 @@ static int receive_keep(struct dumper *d, uint32_t seq, bool dump, const char *w
 		}
 		if (keep) {
 			GROW(keep->v, keep->n, keep->cap);
-			keep->v[keep->n] = (struct raw_read){ xmalloc((size_t)n), (int)n, seq };
+			keep->v[keep->n] =
+				(struct raw_read){ xmalloc((size_t)n), (int)n, seq, keep->set };
 			memcpy(keep->v[keep->n++].buf, d->buf, (size_t)n);
 		}
 		r = take_messages(d, d->buf, (int)n, seq, dump, what, gen_out);
@@ -373,10 +376,12 @@ static void *elements_read(void *arg)
 		return NULL;
 	e.generation = job->generation;
 	job->portid = e.portid;
-	for (size_t i = 0; i < job->nsets && !e.interrupted && job->ret == 0; i++)
+	for (size_t i = 0; i < job->nsets && !e.interrupted && job->ret == 0; i++) {
+		job->reads.set = i;
 		job->ret = dump_one_keep(&e, NFT_MSG_GETSETELEM, job->sets[i].table,
 					 job->sets[i].family, job->sets[i].set,
 					 "dumping set elements", &job->reads);
+	}
 	job->interrupted = e.interrupted;
 	dumper_close(&e);
 	return NULL;
@@ -413,6 +418,52 @@ static bool elements_start(struct dumper *d, struct elements_job *job)
 	return false;
 }
 
+/* The elements in @r's messages (a set's at most). */
+static uint32_t elements_in(const struct raw_read *r, uint32_t portid)
+{
+	const struct nlmsghdr *nlh;
+	uint32_t n = 0;
+	int len = r->len;
+
+	for (nlh = (const struct nlmsghdr *)r->buf; mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		const struct nlattr *a, *e;
+
+		if (nlh->nlmsg_seq != r->seq || nlh->nlmsg_pid != portid ||
+		    NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWSETELEM ||
+		    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
+			continue;
+		mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		{
+			if (mnl_attr_get_type(a) != NFTA_SET_ELEM_LIST_ELEMENTS)
+				continue;
+			mnl_attr_for_each_nested(e, a) n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * Room in each set for the elements @job read, so that a 100k-element set
+ * is laid out once, not doubled 13 times (each a new arena block).
+ */
+static void elements_reserve(struct dumper *d, const struct elements_job *job)
+{
+	uint32_t *count = xcalloc(job->nsets + 1, sizeof(*count));
+
+	for (size_t i = 0; i < job->reads.n; i++)
+		count[job->reads.v[i].set] += elements_in(&job->reads.v[i], job->portid);
+	for (size_t i = 0; i < job->nsets; i++) {
+		struct table *t =
+			ruleset_find_table(d->rs, job->sets[i].family, job->sets[i].table);
+		struct set *s = t ? table_find_set(t, job->sets[i].set) : NULL;
+
+		if (s && count[i])
+			set_reserve_elems(d->rs, s, count[i]);
+	}
+	free(count);
+}
+
 /* Wait for @job, then decode what it read into @d's ruleset. */
 static int elements_take(struct dumper *d, struct elements_job *job)
 {
@@ -421,6 +472,8 @@ static int elements_take(struct dumper *d, struct elements_job *job)
 
 	pthread_join(job->thread, NULL);
 	ret = job->ret;
+	if (ret == 0 && !job->interrupted)
+		elements_reserve(d, job);
 	if (ret < 0)
 		strbuf_addstr(d->err, job->err.buf);
 	d->interrupted |= job->interrupted;
