@@ -50,8 +50,8 @@ int nl_snapshot(struct ruleset **out, const struct nl_snapshot_opts *opts,
  * ruleset holding a copy of @shape (the set as the model has it, without its
  * elements) and what the kernel has in it now, all under one generation, put
  * in *@generation. Returns 0 and *@out (the set in it: the ruleset's only
- * set), or -errno: -EAGAIN if the ruleset changed meanwhile, -ENOENT if the
- * set is gone.
+ * set), or -errno: -EAGAIN if the ruleset changed meanwhile (the set going
+ * too).
  */
 int nl_dump_set(const struct set *shape, struct ruleset **out, uint32_t *generation,
 		struct strbuf *err);

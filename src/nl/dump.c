@@ -51,6 +51,7 @@ struct dumper {
 	uint32_t generation;
 	bool interrupted;
 	bool one_thread; /* no elements_start() */
+	bool named;	 /* the request names its object: gone is a change */
 	unsigned long messages;
 	struct ruleset *rs;
 	struct strbuf *err;
@@ -161,8 +162,9 @@ static int take_messages(struct dumper *d, const char *buf, int len, uint32_t se
 				return errno_message(d, EBADMSG, what);
 			if (e->error == 0 && !dump)
 				return 1;
-			if (e->error == -EINTR) {
-				/* nfnetlink gave up mid-dump on a change: retake. */
+			if (e->error == -EINTR || (e->error == -ENOENT && d->named)) {
+				/* nfnetlink gave up mid-dump on a change, or the
+				 * chain or set named went since it was listed: retake. */
 				d->interrupted = true;
 				return 1;
 			}
@@ -329,13 +331,19 @@ static int dump_one_keep(struct dumper *d, uint16_t type, const char *table, uin
 	if (type == NFT_MSG_GETSETELEM) {
 		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, table);
 		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+	} else if (type == NFT_MSG_GETRULE && table) {
+		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
+		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, set);
 	} else if (type == NFT_MSG_GETOBJ) {
 		mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_UNSPEC));
 	}
 	ret = send_request(d, nlh, what);
 	if (ret < 0)
 		return ret;
-	return receive_keep(d, seq, true, what, NULL, keep);
+	d->named = table != NULL;
+	ret = receive_keep(d, seq, true, what, NULL, keep);
+	d->named = false;
+	return ret;
 }
 
 static int dump_one(struct dumper *d, uint16_t type, const char *table, uint32_t family,
@@ -500,6 +508,35 @@ static int elements_take(struct dumper *d, struct elements_job *job)
 	return ret;
 }
 
+/*
+ * Up to this many chains, rules are dumped chain by chain. Each message of
+ * a rule dump walks the chains and rules from the start to where the last
+ * one ended (__nf_tables_dump_rules()), so one dump of n rules costs about
+ * n * n / 2 steps; a chain at a time, the square of each chain's length.
+ * Past it, a request per chain costs more than the walk saves.
+ */
+#define RULES_BY_CHAIN_MAX 64
+
+/* The rules, chain by chain while there are few chains, else in one dump. */
+static int dump_rules(struct dumper *d, const char *what)
+{
+	size_t nchains = 0;
+	int ret = 0;
+
+	for (uint32_t t = 0; t < d->rs->ntables; t++)
+		nchains += d->rs->tables[t]->nchains;
+	if (nchains > RULES_BY_CHAIN_MAX)
+		return dump_one(d, NFT_MSG_GETRULE, NULL, NFPROTO_UNSPEC, NULL, what);
+	for (uint32_t t = 0; t < d->rs->ntables && !d->interrupted && ret == 0; t++) {
+		const struct table *tb = d->rs->tables[t];
+
+		for (uint32_t k = 0; k < tb->nchains && !d->interrupted && ret == 0; k++)
+			ret = dump_one(d, NFT_MSG_GETRULE, tb->name, tb->family,
+				       tb->chains[k]->name, what);
+	}
+	return ret;
+}
+
 static int dump_all(struct dumper *d)
 {
 	static const struct {
@@ -519,6 +556,10 @@ static int dump_all(struct dumper *d)
 	int ret = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(order) && !d->interrupted && ret == 0; i++) {
+		if (order[i].type == NFT_MSG_GETRULE) {
+			ret = dump_rules(d, order[i].what);
+			continue;
+		}
 		if (order[i].type != NFT_MSG_GETSETELEM) {
 			ret = dump_one(d, order[i].type, NULL, NFPROTO_UNSPEC, NULL, order[i].what);
 			continue;

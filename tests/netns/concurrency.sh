@@ -6,7 +6,9 @@
 # snapshot at generation G must hold 1000 rules, all "txn-(G - G0)". The
 # same transaction refills a set with 250 addresses of its own, which a
 # snapshot reads on a second socket (dump.c), so the set must hold exactly
-# transaction K's addresses too.
+# transaction K's addresses too. Odd transactions add a chain and even ones
+# delete it, so a chain listed by one dump can be gone when its rules are
+# asked for: the snapshot must retry, not fail.
 set -u
 fw=$1
 unshare -n true 2>/dev/null || { echo "SKIP: cannot create a network namespace"; exit 77; }
@@ -26,6 +28,12 @@ unshare -n bash -c '
 				for i in $(seq 1 1000); do
 					echo "add rule inet t c tcp dport $i counter accept comment \"txn-$k\""
 				done
+				if [ $((k % 2)) -eq 1 ]; then
+					echo "add chain inet t d"
+					echo "add rule inet t d counter"
+				else
+					echo "delete chain inet t d"
+				fi
 				echo "flush set inet t s"
 				echo "add element inet t s { $(seq -s, -f "10.$((k / 256 % 256)).$((k % 256)).%g" 1 250) }"
 			} > "$work/txn"
@@ -60,5 +68,32 @@ unshare -n bash -c '
 	touch "$work/stop"
 	wait $writer
 	echo "concurrency: $n snapshots under a committing writer, all consistent: $([ $bad -eq 0 ] && echo yes || echo NO); $retried needed a retry; $(sort -u "$work/ks" | wc -l) distinct generations seen"
+	# a chain and a set that come and go in small transactions: one listed
+	# can be gone when its rules or elements are asked for (ENOENT)
+	rm -f "$work/stop"
+	nft flush table inet t && nft delete chain inet t c && nft delete set inet t s || exit 2
+	(
+		while [ ! -e "$work/stop" ]; do
+			sleep 0.005
+			nft -f - <<-EOF || exit 1
+				add chain inet t gone
+				add rule inet t gone counter
+				add set inet t gone { type ipv4_addr; elements = { 10.1.1.1 } }
+			EOF
+			nft -f - <<-EOF || exit 1
+				delete chain inet t gone
+				delete set inet t gone
+			EOF
+		done
+	) &
+	writer=$!
+	failed=0
+	for i in $(seq 1 200); do
+		"$fw" snapshot -o "$work/s.json" 2> "$work/err" || { cat "$work/err"; failed=$((failed + 1)); }
+	done
+	touch "$work/stop"
+	wait $writer
+	echo "concurrency: 200 snapshots while a chain and a set come and go: $failed failed"
+	[ $failed -eq 0 ] || bad=1
 	exit $bad
 '
