@@ -2951,7 +2951,8 @@ static bool ivs_meets(const struct ivs *v, u128 lo, u128 hi)
 {
 	size_t a = 0, b = v->n;
 
-	if (!v->n || v->v[0].lo > hi || v->v[v->n - 1].hi < lo)
+	/* an empty hull (guard_summarise()'s [1, 0]) meets nothing */
+	if (!v->n || lo > hi || v->v[0].lo > hi || v->v[v->n - 1].hi < lo)
 		return false;
 	/* the first interval that ends at or after @lo */
 	while (a < b) {
