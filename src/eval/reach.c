@@ -271,14 +271,22 @@ static struct sstate *state_new(void)
 	return xcalloc(1, sizeof(struct sstate));
 }
 
-static struct sstate *state_clone(const struct sstate *s)
+/* A copy of @s, but field @skip (-1: none) left empty for the caller. */
+static struct sstate *state_clone_but(const struct sstate *s, int skip)
 {
 	struct sstate *n = xmalloc(sizeof(*n));
 
 	*n = *s;
 	cube_init(&n->cube);
-	cube_copy(&n->cube, &s->cube);
+	for (int f = 0; f < PF__COUNT; f++)
+		if (f != skip)
+			ivs_copy(&n->cube.f[f], &s->cube.f[f]);
 	return n;
+}
+
+static struct sstate *state_clone(const struct sstate *s)
+{
+	return state_clone_but(s, -1);
 }
 
 static void state_free(struct sstate *s)
@@ -739,12 +747,14 @@ static struct sstate *split(struct sstate *s, int f, const struct ivs *match)
 
 	if (!match->n)
 		return NULL;
+	/* the field that splits can be long (a chain's addresses so far):
+	 * moved or made, never copied only to be replaced */
+	yes = state_clone_but(s, f);
 	if (ivs_equal(match, &s->cube.f[f])) {
-		yes = state_clone(s);
-		ivs_release(&s->cube.f[f]);
+		yes->cube.f[f] = s->cube.f[f];
+		memset(&s->cube.f[f], 0, sizeof(s->cube.f[f]));
 		return yes;
 	}
-	yes = state_clone(s);
 	ivs_copy(&yes->cube.f[f], match);
 	ivs_subtract(&rest, &s->cube.f[f], match);
 	ivs_release(&s->cube.f[f]);
