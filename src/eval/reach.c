@@ -9,6 +9,7 @@
  * chain of rules from multiplying them.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -2166,13 +2167,30 @@ static size_t ifname_index(const struct reach_result *r, const char *name)
 }
 
 /* The starting cube: every value of every field, for @family at @hook. */
-static void cube_full(const struct reach_ctx *c, struct cube *cb)
+/* ct status: every combination of the flags a rule names, worked out once. */
+static struct ivs ct_statuses;
+static pthread_once_t ct_statuses_once = PTHREAD_ONCE_INIT;
+
+static void ct_statuses_make(void)
 {
-	u128 amax = c->family == NFPROTO_IPV6 ? U128_MAX : 0xffffffffu;
 	static const uint32_t status_bits[] = { IPS_EXPECTED,  IPS_SEEN_REPLY, IPS_ASSURED,
 						IPS_CONFIRMED, IPS_SRC_NAT,    IPS_DST_NAT,
 						IPS_DYING };
-	struct ivs st = { 0 };
+
+	for (uint32_t m = 0; m < 128; m++) {
+		uint32_t v = 0;
+
+		for (uint32_t b = 0; b < 7; b++)
+			if (m & (1u << b))
+				v |= status_bits[b];
+		ivs_add(&ct_statuses, v, v);
+	}
+	ivs_normalize(&ct_statuses);
+}
+
+static void cube_full(const struct reach_ctx *c, struct cube *cb)
+{
+	u128 amax = c->family == NFPROTO_IPV6 ? U128_MAX : 0xffffffffu;
 
 	cube_init(cb);
 	ivs_range(&cb->f[PF_L4PROTO], 0, 255);
@@ -2203,17 +2221,8 @@ static void cube_full(const struct reach_ctx *c, struct cube *cb)
 	ivs_add(&cb->f[PF_CTSTATE], 4, 4);
 	ivs_add(&cb->f[PF_CTSTATE], 8, 8);
 	ivs_add(&cb->f[PF_CTSTATE], 64, 64);
-	/* ct status: every combination of the flags a rule names */
-	for (uint32_t m = 0; m < 128; m++) {
-		uint32_t v = 0;
-
-		for (uint32_t b = 0; b < 7; b++)
-			if (m & (1u << b))
-				v |= status_bits[b];
-		ivs_add(&st, v, v);
-	}
-	ivs_normalize(&st);
-	cb->f[PF_CTSTATUS] = st;
+	pthread_once(&ct_statuses_once, ct_statuses_make);
+	ivs_copy(&cb->f[PF_CTSTATUS], &ct_statuses);
 	ivs_range(&cb->f[PF_CTDIR], 0, 1);
 	ivs_range(&cb->f[PF_LEN], 0, 65535);
 	ivs_range(&cb->f[PF_FRAG], 0, 0);
