@@ -29,11 +29,17 @@ void content_put(struct strbuf *sb, const void *p, uint32_t n)
 	strbuf_add(sb, p, n);
 }
 
-/* Attributes that change with traffic are not differences. */
-static bool traffic_attr(const struct expr *e, uint16_t type)
+/*
+ * Attributes that change with traffic are not differences: all of a
+ * counter's or a last's (TRAFFIC_ALL), a quota's bytes used.
+ */
+enum traffic { TRAFFIC_NONE, TRAFFIC_ALL, TRAFFIC_QUOTA };
+
+static enum traffic traffic_of(const struct expr *e)
 {
-	return !strcmp(e->name, "counter") || !strcmp(e->name, "last") ||
-	       (!strcmp(e->name, "quota") && type == NFTA_QUOTA_CONSUMED);
+	if (!strcmp(e->name, "counter") || !strcmp(e->name, "last"))
+		return TRAFFIC_ALL;
+	return strcmp(e->name, "quota") ? TRAFFIC_NONE : TRAFFIC_QUOTA;
 }
 
 static void elem_bytes(const struct elem *e, struct strbuf *sb)
@@ -89,12 +95,14 @@ static void blobs_free(struct blob *v, size_t n)
 
 void expr_content(const struct expr *e, const struct table *t, struct strbuf *sb)
 {
+	enum traffic traffic = traffic_of(e);
+
 	content_put(sb, e->name, (uint32_t)strlen(e->name));
-	for (uint16_t i = 0; i < e->nattrs; i++) {
+	for (uint16_t i = 0; i < e->nattrs && traffic != TRAFFIC_ALL; i++) {
 		const struct attr *a = &e->attrs[i];
 		const struct set *anon;
 
-		if (traffic_attr(e, a->type))
+		if (traffic == TRAFFIC_QUOTA && a->type == NFTA_QUOTA_CONSUMED)
 			continue;
 		content_put(sb, &a->type, sizeof(a->type));
 		switch (a->kind) {
