@@ -2682,17 +2682,55 @@ static void guard_compute(struct reach_ctx *c, const struct sstate *like, const 
 
 static void guard_summarise(struct guard *g);
 
+/* Any hook: a guard_of() key for rules that read no interface. */
+#define GUARD_ANY_HOOK UINT32_MAX
+
+/*
+ * The hook @r's guard is kept for. Only the interfaces a packet has differ
+ * between hooks (hook_has_iif(), hook_has_oif()), so the guard of a rule
+ * that reads none is the same at every hook (for the same family and
+ * conntrack): the input hook's passes and the chain analyses, which take a
+ * regular chain as forward's, share it.
+ */
+static uint32_t guard_hook(const struct rule *r, uint32_t hook)
+{
+	for (uint32_t i = 0; i < r->exprs.n; i++) {
+		const struct expr *e = &r->exprs.v[i];
+
+		if (!strcmp(e->name, "meta")) {
+			switch (expr_num(e, NFTA_META_KEY, 0)) {
+			case NFT_META_LEN:
+			case NFT_META_PROTOCOL:
+			case NFT_META_NFPROTO:
+			case NFT_META_L4PROTO:
+			case NFT_META_MARK:
+				continue;
+			default:
+				return hook;
+			}
+		}
+		if (strcmp(e->name, "payload") && strcmp(e->name, "cmp") &&
+		    strcmp(e->name, "range") && strcmp(e->name, "bitwise") &&
+		    strcmp(e->name, "byteorder") && strcmp(e->name, "immediate") &&
+		    strcmp(e->name, "counter") && strcmp(e->name, "log") &&
+		    strcmp(e->name, "lookup") && strcmp(e->name, "ct"))
+			return hook;
+	}
+	return GUARD_ANY_HOOK;
+}
+
 /* The guard of rule @r for states like @s, computed the first time. */
 static const struct guard *guard_of(struct reach_ctx *c, struct guard_table *t,
 				    const struct sstate *s, const struct rule *r,
 				    const struct cube *full)
 {
+	uint32_t hook = guard_hook(r, c->hook);
 	struct guard *g;
 	uint32_t h;
 
-	h = guard_slot(r, c->hook, c->family, s->tracked, t->nb);
+	h = guard_slot(r, hook, c->family, s->tracked, t->nb);
 	for (g = t->b[h]; g; g = g->next)
-		if (g->rule == r && g->hook == c->hook && g->family == c->family &&
+		if (g->rule == r && g->hook == hook && g->family == c->family &&
 		    g->tracked == s->tracked)
 			return g;
 	if (t->n >= t->nb) {
@@ -2710,11 +2748,11 @@ static const struct guard *guard_of(struct reach_ctx *c, struct guard_table *t,
 		free(t->b);
 		t->b = nb;
 		t->nb *= 2;
-		h = guard_slot(r, c->hook, c->family, s->tracked, t->nb);
+		h = guard_slot(r, hook, c->family, s->tracked, t->nb);
 	}
 	g = xcalloc(1, sizeof(*g));
 	g->rule = r;
-	g->hook = c->hook;
+	g->hook = hook;
 	g->family = c->family;
 	g->tracked = s->tracked;
 	if (guard_eligible(r)) {
