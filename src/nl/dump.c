@@ -368,7 +368,6 @@ struct elements_job {
 	uint32_t generation, portid;
 	struct raw_reads reads;
 	bool interrupted;
-	unsigned long messages;
 	int ret;
 	struct strbuf err;
 	pthread_t thread;
@@ -495,7 +494,7 @@ static int elements_take(struct dumper *d, struct elements_job *job)
 		ret = t < 0 ? t : 0;
 	}
 	d->interrupted |= r.interrupted;
-	d->messages = r.messages + job->messages;
+	d->messages = r.messages;
 	for (size_t i = 0; i < job->reads.n; i++)
 		free(job->reads.v[i].buf);
 	free(job->reads.v);
