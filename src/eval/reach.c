@@ -2690,31 +2690,26 @@ static void guard_summarise(struct guard *g);
  * between hooks (hook_has_iif(), hook_has_oif()), so the guard of a rule
  * that reads none is the same at every hook (for the same family and
  * conntrack): the input hook's passes and the chain analyses, which take a
- * regular chain as forward's, share it.
+ * regular chain as forward's, share it. A rule without a guard
+ * (guard_eligible()) has none at any hook.
  */
 static uint32_t guard_hook(const struct rule *r, uint32_t hook)
 {
 	for (uint32_t i = 0; i < r->exprs.n; i++) {
 		const struct expr *e = &r->exprs.v[i];
 
-		if (!strcmp(e->name, "meta")) {
-			switch (expr_num(e, NFTA_META_KEY, 0)) {
-			case NFT_META_LEN:
-			case NFT_META_PROTOCOL:
-			case NFT_META_NFPROTO:
-			case NFT_META_L4PROTO:
-			case NFT_META_MARK:
-				continue;
-			default:
-				return hook;
-			}
-		}
-		if (strcmp(e->name, "payload") && strcmp(e->name, "cmp") &&
-		    strcmp(e->name, "range") && strcmp(e->name, "bitwise") &&
-		    strcmp(e->name, "byteorder") && strcmp(e->name, "immediate") &&
-		    strcmp(e->name, "counter") && strcmp(e->name, "log") &&
-		    strcmp(e->name, "lookup") && strcmp(e->name, "ct"))
+		if (e->name[0] != 'm' || strcmp(e->name, "meta"))
+			continue;
+		switch (expr_num(e, NFTA_META_KEY, 0)) {
+		case NFT_META_LEN:
+		case NFT_META_PROTOCOL:
+		case NFT_META_NFPROTO:
+		case NFT_META_L4PROTO:
+		case NFT_META_MARK:
+			break;
+		default:
 			return hook;
+		}
 	}
 	return GUARD_ANY_HOOK;
 }
@@ -2829,61 +2824,63 @@ static uint32_t gi_slot(const struct guard_index *ix, u128 v)
 	       ix->mask;
 }
 
-static int gi_value_cmp(const void *a, const void *b)
+/* @v's slot in @ix: its own, or the empty one where it goes. */
+static uint32_t gi_find(const struct guard_index *ix, u128 v)
 {
-	const struct gi_value *x = a, *y = b;
+	uint32_t h = gi_slot(ix, v);
 
-	if (x->v != y->v)
-		return x->v < y->v ? -1 : 1;
-	return (x->start > y->start) - (x->start < y->start);
+	while (ix->by_value[h].n && ix->by_value[h].v != v)
+		h = (h + 1) & ix->mask;
+	return h;
 }
 
-/* @ix over @cg's guards for @field, where most of them admit one value. */
+/*
+ * @ix over @cg's guards for @field, where most of them admit one value. In
+ * two passes, no sort: the first counts each value's rules, the second
+ * puts them in their value's run in rule order. (The watcher lays a
+ * changed chain's guards out again after every change.)
+ */
 static bool guard_index_build(const struct chain_guards *cg, uint8_t field, struct guard_index *ix)
 {
-	uint32_t n = cg->chain->nrules, npoints = 0, nv = 0;
-	struct gi_value *pts;
+	uint32_t n = cg->chain->nrules, npoints = 0, sum = 0, *fill;
+	u128 v = 0;
 
 	memset(ix, 0, sizeof(*ix));
-	for (uint32_t i = 0; i < n; i++) {
-		u128 v;
-
+	for (uint32_t i = 0; i < n; i++)
 		npoints += guard_point(cg->g[i], field, &v) >= 0;
-	}
 	if (npoints < n / 2)
 		return false;
 	ix->field = field;
 	ix->others = xcalloc(n - npoints + 1, sizeof(*ix->others));
-	pts = xcalloc(npoints + 1, sizeof(*pts));
-	for (uint32_t i = 0; i < n; i++) {
-		u128 v = 0;
-		int r = guard_point(cg->g[i], field, &v);
-
-		if (r < 0)
-			ix->others[ix->nothers++] = i;
-		else if (r > 0)
-			pts[nv++] = (struct gi_value){ .v = v, .start = i };
-	}
-	/* by value, then rule: each value's rules become one run */
-	qsort(pts, nv, sizeof(*pts), gi_value_cmp);
-	ix->rules = xcalloc(nv + 1, sizeof(*ix->rules));
-	for (ix->mask = 1; ix->mask < 2 * nv; ix->mask <<= 1)
+	for (ix->mask = 1; ix->mask < 2 * npoints; ix->mask <<= 1)
 		;
 	ix->by_value = xcalloc(ix->mask, sizeof(*ix->by_value));
+	fill = xcalloc(ix->mask, sizeof(*fill));
 	ix->mask--;
-	for (uint32_t i = 0; i < nv;) {
-		uint32_t j = i, h = gi_slot(ix, pts[i].v);
+	for (uint32_t i = 0; i < n; i++) {
+		int r = guard_point(cg->g[i], field, &v);
+		uint32_t h;
 
-		while (j < nv && pts[j].v == pts[i].v) {
-			ix->rules[j] = pts[j].start;
-			j++;
+		if (r < 0) {
+			ix->others[ix->nothers++] = i;
+		} else if (r > 0) {
+			h = gi_find(ix, v);
+			ix->by_value[h].v = v;
+			ix->by_value[h].n++;
 		}
-		while (ix->by_value[h].n)
-			h = (h + 1) & ix->mask;
-		ix->by_value[h] = (struct gi_value){ .v = pts[i].v, .start = i, .n = j - i };
-		i = j;
 	}
-	free(pts);
+	for (uint32_t h = 0; h <= ix->mask; h++) {
+		ix->by_value[h].start = sum;
+		sum += ix->by_value[h].n;
+	}
+	ix->rules = xcalloc(sum + 1, sizeof(*ix->rules));
+	for (uint32_t i = 0; i < n; i++)
+		if (guard_point(cg->g[i], field, &v) > 0) {
+			uint32_t h = gi_find(ix, v);
+
+			ix->rules[ix->by_value[h].start + fill[h]++] = i;
+		}
+	free(fill);
 	return true;
 }
 
