@@ -155,6 +155,11 @@ struct guard_index {
 
 #define GUARD_INDEX_MAX	      3
 #define GUARD_INDEX_MIN_RULES 32
+/* Guards tested per rule of the chain before its index is built: a few
+ * passes (the watcher's flows after a change) are cheaper without. */
+#define GUARD_INDEX_AFTER 32
+/* No value of an indexed field may be admitted by more than 1/8 of the rules. */
+#define GUARD_INDEX_SHARE 8
 
 struct chain_guards {
 	const struct chain *chain;
@@ -165,6 +170,8 @@ struct chain_guards {
 	uint64_t last_call; /* the reach_flow() call that passed last */
 	uint32_t version;   /* the chain's, when @g was built */
 	const struct guard **g;
+	uint64_t tested; /* guards tested since @g was laid out */
+	bool indexed;	 /* @ix built (guard_indexes_build()) */
 	uint8_t nix;
 	struct guard_index ix[GUARD_INDEX_MAX];
 	struct chain_guards *next;
@@ -2794,13 +2801,18 @@ static void guard_summarise(struct guard *g)
 	}
 }
 
+static void guard_index_free(struct guard_index *ix)
+{
+	free(ix->others);
+	free(ix->by_value);
+	free(ix->rules);
+	memset(ix, 0, sizeof(*ix));
+}
+
 static void guard_indexes_release(struct chain_guards *cg)
 {
-	for (uint8_t i = 0; i < cg->nix; i++) {
-		free(cg->ix[i].others);
-		free(cg->ix[i].by_value);
-		free(cg->ix[i].rules);
-	}
+	for (uint8_t i = 0; i < cg->nix; i++)
+		guard_index_free(&cg->ix[i]);
 	cg->nix = 0;
 }
 
@@ -2870,6 +2882,13 @@ static bool guard_index_build(const struct chain_guards *cg, uint8_t field, stru
 		}
 	}
 	for (uint32_t h = 0; h <= ix->mask; h++) {
+		/* a value most rules share (tcp, for one) tells too few apart
+		 * to pay for the lookups */
+		if (ix->by_value[h].n > n / GUARD_INDEX_SHARE) {
+			free(fill);
+			guard_index_free(ix);
+			return false;
+		}
 		ix->by_value[h].start = sum;
 		sum += ix->by_value[h].n;
 	}
@@ -2946,9 +2965,20 @@ static void chain_guards_build(struct reach_ctx *c, struct guard_table *t, struc
 		cg->g[i] = guard_of(c, t, s, ch->rules[i], &full);
 	cube_release(&full);
 	guard_indexes_release(cg);
-	for (size_t o = 0; o < ARRAY_SIZE(cg_order) && cg->nix < GUARD_INDEX_MAX &&
-			   ch->nrules >= GUARD_INDEX_MIN_RULES;
-	     o++)
+	cg->indexed = false;
+	cg->tested = 0;
+}
+
+/* @cg's indexes, once its guards have been tested often enough to pay. */
+static void guard_indexes_build(struct chain_guards *cg)
+{
+	uint32_t n = cg->chain->nrules;
+
+	if (cg->indexed || n < GUARD_INDEX_MIN_RULES ||
+	    cg->tested < (uint64_t)n * GUARD_INDEX_AFTER)
+		return;
+	cg->indexed = true;
+	for (size_t o = 0; o < ARRAY_SIZE(cg_order) && cg->nix < GUARD_INDEX_MAX; o++)
 		cg->nix += guard_index_build(cg, cg_order[o], &cg->ix[cg->nix]);
 }
 
@@ -2962,7 +2992,7 @@ static void chain_guards_build(struct reach_ctx *c, struct guard_table *t, struc
 #define CHAIN_MODE_GUARDS_MAX 2048
 
 /* The guards of @s's chain for states like it, or NULL before its second pass. */
-static const struct chain_guards *chain_guards_of(struct reach_ctx *c, const struct sstate *s)
+static struct chain_guards *chain_guards_of(struct reach_ctx *c, const struct sstate *s)
 {
 	struct guard_table *t = guard_table_of(c->sets);
 	uint32_t h = (uint32_t)hash_mix((uintptr_t)s->chain ^ ((uint64_t)c->hook << 40) ^
@@ -3046,18 +3076,22 @@ bool reach_use_guards = true;
 static bool pass_over(struct reach_ctx *c, struct sstate *s)
 {
 	struct chain_run *cr = c->cr;
-	const struct chain_guards *cg;
-	uint32_t n = s->chain->nrules;
+	struct chain_guards *cg;
+	uint32_t n = s->chain->nrules, from;
 
 	if (!reach_use_guards || !state_plain(s) || !(cg = chain_guards_of(c, s)))
 		return true;
+	guard_indexes_build(cg);
+	from = s->rule;
 	while (s->rule < n) {
-		uint32_t next = guards_next(cg, s, s->rule);
+		/* the hot loop of a pass: no call without an index */
+		uint32_t next = cg->nix ? guards_next(cg, s, s->rule) : s->rule;
 
-		if (next == s->rule && !guard_excludes(cg->g[s->rule], s))
-			break;
-		if (next == s->rule)
+		if (next == s->rule) {
+			if (!guard_excludes(cg->g[s->rule], s))
+				break;
 			next++;
+		}
 		/* rules [s->rule, next) are passed over */
 		if (cr && cr->probe_rule >= s->rule && cr->probe_rule < next) {
 			state_free(s);
@@ -3067,6 +3101,7 @@ static bool pass_over(struct reach_ctx *c, struct sstate *s)
 		if (cr && (int64_t)s->rule == cr->skip_rule)
 			s->rule++;
 	}
+	cg->tested += s->rule - from + 1;
 	if (s->rule < n)
 		return true;
 	s->nloads = 0;
