@@ -323,6 +323,8 @@ void set_reserve_elems(struct ruleset *rs, struct set *s, uint32_t n);
  * whether an interval end or the catch-all. 0: the same element.
  */
 int elem_identity_cmp(const struct elem *a, const struct elem *b);
+/* A hash of what elem_identity_cmp() compares: equal for the same element. */
+uint64_t elem_identity_hash(const struct elem *e);
 /* Remove @s from @t (the memory stays in the arena until the ruleset goes). */
 void table_del_set(struct ruleset *rs, struct table *t, struct set *s);
 struct obj *table_add_obj(struct ruleset *rs, struct table *t, const char *name);

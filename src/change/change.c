@@ -111,26 +111,17 @@ static bool str_same(const char *x, const char *y)
 	return !strcmp(x ?: "", y ?: "");
 }
 
-/* @x and @y give the same bytes to elem_bytes(). */
+/* @x and @y are the same element with the same settings (what content.c
+ * writes of an element). */
 static bool elem_same(const struct elem *x, const struct elem *y)
 {
 	if (x->flags != y->flags || x->timeout != y->timeout || !x->verdict != !y->verdict ||
-	    !bytes_same(x->key, x->key_len, y->key, y->key_len) ||
-	    !bytes_same(x->key_end, x->key_end_len, y->key_end, y->key_end_len) ||
-	    !bytes_same(x->data, x->data_len, y->data, y->data_len) ||
+	    elem_identity_cmp(x, y) || !bytes_same(x->data, x->data_len, y->data, y->data_len) ||
 	    !bytes_same(x->udata, x->udata_len, y->udata, y->udata_len) ||
 	    !str_same(x->objref, y->objref))
 		return false;
 	return !x->verdict || (x->verdict->code == y->verdict->code &&
 			       str_same(x->verdict->chain, y->verdict->chain));
-}
-
-static uint64_t elem_hash(const struct elem *e)
-{
-	uint64_t h = content_hash(e->key, e->key_len) ^ e->flags;
-
-	h = h * 31 + content_hash(e->key_end, e->key_end_len);
-	return h * 31 + content_hash(e->data, e->data_len);
 }
 
 /*
@@ -156,13 +147,13 @@ static bool elements_same(const struct set *a, const struct set *b)
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t k;
 
-		ha[i] = elem_hash(&a->elems[i]);
+		ha[i] = elem_identity_hash(&a->elems[i]);
 		for (k = (uint32_t)ha[i] & mask; slot[k]; k = (k + 1) & mask)
 			;
 		slot[k] = i + 1;
 	}
 	for (uint32_t j = 0; j < n && same; j++) {
-		uint64_t h = elem_hash(&b->elems[j]);
+		uint64_t h = elem_identity_hash(&b->elems[j]);
 		uint32_t k;
 
 		same = false;

@@ -196,6 +196,18 @@ int elem_identity_cmp(const struct elem *a, const struct elem *b)
 	return d ? d : fa == fb ? 0 : fa < fb ? -1 : 1;
 }
 
+uint64_t elem_identity_hash(const struct elem *e)
+{
+	const uint32_t kind = NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL;
+	uint64_t h = 1469598103934665603ull ^ (e->flags & kind);
+
+	for (uint32_t i = 0; i < e->key_len; i++)
+		h = (h ^ e->key[i]) * 1099511628211ull;
+	for (uint32_t i = 0; i < e->key_end_len; i++)
+		h = (h ^ e->key_end[i]) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
 void set_reserve_elems(struct ruleset *rs, struct set *s, uint32_t n)
 {
 	struct elem *nv;
@@ -211,15 +223,8 @@ void set_reserve_elems(struct ruleset *rs, struct set *s, uint32_t n)
 
 struct elem *set_add_elem(struct ruleset *rs, struct set *s)
 {
-	if (s->nelems == s->elems_cap) {
-		uint32_t ncap = s->elems_cap ? s->elems_cap * 2 : 16;
-		struct elem *nv = arena_alloc(rs->arena, ncap * sizeof(*nv));
-
-		if (s->nelems)
-			memcpy(nv, s->elems, s->nelems * sizeof(*nv));
-		s->elems = nv;
-		s->elems_cap = ncap;
-	}
+	if (s->nelems == s->elems_cap) /* doubled: as much room again */
+		set_reserve_elems(rs, s, s->elems_cap ? s->elems_cap : 16);
 	return &s->elems[s->nelems++];
 }
 

@@ -554,21 +554,9 @@ struct elem_index {
 
 #define IX_TOMB UINT32_MAX
 
-static uint64_t elem_hash(const struct elem *e)
-{
-	const uint32_t kind = NFT_SET_ELEM_INTERVAL_END | NFT_SET_ELEM_CATCHALL;
-	uint64_t h = 1469598103934665603ull ^ (e->flags & kind);
-
-	for (uint32_t i = 0; i < e->key_len; i++)
-		h = (h ^ e->key[i]) * 1099511628211ull;
-	for (uint32_t i = 0; i < e->key_end_len; i++)
-		h = (h ^ e->key_end[i]) * 1099511628211ull;
-	return h ^ (h >> 29);
-}
-
 static void ix_put(struct elem_index *ix, const struct set *s, uint32_t pos)
 {
-	uint32_t h = (uint32_t)elem_hash(&s->elems[pos]) & (ix->cap - 1);
+	uint32_t h = (uint32_t)elem_identity_hash(&s->elems[pos]) & (ix->cap - 1);
 
 	while (ix->slot[h] && ix->slot[h] != IX_TOMB)
 		h = (h + 1) & (ix->cap - 1);
@@ -598,7 +586,7 @@ static struct elem_index *ix_ready(struct ruleset *rs, struct set *s)
 /* The slot holding @e's position, or NULL. */
 static uint32_t *ix_find(struct elem_index *ix, const struct set *s, const struct elem *e)
 {
-	uint32_t h = (uint32_t)elem_hash(e) & (ix->cap - 1);
+	uint32_t h = (uint32_t)elem_identity_hash(e) & (ix->cap - 1);
 
 	for (; ix->slot[h]; h = (h + 1) & (ix->cap - 1))
 		if (ix->slot[h] != IX_TOMB && !elem_identity_cmp(&s->elems[ix->slot[h] - 1], e))
@@ -619,7 +607,7 @@ static int elem_remove(struct ruleset *rs, struct set *s, const struct elem *e)
 	*at = IX_TOMB;
 	last = --s->nelems;
 	if (pos != last) {
-		uint32_t h = (uint32_t)elem_hash(&s->elems[last]) & (ix->cap - 1);
+		uint32_t h = (uint32_t)elem_identity_hash(&s->elems[last]) & (ix->cap - 1);
 
 		while (ix->slot[h] != last + 1)
 			h = (h + 1) & (ix->cap - 1);
