@@ -304,21 +304,35 @@ static void memo_store(struct chain_memo *m, const struct chain *ch, uint32_t ep
 		memcpy(m->rep, rep, ch->nrules * sizeof(*m->rep));
 }
 
+/* @ch's analysis @out by another cache (a fork's), remembered in @cc. */
+static void remember(struct chain_cache *cc, const struct chain *ch, bool redundancy, size_t budget,
+		     uint32_t epoch, int ret, const struct rule_report *out)
+{
+	if (ret == 0)
+		memo_store(memo_find(cc, ch, redundancy, budget, true), ch, epoch, out);
+}
+
 static int chain_analyse_run(struct chain_cache *cc, const struct chain *ch, bool redundancy,
 			     size_t budget, struct rule_report *out);
+
+/* @ch analysed afresh with @cc, and remembered there; no memo is looked up. */
+static int analyse_remembered(struct chain_cache *cc, const struct chain *ch, bool redundancy,
+			      size_t budget, uint32_t epoch, struct rule_report *out)
+{
+	int ret = chain_analyse_run(cc, ch, redundancy, budget, out);
+
+	remember(cc, ch, redundancy, budget, epoch, ret, out);
+	return ret;
+}
 
 int chain_analyse(struct chain_cache *cc, const struct chain *ch, bool redundancy, size_t budget,
 		  struct rule_report *out)
 {
 	uint32_t epoch = guards_epoch(chain_cache_sets(cc));
-	int ret;
 
 	if (memo_recall(cc, ch, redundancy, budget, epoch, out))
 		return 0;
-	ret = chain_analyse_run(cc, ch, redundancy, budget, out);
-	if (ret == 0)
-		memo_store(memo_find(cc, ch, redundancy, budget, true), ch, epoch, out);
-	return ret;
+	return analyse_remembered(cc, ch, redundancy, budget, epoch, out);
 }
 
 static int chain_analyse_run(struct chain_cache *cc, const struct chain *ch, bool redundancy,
@@ -429,7 +443,7 @@ void chains_analyse(struct chain_cache *cc, const struct chain *const *chains, s
 	struct analysis_share sh = {
 		.chains = chains, .redundancy = redundancy, .budget = budget, .out = out, .ret = ret
 	};
-	bool *todo = xcalloc(n + 1, sizeof(*todo)), *shared = xcalloc(n + 1, sizeof(*shared));
+	bool *todo = xcalloc(n + 1, sizeof(*todo));
 	size_t *idx = xcalloc(n + 1, sizeof(*idx)), total = 0, i;
 	pthread_t worker;
 	bool started = false;
@@ -456,23 +470,24 @@ void chains_analyse(struct chain_cache *cc, const struct chain *const *chains, s
 		if (!started)
 			chain_cache_free(sh.fork);
 		for (size_t k = 0; started && k < sh.n; k++)
-			shared[idx[k]] = true;
+			todo[idx[k]] = false; /* taken from the share instead */
 	}
 	for (i = 0; i < n; i++)
-		if (todo[i] && !shared[i])
-			ret[i] = chain_analyse(cc, chains[i], redundancy, budget, out[i]);
+		if (todo[i])
+			ret[i] = analyse_remembered(cc, chains[i], redundancy, budget, epoch,
+						    out[i]);
 	if (started) {
 		while (share_take(&sh, &i))
-			ret[i] = chain_analyse(cc, chains[i], redundancy, budget, out[i]);
+			ret[i] = analyse_remembered(cc, chains[i], redundancy, budget, epoch,
+						    out[i]);
 		pthread_join(worker, NULL);
 		chain_cache_free(sh.fork);
 		for (size_t k = 0; k < sh.n; k++)
-			if (sh.by_worker[idx[k]] && ret[idx[k]] == 0)
-				memo_store(memo_find(cc, chains[idx[k]], redundancy, budget, true),
-					   chains[idx[k]], epoch, out[idx[k]]);
+			if (sh.by_worker[idx[k]])
+				remember(cc, chains[idx[k]], redundancy, budget, epoch, ret[idx[k]],
+					 out[idx[k]]);
 	}
 	free(sh.by_worker);
 	free(todo);
-	free(shared);
 	free(idx);
 }
