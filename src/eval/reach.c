@@ -126,14 +126,6 @@ struct guard {
 };
 
 /*
- * A chain's guards in rule order. Built at the second pass through the
- * chain with the same family, hook and conntrack state: a chain that a
- * single check passes once is not worth running every rule of twice, while
- * the watcher, checking after every change, gets them all. Laid out again
- * when the chain's version moved.
- */
-
-/*
  * A chain's rules by the single value one field of their guard admits, so
  * a class with one value there (a probed rule's address, a flow's port)
  * goes straight to the next rule that can match it instead of testing every
@@ -161,6 +153,13 @@ struct guard_index {
 /* No value of an indexed field may be admitted by more than 1/8 of the rules. */
 #define GUARD_INDEX_SHARE 8
 
+/*
+ * A chain's guards in rule order. Built at the second pass through the
+ * chain with the same family, hook and conntrack state: a chain that a
+ * single check passes once is not worth running every rule of twice, while
+ * the watcher, checking after every change, gets them all. Laid out again
+ * when the chain's version moved.
+ */
 struct chain_guards {
 	const struct chain *chain;
 	uint32_t hook;
@@ -207,6 +206,7 @@ struct guard_run {
 };
 
 static void guard_capture(struct guard_run *g, struct sstate *s);
+static void guard_extra_release(struct guard *g);
 static void guards_ifnames_forget(struct guard_table *t);
 static void chain_names_release(struct chain_names *cn);
 static struct guard_table *guard_table_of(struct set_cache *sc);
@@ -2173,7 +2173,6 @@ static size_t ifname_index(const struct reach_result *r, const char *name)
 	return r->nifnames;
 }
 
-/* The starting cube: every value of every field, for @family at @hook. */
 /* ct status: every combination of the flags a rule names, worked out once. */
 static struct ivs ct_statuses;
 static pthread_once_t ct_statuses_once = PTHREAD_ONCE_INIT;
@@ -2195,6 +2194,7 @@ static void ct_statuses_make(void)
 	ivs_normalize(&ct_statuses);
 }
 
+/* The starting cube: every value of every field, for @family at @hook. */
 static void cube_full(const struct reach_ctx *c, struct cube *cb)
 {
 	u128 amax = c->family == NFPROTO_IPV6 ? U128_MAX : 0xffffffffu;
@@ -2492,20 +2492,6 @@ static uint8_t flow_family(const char *flow, bool *given)
 	return NFPROTO_IPV4;
 }
 
-/* Run every state to its end for one order of the base chains. */
-/* ---- rule guards ---- */
-
-/*
- * A rule's guard: for some fields, the only values with which a packet can
- * match the rule (or make it undecidable), found by running the rule once
- * on every packet of the family. A state whose values of one such field all
- * lie outside the guard passes the rule unmatched without running it, so a
- * flow through a long chain costs an interval test per rule, not a run.
- * Only rules that change nothing when they do not match get one, and only
- * fields whose values mean the same in every run (not interface name
- * classes); states that a statement has changed (mark, ct state, nat) run
- * every rule.
- */
 /* Run @rr's rule for @s and for every state it splits off on the way. */
 static void rule_run_whole(struct rule_run *rr, struct sstate *s)
 {
@@ -2522,6 +2508,20 @@ static void rule_run_whole(struct rule_run *rr, struct sstate *s)
 	rr->capp = 0;
 }
 
+/* ---- rule guards ---- */
+
+/*
+ * A rule's guard: for some fields, the only values with which a packet can
+ * match the rule (or make it undecidable), found by running the rule once
+ * on every packet of the family. A state whose values of one such field all
+ * lie outside the guard passes the rule unmatched without running it, so a
+ * flow through a long chain costs an interval test per rule, not a run.
+ * Only rules that change nothing when they do not match get one, and only
+ * fields whose values mean the same in every run (not interface name
+ * classes); states that a statement has changed (mark, ct state, nat) run
+ * every rule.
+ */
+
 void guards_free(void *p)
 {
 	struct guard_table *t = p;
@@ -2531,9 +2531,7 @@ void guards_free(void *p)
 	for (uint32_t i = 0; i < t->nb; i++)
 		for (struct guard *g = t->b[i], *next; g; g = next) {
 			next = g->next;
-			for (uint8_t k = 0; k < g->nextra; k++)
-				ivs_release(&g->extra[k].allowed);
-			free(g->extra);
+			guard_extra_release(g);
 			free(g);
 		}
 	for (size_t i = 0; i < ARRAY_SIZE(t->chains); i++)
@@ -2772,6 +2770,16 @@ static const uint8_t cg_order[] = { PF_DPORT,	PF_SADDR,    PF_DADDR,	  PF_SPORT,
 				    PF_CTSTATE, PF_ICMPTYPE, PF_ICMPCODE, PF_TCPFLAGS, PF_MARK,
 				    PF_CTMARK,	PF_CTSTATUS, PF_CTDIR,	  PF_LEN,      PF_FRAG };
 
+/* @g's fields beyond the hulls, gone. */
+static void guard_extra_release(struct guard *g)
+{
+	for (uint8_t k = 0; k < g->nextra; k++)
+		ivs_release(&g->extra[k].allowed);
+	free(g->extra);
+	g->extra = NULL;
+	g->nextra = 0;
+}
+
 /* The hulls the pass tests, from @g's fields; the fields themselves are
  * kept only when the hulls say less. */
 static void guard_summarise(struct guard *g)
@@ -2792,13 +2800,8 @@ static void guard_summarise(struct guard *g)
 			g->nf++;
 		}
 	g->more |= g->nextra > g->nf;
-	if (!g->more) {
-		for (uint8_t k = 0; k < g->nextra; k++)
-			ivs_release(&g->extra[k].allowed);
-		free(g->extra);
-		g->extra = NULL;
-		g->nextra = 0;
-	}
+	if (!g->more)
+		guard_extra_release(g);
 }
 
 static void guard_index_free(struct guard_index *ix)
@@ -2936,14 +2939,13 @@ static uint32_t guards_next(const struct chain_guards *cg, const struct sstate *
 		if (f->n != 1 || f->v[0].lo != f->v[0].hi)
 			continue;
 		at = first_from(ix->others, ix->nothers, from);
-		for (h = gi_slot(ix, f->v[0].lo); ix->by_value[h].n; h = (h + 1) & ix->mask)
-			if (ix->by_value[h].v == f->v[0].lo) {
-				uint32_t r = first_from(ix->rules + ix->by_value[h].start,
-							ix->by_value[h].n, from);
+		h = gi_find(ix, f->v[0].lo);
+		if (ix->by_value[h].n) {
+			uint32_t r = first_from(ix->rules + ix->by_value[h].start,
+						ix->by_value[h].n, from);
 
-				at = r < at ? r : at;
-				break;
-			}
+			at = r < at ? r : at;
+		}
 		if (at > next)
 			next = at;
 	}
@@ -3110,6 +3112,7 @@ static bool pass_over(struct reach_ctx *c, struct sstate *s)
 	return false;
 }
 
+/* Run every state to its end for one order of the base chains. */
 static void run_all(struct reach_ctx *c, struct sstate *init)
 {
 	size_t live = 0;
