@@ -735,7 +735,6 @@ static void journal_fields(const struct watch *w, const char *event, const struc
 	strbuf_release(&items);
 }
 
-/* Check the model and report what the changes since the last alert did. */
 /*
  * Check once before the start alert, unreported: reach lays out a chain's
  * rule guards at its second pass, so the start check builds them and the
@@ -750,6 +749,7 @@ static void warm(struct watch *w)
 	findings_release(&f);
 }
 
+/* Check the model and report what the changes since the last alert did. */
 static void evaluate(struct watch *w, const char *event)
 {
 	struct findings cur = { 0 };

@@ -394,6 +394,15 @@ static void *elements_read(void *arg)
 	return NULL;
 }
 
+static void set_names_free(struct elements_job *job)
+{
+	for (size_t i = 0; i < job->nsets; i++) {
+		free(job->sets[i].table);
+		free(job->sets[i].set);
+	}
+	free(job->sets);
+}
+
 /* Start reading @d's sets' elements in a thread; false if it could not start. */
 static bool elements_start(struct dumper *d, struct elements_job *job)
 {
@@ -417,11 +426,7 @@ static bool elements_start(struct dumper *d, struct elements_job *job)
 	}
 	if (pthread_create(&job->thread, NULL, elements_read, job) == 0)
 		return true;
-	for (size_t i = 0; i < job->nsets; i++) {
-		free(job->sets[i].table);
-		free(job->sets[i].set);
-	}
-	free(job->sets);
+	set_names_free(job);
 	return false;
 }
 
@@ -498,11 +503,7 @@ static int elements_take(struct dumper *d, struct elements_job *job)
 	for (size_t i = 0; i < job->reads.n; i++)
 		free(job->reads.v[i].buf);
 	free(job->reads.v);
-	for (size_t i = 0; i < job->nsets; i++) {
-		free(job->sets[i].table);
-		free(job->sets[i].set);
-	}
-	free(job->sets);
+	set_names_free(job);
 	strbuf_release(&job->err);
 	return ret;
 }
