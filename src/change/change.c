@@ -752,6 +752,9 @@ static void file_state(const struct watched_file *f, struct strbuf *sb)
 		strbuf_addf(sb, "%s%s", sb->len ? ", " : "", f->error);
 	if (f->sha256[0])
 		strbuf_addf(sb, "%ssha256 %.12s", sb->len ? ", " : "", f->sha256);
+	/* a hand-edited snapshot may say only that the file exists */
+	if (!sb->len)
+		strbuf_addstr(sb, "present, nothing else recorded");
 }
 
 static void files_compare(const struct ruleset *a, const struct ruleset *b, struct changes *out)
