@@ -24,7 +24,8 @@ static void addr_print(struct strbuf *out, u128 v, bool v6)
 	strbuf_addstr(out, inet_ntop(v6 ? AF_INET6 : AF_INET, b, s, sizeof(s)));
 }
 
-/* One item per prefix an interval of addresses splits into (at most @max). */
+/* One item per prefix an interval of addresses splits into; more than @max: none
+ * kept (freed) and @max + 1 returned. */
 static size_t addr_items(u128 lo, u128 hi, bool v6, char **items, size_t max)
 {
 	uint32_t bits = v6 ? 128 : 32;
@@ -34,13 +35,17 @@ static size_t addr_items(u128 lo, u128 hi, bool v6, char **items, size_t max)
 		uint32_t k = 0; /* host bits of the largest block at lo within [lo, hi] */
 		struct strbuf sb = STRBUF_INIT;
 
-		while (k < bits && !(lo & ((u128)1 << k)) &&
-		       (lo | (((u128)1 << (k + 1)) - 1)) <= hi && k + 1 <= bits - 1)
+		/* k + 1 < bits first: a shift by the whole width is undefined */
+		while (k + 1 < bits && !(lo & ((u128)1 << k)) &&
+		       (lo | (((u128)1 << (k + 1)) - 1)) <= hi)
 			k++;
 		if (k == bits - 1 && lo == 0 && (hi == (v6 ? U128_MAX : 0xffffffffu)))
 			k = bits;
-		if (n == max)
+		if (n == max) {
+			for (size_t j = 0; j < n; j++)
+				free(items[j]);
 			return max + 1;
+		}
 		addr_print(&sb, lo, v6);
 		if (k)
 			strbuf_addf(&sb, "/%u", bits - k);
