@@ -61,6 +61,10 @@ struct watch {
 	struct policy_opts po;
 	struct policy_set *ps;
 	struct postmortem_index *ix;
+	/* replaced by a reload: the last alert's findings point into them until
+	 * the next alert has reported those it resolves */
+	struct policy_set *old_ps;
+	struct postmortem_index *old_ix;
 	struct ruleset *rs;
 	struct nl_monitor *mon;
 	int rcvbuf, debounce_ms;
@@ -848,6 +852,10 @@ static void evaluate(struct watch *w, const char *event)
 	free(jf.buf);
 	findings_release(&w->prev);
 	w->prev = cur;
+	policy_set_free(w->old_ps);
+	postmortem_index_free(w->old_ix);
+	w->old_ps = NULL;
+	w->old_ix = NULL;
 	write_textfile(w, &cur);
 	w->alerts++;
 	/* the next alert starts afresh */
@@ -876,8 +884,10 @@ static int load_policies(struct watch *w)
 		postmortem_index_free(ix);
 		return -1;
 	}
-	policy_set_free(w->ps);
-	postmortem_index_free(w->ix);
+	policy_set_free(w->old_ps);
+	postmortem_index_free(w->old_ix);
+	w->old_ps = w->ps;
+	w->old_ix = w->ix;
 	w->ps = ps;
 	w->ix = ix;
 	return 0;
@@ -1163,6 +1173,8 @@ out:
 	ruleset_free(w.rs);
 	policy_set_free(w.ps);
 	postmortem_index_free(w.ix);
+	policy_set_free(w.old_ps);
+	postmortem_index_free(w.old_ix);
 	policy_opts_release(&w.po);
 	strbuf_release(&err);
 	return ret;
