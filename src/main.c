@@ -56,8 +56,11 @@ static const struct command commands[] = {
 	  "Formats: text (grouped by severity; colour on a tty unless NO_COLOR),\n"
 	  "json (docs/report.md), sarif (2.1.0), junit (XML for CI test views).\n"
 	  "Each finding names the postmortem action items its policy links to\n"
-	  "(--postmortems DIR, default /usr/share/fwaudit/postmortems and\n"
-	  "/etc/fwaudit/postmortems); a link to an unknown item is an error.\n" },
+	  "(--postmortems DIR; default /usr/share/fwaudit/postmortems,\n"
+	  "/etc/fwaudit/postmortems and the postmortems/ folder in or beside each\n"
+	  "policy directory). A link that names no item, or whose pinned hash no\n"
+	  "longer matches, is reported as FILE:LINE:COL and as a policy-link\n"
+	  "finding (low); the policy is still checked. 'fwaudit lint' fails on it.\n" },
 	{ "postmortems", cmd_postmortems, "list incidents and their action items with ids",
 	  "fwaudit postmortems [--postmortems DIR]... [FILE]... [--format text|json]\n"
 	  "\n"
@@ -78,7 +81,19 @@ static const struct command commands[] = {
 	  "whether they hold now: 'in force' (every linked policy holds), 'violated'\n"
 	  "(with the findings) or 'unguarded' (no policy enforces it). A policy\n"
 	  "holds when it has no finding at or above --fail-on (default info).\n"
+	  "Links that name no item are listed apart; they violate nothing.\n"
 	  "Exit 1 when any item is violated, 2 on any error.\n" },
+	{ "lint", cmd_lint, "fail on a malformed policy or postmortem, or an unresolved link (CI)",
+	  "fwaudit lint [--policies DIR]... [POLICY.yaml]... [--postmortems DIR]...\n"
+	  "             [--format text|json]\n"
+	  "\n"
+	  "The strict mode for a policy repository's CI: load the policies named and\n"
+	  "the postmortems (--postmortems DIR, else the defaults and the postmortems/\n"
+	  "folder in or beside each policy directory), resolve every link, and list\n"
+	  "every problem as FILE:LINE:COL (a postmortem that cannot be read: NAME).\n"
+	  "No ruleset is read. Where check, scan, gate and watch report these and go\n"
+	  "on, lint exits 2 on any of them; 0 when every policy loads, every\n"
+	  "document is read and every link resolves.\n" },
 	{ "scan", cmd_scan, "snapshot, check and compare with the baseline (cron, timers)",
 	  "fwaudit scan [--state DIR] [--policies DIR]... [--postmortems DIR]...\n"
 	  "             [--watch PATH]... [--accept] [--keep N] [--quiet]\n"

@@ -25,6 +25,7 @@ int cmd_history(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 
 /* The usage of one command, printed by "fwaudit help CMD" and "CMD --help". */
 void cmd_usage(const char *name);
@@ -121,19 +122,31 @@ struct policy_set;
  */
 int policies_load(const char *cmd, char **paths, size_t npaths, struct policy_set **out);
 
+/* The directories the policies @paths come from: each directory named, the
+ * directory of each file named, or the shipped and the site's policy
+ * directories when none is. Returns their number; free each and *out. */
+size_t policy_dirs(char **paths, size_t npaths, char ***out);
+
 struct postmortem_index;
 /*
- * Load the postmortems under @paths, or by default the shipped and the
- * site's directories. A bad document is reported (as @cmd) and skipped,
- * counted in *skipped when @skipped is not NULL. Returns 0 and sets *out
- * (free with postmortem_index_free()), or EXIT_ERROR when a path named
- * cannot be read at all.
+ * Load the postmortems under @paths; without @paths, the shipped and the
+ * site's directories and the postmortems/ folder in or beside each policy
+ * directory @near (see postmortems_near()). Each directory is read once. A
+ * bad or missing document, or a path that cannot be read, is reported (as
+ * @cmd) and skipped, and counted in *skipped when @skipped is not NULL: it
+ * never stops the caller. Sets *out (free with postmortem_index_free()) and
+ * returns 0.
  */
-int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmortem_index **out,
-		     size_t *skipped);
+int postmortems_load(const char *cmd, char **paths, size_t npaths, char **near, size_t nnear,
+		     struct postmortem_index **out, size_t *skipped);
+/* The same into @ix, the messages ("NAME: why" lines) appended to @err
+ * instead of printed. Returns how many documents or paths were skipped. */
+size_t postmortems_read(char **paths, size_t npaths, char **near, size_t nnear,
+			struct postmortem_index *ix, struct strbuf *err);
 
-/* Resolve the policies' links; prints every bad link and returns EXIT_ERROR. */
-int postmortems_link(const struct postmortem_index *ix, struct policy_set *ps);
+/* Resolve the policies' links; prints each one left unresolved as
+ * FILE:LINE:COL and returns how many there are (they become findings). */
+size_t postmortems_link(const struct postmortem_index *ix, struct policy_set *ps);
 
 /**
  * struct policy_opts - what to check against: --policies, --postmortems,
@@ -162,7 +175,9 @@ int policy_opt(const char *cmd, struct policy_opts *po, int c, const char *arg);
 /*
  * Load the policies and postmortems @po names and link them, as every
  * command that checks starts: *ps and *ix are set as far as they loaded
- * (the caller frees both either way). Returns 0 or EXIT_ERROR (printed).
+ * (the caller frees both either way). Returns 0, or EXIT_ERROR (printed)
+ * for a policy that does not load. Postmortems and links never fail it: a
+ * bad document is a warning, an unresolved link a warning and a finding.
  */
 int policy_opts_load(const char *cmd, const struct policy_opts *po, struct policy_set **ps,
 		     struct postmortem_index **ix);

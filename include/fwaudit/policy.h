@@ -159,10 +159,14 @@ struct action_item;
  * @id: "INCIDENT#N"
  * @hash: the item's content hash as pinned in the policy (ID@HASH), or NULL
  * @item: the item, once postmortem_link() found it; NULL before
+ * @problem: why postmortem_link() could not resolve it (one sentence, no
+ *	location), or NULL; owned by the policy. The policy is still checked,
+ *	without the item, and policy_check() reports the link as a finding.
  */
 struct policy_link {
 	char *id, *hash;
 	const struct action_item *item;
+	char *problem;
 	struct src_loc loc;
 };
 
@@ -251,6 +255,7 @@ enum subject_kind {
 	SUBJ_CHAIN,
 	SUBJ_RULE,
 	SUBJ_FILE,
+	SUBJ_POLICY,
 };
 
 /**
@@ -259,7 +264,8 @@ enum subject_kind {
  * @hook: hook name, or NULL
  * @handle: rule handle (SUBJ_RULE)
  * @rule: the rule rendered in nft syntax (SUBJ_RULE)
- * @path, @line: SUBJ_FILE; line 0 = the whole file
+ * @path, @line: SUBJ_FILE; line 0 = the whole file. SUBJ_POLICY: the
+ *	policy document and the line of what is wrong in it
  */
 struct subject {
 	enum subject_kind kind;
@@ -275,7 +281,7 @@ struct subject {
  * @id: stable id: policy, check and subject ("web/blanket-inbound-block/
  *	inet/filter/input/4")
  * @policy: the policy it came from (owned by the policy set)
- * @check: the detector id, "expect", "require" or "file"
+ * @check: the detector id, "expect", "require", "file" or "policy-link"
  * @message: one sentence
  * @evidence_text: lines proving it (reach classes, a file line), or NULL
  * @evidence_json: the same as one JSON value, or NULL
@@ -313,7 +319,8 @@ struct check_opts {
 /*
  * Check @rs and the watched files against every policy of @ps; findings
  * are appended to @out. Never fails: anything that cannot be decided
- * becomes a finding that says so.
+ * becomes a finding that says so, and so does every link with a @problem
+ * (check "policy-link", severity low, id "POLICY/policy-link/LINK-ID").
  */
 void policy_check(const struct policy_set *ps, const struct ruleset *rs,
 		  const struct check_opts *opts, struct findings *out);

@@ -127,9 +127,12 @@ int postmortem_load_path(struct postmortem_index *ix, const char *path, struct s
 const struct action_item *postmortem_find_item(const struct postmortem_index *ix, const char *id);
 
 /*
- * Resolve every policy's links against @ix. An unknown id, or a pinned hash
- * (ID@HASH) that no longer matches, is "FILE:LINE:COL: ..." in @err.
- * Returns 0 or -EINVAL.
+ * Resolve every policy's links against @ix. A link that names no item of
+ * @ix (no postmortems, an unknown incident or item), or whose pinned hash
+ * (ID@HASH) no longer matches, gets its @problem set and is one
+ * "FILE:LINE:COL: ..." line in @err; the others get their @item. Returns
+ * how many links are left unresolved (0: all resolved). Never stops an
+ * audit: the policies are checked without the items they could not find.
  */
 int postmortem_link(const struct postmortem_index *ix, struct policy_set *ps, struct strbuf *err);
 

@@ -80,13 +80,47 @@ int policy_opt(const char *cmd, struct policy_opts *po, int c, const char *arg)
 	}
 }
 
+size_t policy_dirs(char **paths, size_t npaths, char ***out)
+{
+	static const char *const defaults[] = { FWAUDIT_POLICYDIR, SITE_POLICYDIR };
+	size_t n = 0;
+
+	*out = NULL;
+	if (!npaths) {
+		*out = xcalloc(ARRAY_SIZE(defaults), sizeof(**out));
+		for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
+			(*out)[n++] = xstrdup(defaults[i]);
+		return n;
+	}
+	*out = xcalloc(npaths, sizeof(**out));
+	for (size_t i = 0; i < npaths; i++) {
+		const char *slash = strrchr(paths[i], '/');
+
+		if (is_dir(paths[i]))
+			(*out)[n++] = xstrdup(paths[i]);
+		else if (slash)
+			(*out)[n++] = xstrndup(paths[i], (size_t)(slash - paths[i]) ?: 1);
+		else
+			(*out)[n++] = xstrdup(".");
+	}
+	return n;
+}
+
 int policy_opts_load(const char *cmd, const struct policy_opts *po, struct policy_set **ps,
 		     struct postmortem_index **ix)
 {
+	char **dirs = NULL;
+	size_t ndirs;
+
 	/* policies first: a bad policy stops the run before anything is read */
-	if (policies_load(cmd, po->paths, po->npaths, ps) ||
-	    postmortems_load(cmd, po->mpaths, po->nmpaths, ix, NULL) || postmortems_link(*ix, *ps))
+	if (policies_load(cmd, po->paths, po->npaths, ps))
 		return EXIT_ERROR;
+	ndirs = policy_dirs(po->paths, po->npaths, &dirs);
+	postmortems_load(cmd, po->mpaths, po->nmpaths, dirs, ndirs, ix, NULL);
+	postmortems_link(*ix, *ps);
+	for (size_t i = 0; i < ndirs; i++)
+		free(dirs[i]);
+	free(dirs);
 	return 0;
 }
 

@@ -22,35 +22,99 @@
 #endif
 #define SITE_POSTMORTEMDIR "/etc/fwaudit/postmortems"
 
-int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmortem_index **out,
-		     size_t *skipped)
+/* Load @path once (by its real path) into @ix; *skipped counts bad documents. */
+static int load_once(struct postmortem_index *ix, const char *path, char ***seen, size_t *nseen,
+		     size_t *skipped, struct strbuf *err)
+{
+	char *real = realpath(path, NULL);
+	int r;
+
+	for (size_t i = 0; real && i < *nseen; i++)
+		if (!strcmp((*seen)[i], real)) {
+			free(real);
+			return 0;
+		}
+	if (real) {
+		*seen = xrealloc(*seen, (*nseen + 1) * sizeof(**seen));
+		(*seen)[(*nseen)++] = real;
+	}
+	r = postmortem_load_path(ix, path, err);
+	if (r < 0) {
+		/* the message names the path; the audit goes on without it */
+		(*skipped)++;
+		return r;
+	}
+	*skipped += (size_t)r;
+	return 0;
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The postmortems/ folder of a policy directory @dir, else the one beside
+ * it (DIR/../postmortems: /etc/fwaudit/policies.d and /etc/fwaudit/
+ * postmortems, /usr/share/fwaudit/policies and .../postmortems, or
+ * policies/examples and policies/postmortems in a checkout). NULL if none.
+ */
+static char *postmortems_near(const char *dir)
+{
+	char *p = xasprintf("%s/postmortems", dir);
+
+	if (is_dir(p))
+		return p;
+	free(p);
+	p = xasprintf("%s/../postmortems", dir);
+	if (is_dir(p))
+		return p;
+	free(p);
+	return NULL;
+}
+
+size_t postmortems_read(char **paths, size_t npaths, char **near, size_t nnear,
+			struct postmortem_index *ix, struct strbuf *err)
+{
+	char **seen = NULL;
+	size_t nskipped = 0, nseen = 0;
+
+	if (!npaths) {
+		/* the shipped postmortems (the shipped policies link to them), the
+		 * site's own, then those where the policies are */
+		static const char *const defaults[] = { FWAUDIT_POSTMORTEMDIR, SITE_POSTMORTEMDIR };
+
+		for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
+			if (is_dir(defaults[i]))
+				load_once(ix, defaults[i], &seen, &nseen, &nskipped, err);
+		for (size_t i = 0; i < nnear; i++) {
+			char *dir = postmortems_near(near[i]);
+
+			if (dir)
+				load_once(ix, dir, &seen, &nseen, &nskipped, err);
+			free(dir);
+		}
+	}
+	for (size_t i = 0; i < npaths; i++)
+		load_once(ix, paths[i], &seen, &nseen, &nskipped, err);
+	for (size_t i = 0; i < nseen; i++)
+		free(seen[i]);
+	free(seen);
+	return nskipped;
+}
+
+int postmortems_load(const char *cmd, char **paths, size_t npaths, char **near, size_t nnear,
+		     struct postmortem_index **out, size_t *skipped)
 {
 	struct postmortem_index *ix = postmortem_index_new();
 	struct strbuf err = STRBUF_INIT;
-	size_t nskipped = 0;
-	int ret = 0, r;
+	size_t nskipped = postmortems_read(paths, npaths, near, nnear, ix, &err);
 
-	if (!npaths) {
-		/* the shipped postmortems (the shipped policies link to them), then
-		 * the site's own */
-		static const char *const defaults[] = { FWAUDIT_POSTMORTEMDIR, SITE_POSTMORTEMDIR };
-		struct stat st;
-
-		for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
-			if (stat(defaults[i], &st) == 0 &&
-			    (r = postmortem_load_path(ix, defaults[i], &err)) > 0)
-				nskipped += (size_t)r;
-	}
-	for (size_t i = 0; i < npaths; i++) {
-		r = postmortem_load_path(ix, paths[i], &err);
-		if (r < 0)
-			ret = -ENOENT;
-		else
-			nskipped += (size_t)r;
-	}
 	if (skipped)
 		*skipped = nskipped;
-	/* a bad document is reported and skipped; the others still count */
+	/* a bad or missing document is reported and skipped; the others still count */
 	if (err.len) {
 		const char *p = err.buf;
 
@@ -63,25 +127,18 @@ int postmortems_load(const char *cmd, char **paths, size_t npaths, struct postmo
 		}
 	}
 	strbuf_release(&err);
-	if (ret < 0) {
-		postmortem_index_free(ix);
-		return EXIT_ERROR;
-	}
 	*out = ix;
 	return 0;
 }
 
-int postmortems_link(const struct postmortem_index *ix, struct policy_set *ps)
+size_t postmortems_link(const struct postmortem_index *ix, struct policy_set *ps)
 {
 	struct strbuf err = STRBUF_INIT;
+	int n = postmortem_link(ix, ps, &err);
 
-	if (postmortem_link(ix, ps, &err) < 0) {
-		fputs(err.buf, stderr);
-		strbuf_release(&err);
-		return EXIT_ERROR;
-	}
+	fputs(err.buf ?: "", stderr);
 	strbuf_release(&err);
-	return 0;
+	return (size_t)n;
 }
 
 static void text_incident(const struct incident *in, struct strbuf *out)
@@ -156,8 +213,7 @@ int cmd_postmortems(int argc, char **argv)
 	for (; optind < argc; optind++) {
 		path_push(&paths, &npaths, argv[optind]);
 	}
-	if (postmortems_load("postmortems", paths, npaths, &ix, &skipped))
-		goto out;
+	postmortems_load("postmortems", paths, npaths, NULL, 0, &ix, &skipped);
 	if (json) {
 		strbuf_addstr(&out, "{\"incidents\":[");
 		for (size_t i = 0; i < ix->n; i++) {
@@ -210,14 +266,66 @@ struct coverage_run {
 	size_t counts[3];
 };
 
+/* Does finding @x break its policy's promises? A link it could not resolve
+ * is about the documents, not about whether the policy holds. */
+static bool breaks(const struct coverage_run *run, const struct finding *x)
+{
+	return x->severity >= run->min && strcmp(x->check, "policy-link");
+}
+
 static void coverage_count(struct coverage_run *run)
 {
 	run->broken = xcalloc(run->ps->n + 1, sizeof(*run->broken));
 	for (size_t i = 0; i < run->f->n; i++)
 		for (size_t p = 0; p < run->ps->n; p++)
-			if (run->f->v[i].policy == run->ps->v[p] &&
-			    run->f->v[i].severity >= run->min)
+			if (run->f->v[i].policy == run->ps->v[p] && breaks(run, &run->f->v[i]))
 				run->broken[p]++;
+}
+
+/* The links no item was found for, after the items: they guard nothing. */
+static void unresolved_text(const struct policy_set *ps, struct strbuf *out)
+{
+	bool first = true;
+
+	for (size_t p = 0; p < ps->n; p++)
+		for (size_t k = 0; k < ps->v[p]->nlinks; k++) {
+			const struct policy_link *ln = &ps->v[p]->links[k];
+
+			if (!ln->problem)
+				continue;
+			if (first)
+				strbuf_addstr(out, "\nlinks to no action item (the policies are "
+						   "checked without them)\n");
+			first = false;
+			strbuf_addf(out, "  unresolved %s:%u:%u: %s\n", ln->loc.file, ln->loc.line,
+				    ln->loc.col, ln->problem);
+		}
+}
+
+static void unresolved_json(const struct policy_set *ps, struct strbuf *out)
+{
+	bool first = true;
+
+	strbuf_addstr(out, "\"unresolved_links\":[");
+	for (size_t p = 0; p < ps->n; p++)
+		for (size_t k = 0; k < ps->v[p]->nlinks; k++) {
+			const struct policy_link *ln = &ps->v[p]->links[k];
+
+			if (!ln->problem)
+				continue;
+			strbuf_addstr(out, first ? "{\"policy\":" : ",{\"policy\":");
+			first = false;
+			strbuf_addjson_text(out, ps->v[p]->id);
+			strbuf_addstr(out, ",\"link\":");
+			strbuf_addjson_text(out, ln->id);
+			strbuf_addstr(out, ",\"file\":");
+			strbuf_addjson_text(out, ln->loc.file);
+			strbuf_addf(out, ",\"line\":%u,\"column\":%u,\"problem\":", ln->loc.line,
+				    ln->loc.col);
+			strbuf_addjson_text(out, ln->problem);
+			strbuf_addch(out, '}');
+		}
+	strbuf_addch(out, ']');
 }
 
 static enum coverage item_coverage(const struct coverage_run *run, const struct action_item *it)
@@ -266,8 +374,7 @@ static void coverage_text(struct coverage_run *run, struct strbuf *out)
 						    run->broken[p] ? "broken:" : "holds: ", po->id,
 						    po->loc.file);
 					for (size_t x = 0; x < f->n; x++)
-						if (f->v[x].policy == po &&
-						    f->v[x].severity >= run->min)
+						if (f->v[x].policy == po && breaks(run, &f->v[x]))
 							strbuf_addf(out,
 								    "               %s %s: %s\n",
 								    severity_name(f->v[x].severity),
@@ -275,6 +382,7 @@ static void coverage_text(struct coverage_run *run, struct strbuf *out)
 				}
 		}
 	}
+	unresolved_text(ps, out);
 	strbuf_addf(out, "\n%zu action items: %zu in force, %zu violated, %zu unguarded\n",
 		    counts[0] + counts[1] + counts[2], counts[COV_IN_FORCE], counts[COV_VIOLATED],
 		    counts[COV_UNGUARDED]);
@@ -323,8 +431,7 @@ static void coverage_json(struct coverage_run *run, struct strbuf *out)
 					strbuf_addf(out, ",\"holds\":%s,\"findings\":[",
 						    run->broken[p] ? "false" : "true");
 					for (size_t x = 0; x < f->n; x++) {
-						if (f->v[x].policy != po ||
-						    f->v[x].severity < run->min)
+						if (f->v[x].policy != po || !breaks(run, &f->v[x]))
 							continue;
 						strbuf_addstr(out, first_finding ? "{\"id\":"
 										 : ",{\"id\":");
@@ -345,8 +452,10 @@ static void coverage_json(struct coverage_run *run, struct strbuf *out)
 		}
 		strbuf_addstr(out, "]}");
 	}
+	strbuf_addstr(out, "],\n");
+	unresolved_json(ps, out);
 	strbuf_addf(out,
-		    "],\n\"summary\":{\"action_items\":%zu,\"in_force\":%zu,\"violated\":%zu,"
+		    ",\n\"summary\":{\"action_items\":%zu,\"in_force\":%zu,\"violated\":%zu,"
 		    "\"unguarded\":%zu}}\n",
 		    counts[0] + counts[1] + counts[2], counts[COV_IN_FORCE], counts[COV_VIOLATED],
 		    counts[COV_UNGUARDED]);

@@ -217,6 +217,23 @@ static void check_require(const struct policy *po, const struct policy_require *
 	strbuf_release(&want);
 }
 
+/*
+ * A link that could not be resolved: the audit goes on without its action
+ * item, and the link is a finding of its own so that every report, the
+ * metrics and the watcher's alerts show it.
+ */
+static void check_link(const struct policy *po, const struct policy_link *ln, struct findings *out)
+{
+	struct finding *f = finding_add(out, po, "policy-link", SEV_LOW);
+
+	f->subject.kind = SUBJ_POLICY;
+	f->subject.path = xstrdup(ln->loc.file ?: po->loc.file ?: "?");
+	f->subject.line = ln->loc.line;
+	f->message = xstrdup(ln->problem);
+	f->loc = ln->loc;
+	finding_set_id(f, ln->id);
+}
+
 void policy_check(const struct policy_set *ps, const struct ruleset *rs,
 		  const struct check_opts *opts, struct findings *out)
 {
@@ -232,6 +249,9 @@ void policy_check(const struct policy_set *ps, const struct ruleset *rs,
 			detect_run(po, &po->detects[k], view, out);
 		for (size_t k = 0; k < po->nfiles; k++)
 			check_file(po, &po->files[k], rs, opts, out);
+		for (size_t k = 0; k < po->nlinks; k++)
+			if (po->links[k].problem)
+				check_link(po, &po->links[k], out);
 		ruleset_view_free(view, rs);
 	}
 }

@@ -31,6 +31,7 @@ void policy_free(struct policy *po)
 	for (size_t i = 0; i < po->nlinks; i++) {
 		free(po->links[i].id);
 		free(po->links[i].hash);
+		free(po->links[i].problem);
 	}
 	free(po->links);
 	for (size_t i = 0; i < po->nwatch; i++)
@@ -315,6 +316,7 @@ void finding_set_id(struct finding *f, const char *extra)
 		strbuf_addf(&sb, "%s", s->path);
 		break;
 	case SUBJ_RULESET:
+	case SUBJ_POLICY: /* the policy's id says which; its file may move */
 		break;
 	}
 	if (extra)

@@ -298,11 +298,31 @@ void postmortem_index_free(struct postmortem_index *ix)
 	free(ix);
 }
 
-/* Add @in unless its id is taken; returns false (and frees it) if it is. */
+/* The same document read twice: its title and every item, id and content. */
+static bool incident_same(const struct incident *a, const struct incident *b)
+{
+	if (strcmp(a->title ?: "", b->title ?: "") || a->nitems != b->nitems)
+		return false;
+	for (size_t i = 0; i < a->nitems; i++)
+		if (strcmp(a->items[i].id, b->items[i].id) ||
+		    strcmp(a->items[i].hash, b->items[i].hash))
+			return false;
+	return true;
+}
+
+/*
+ * Add @in unless its id is taken; returns false (and frees it) if it is. A
+ * copy of a document already loaded (the shipped examples beside the
+ * policies and installed too) is dropped quietly and is no problem.
+ */
 static bool index_add(struct postmortem_index *ix, struct incident *in, struct strbuf *err)
 {
 	for (size_t i = 0; i < ix->n; i++)
 		if (!strcmp(ix->v[i]->id, in->id)) {
+			if (incident_same(ix->v[i], in)) {
+				incident_free(in);
+				return true;
+			}
 			strbuf_addf(err,
 				    "%s: incident id '%s' is already taken by %s; skipped (give "
 				    "it an id of its own: 'id:' in front matter)\n",
@@ -482,9 +502,42 @@ const struct action_item *postmortem_find_item(const struct postmortem_index *ix
 	return find(ix, id, NULL);
 }
 
+/* The incident with @id, or NULL. */
+static const struct incident *find_incident(const struct postmortem_index *ix, const char *id,
+					    size_t len)
+{
+	for (size_t i = 0; i < ix->n; i++)
+		if (strlen(ix->v[i]->id) == len && !strncmp(ix->v[i]->id, id, len))
+			return ix->v[i];
+	return NULL;
+}
+
+/* Why @ln (of policy @po) names no item of @ix, as one sentence. */
+static char *unknown_item(const struct postmortem_index *ix, const char *po,
+			  const struct policy_link *ln)
+{
+	const char *hash = strchr(ln->id, '#');
+	size_t len = hash ? (size_t)(hash - ln->id) : strlen(ln->id);
+	const struct incident *in = find_incident(ix, ln->id, len);
+
+	if (!ix->n)
+		return xasprintf("policy '%s' links to action item '%s', but no postmortems are "
+				 "loaded (give --postmortems DIR, or keep them in a postmortems/ "
+				 "folder beside the policies)",
+				 po, ln->id);
+	if (!in)
+		return xasprintf("policy '%s' links to action item '%s', but no incident '%.*s' "
+				 "is loaded (%zu incident%s loaded; 'fwaudit postmortems' lists "
+				 "the ids)",
+				 po, ln->id, (int)len, ln->id, ix->n, ix->n == 1 ? "" : "s");
+	return xasprintf("policy '%s' links to action item '%s', but incident '%s' (%s) has no "
+			 "such item ('fwaudit postmortems' lists its %zu)",
+			 po, ln->id, in->id, in->source, in->nitems);
+}
+
 int postmortem_link(const struct postmortem_index *ix, struct policy_set *ps, struct strbuf *err)
 {
-	int ret = 0;
+	int unresolved = 0;
 
 	for (size_t i = 0; i < ps->n; i++)
 		for (size_t k = 0; k < ps->v[i]->nlinks; k++) {
@@ -493,42 +546,31 @@ int postmortem_link(const struct postmortem_index *ix, struct policy_set *ps, st
 			const struct action_item *moved;
 
 			ln->item = NULL;
-			if (!it) {
-				strbuf_addf(
-					err,
-					"%s:%u:%u: policy '%s' links to unknown action item '%s' "
-					"(%zu incident%s loaded; 'fwaudit postmortems' lists the "
-					"ids)\n",
-					ln->loc.file, ln->loc.line, ln->loc.col, ps->v[i]->id,
-					ln->id, ix->n, ix->n == 1 ? "" : "s");
-				ret = -EINVAL;
+			free(ln->problem);
+			ln->problem = NULL;
+			if (!it)
+				ln->problem = unknown_item(ix, ps->v[i]->id, ln);
+			else if (ln->hash && strncmp(it->hash, ln->hash, strlen(ln->hash)) &&
+				 (moved = find(ix, NULL, ln->hash)))
+				ln->problem = xasprintf(
+					"link '%s@%s': the document was reordered; that action "
+					"item is now %s@%s, and %s reads \"%s\"",
+					ln->id, ln->hash, moved->id, moved->hash, ln->id, it->text);
+			else if (ln->hash && strncmp(it->hash, ln->hash, strlen(ln->hash)))
+				ln->problem = xasprintf(
+					"link '%s@%s': the action item was edited and now reads "
+					"\"%s\" (hash %s); check that the policy still enforces it "
+					"and pin the new hash",
+					ln->id, ln->hash, it->text, it->hash);
+			else
+				ln->item = it;
+			if (!ln->problem)
 				continue;
-			}
-			if (ln->hash && strncmp(it->hash, ln->hash, strlen(ln->hash))) {
-				moved = find(ix, NULL, ln->hash);
-				if (moved)
-					strbuf_addf(err,
-						    "%s:%u:%u: link '%s@%s': the document was "
-						    "reordered; that action item is now %s@%s, and "
-						    "%s reads \"%s\"\n",
-						    ln->loc.file, ln->loc.line, ln->loc.col, ln->id,
-						    ln->hash, moved->id, moved->hash, ln->id,
-						    it->text);
-				else
-					strbuf_addf(
-						err,
-						"%s:%u:%u: link '%s@%s': the action item was "
-						"edited and now reads \"%s\" (hash %s); check that "
-						"the policy still enforces it and pin the new "
-						"hash\n",
-						ln->loc.file, ln->loc.line, ln->loc.col, ln->id,
-						ln->hash, it->text, it->hash);
-				ret = -EINVAL;
-				continue;
-			}
-			ln->item = it;
+			strbuf_addf(err, "%s:%u:%u: %s\n", ln->loc.file, ln->loc.line, ln->loc.col,
+				    ln->problem);
+			unresolved++;
 		}
-	return ret;
+	return unresolved;
 }
 
 /* ---- rendering ---- */

@@ -54,6 +54,7 @@ static void subject_words(const struct subject *s, struct strbuf *out)
 		strbuf_addf(out, "hook %s", s->hook);
 		break;
 	case SUBJ_FILE:
+	case SUBJ_POLICY:
 		strbuf_addstr(out, s->path);
 		if (s->line)
 			strbuf_addf(out, ":%u", s->line);
@@ -66,7 +67,7 @@ static void subject_words(const struct subject *s, struct strbuf *out)
 
 static const char *subject_kind_name(enum subject_kind k)
 {
-	static const char *const names[] = { "ruleset", "hook", "chain", "rule", "file" };
+	static const char *const names[] = { "ruleset", "hook", "chain", "rule", "file", "policy" };
 
 	return names[k];
 }
@@ -132,10 +133,10 @@ static void render_text(const struct findings *f, const struct report_meta *m, s
 			strbuf_addstr(out, "    evidence:\n");
 			strbuf_add_indented(out, x->evidence_text, "      ");
 		}
-		for (size_t k = 0; k < x->policy->nlinks; k++) {
+		/* a link that is itself the finding enforces nothing yet */
+		for (size_t k = 0; strcmp(x->check, "policy-link") && k < x->policy->nlinks; k++) {
 			const struct policy_link *ln = &x->policy->links[k];
 			const struct action_item *it = ln->item;
-
 			size_t seen = 0;
 
 			if (!it) {
@@ -356,6 +357,30 @@ static void sarif_related(const struct policy *po, struct strbuf *out)
 		strbuf_addch(out, ']');
 }
 
+/*
+ * The checks that are not detectors, as SARIF describes its rules: what
+ * they find and the level of their findings when the policy says nothing.
+ */
+static const struct detector_info other_checks[] = {
+	{ "expect", SEV_HIGH, "a flow does not get the verdict a policy expects", NULL },
+	{ "require", SEV_HIGH, "the ruleset lacks a structure a policy requires", NULL },
+	{ "file", SEV_HIGH, "a watched file breaks a policy", NULL },
+	{ "policy-link", SEV_LOW,
+	  "a policy links to a postmortem action item that cannot be found (the policy is "
+	  "checked without it)",
+	  NULL },
+};
+
+static const struct detector_info *check_find(const char *check)
+{
+	const struct detector_info *d = detector_find(check);
+
+	for (size_t i = 0; !d && i < ARRAY_SIZE(other_checks); i++)
+		if (!strcmp(check, other_checks[i].id))
+			d = &other_checks[i];
+	return d;
+}
+
 /* The rule id SARIF groups results by: the detector, or expect/require/file. */
 static void render_sarif(const struct findings *f, const struct report_meta *m, struct strbuf *out)
 {
@@ -375,13 +400,8 @@ static void render_sarif(const struct findings *f, const struct report_meta *m, 
 			   "\"name\":\"fwaudit\",\"version\":\"" FWAUDIT_VERSION "\","
 			   "\"informationUri\":\"https://github.com/fwaudit/fwaudit\",\"rules\":[");
 	for (size_t k = 0; k < nids; k++) {
-		const struct detector_info *d = detector_find(ids[k]);
-		const char *desc = d ? d->summary
-				   : !strcmp(ids[k], "expect")
-					   ? "a flow does not get the verdict a policy expects"
-				   : !strcmp(ids[k], "require")
-					   ? "the ruleset lacks a structure a policy requires"
-					   : "a watched file breaks a policy";
+		const struct detector_info *d = check_find(ids[k]);
+		const char *desc = d ? d->summary : ids[k];
 
 		strbuf_addstr(out, k ? ",{\"id\":" : "{\"id\":");
 		strbuf_addjson(out, ids[k]);
@@ -425,7 +445,9 @@ static void render_sarif(const struct findings *f, const struct report_meta *m, 
 		strbuf_addstr(out, "\"logicalLocations\":[{\"fullyQualifiedName\":");
 		strbuf_addjson(out, name.buf);
 		strbuf_addstr(out, ",\"kind\":");
-		strbuf_addjson(out, x->subject.kind == SUBJ_FILE ? "resource" : "member");
+		strbuf_addjson(out, x->subject.kind == SUBJ_FILE || x->subject.kind == SUBJ_POLICY
+					    ? "resource"
+					    : "member");
 		strbuf_addstr(out, "}]}]");
 		sarif_related(x->policy, out);
 		strbuf_addstr(out, ",\"partialFingerprints\":{\"fwauditFindingId/v1\":");
@@ -508,6 +530,9 @@ static size_t policy_items(const struct policy *po, struct check_item *v, size_t
 					      po->detects[i].id };
 	for (size_t i = 0; i < po->nfiles && n < cap; i++)
 		v[n++] = (struct check_item){ "file", po->files[i].loc.line, po->files[i].path };
+	for (size_t i = 0; i < po->nlinks && n < cap; i++)
+		v[n++] = (struct check_item){ "policy-link", po->links[i].loc.line,
+					      po->links[i].id };
 	return n;
 }
 

@@ -306,14 +306,97 @@ files:
            "critical blanket-inbound-block" in r.stdout,
            "coverage: the text report names the broken policy and its finding")
 
-    # 11. links that do not resolve: exit 2 naming the policy file and line
+    # 11. links that do not resolve never stop the audit: a warning naming the
+    # policy file and line, a low policy-link finding in every format, the
+    # policy still checked; only lint fails on them
     lpol = os.path.join(work, "links.yaml")
     with open(lpol, "w") as fh:
         fh.write("policy: l\ndetect: [no-loopback]\nlinks:\n  - artimus-2023-06-01#99\n")
+    load(web)
     code, out, err = check(lpol)
-    expect(code == 2 and out == "" and
-           err.startswith(lpol + ":4:5: policy 'l' links to unknown action item "
-                          "'artimus-2023-06-01#99'"), "links: unknown item, exit 2: %r" % err)
+    lf = json.loads(out)["findings"] if out else []
+    ids = sorted(x["id"] for x in lf)
+    expect(code == 0 and ids == ["l/policy-link/artimus-2023-06-01#99"] and
+           lf[0]["severity"] == "low" and lf[0]["subject"] == {
+               "kind": "policy", "path": lpol, "line": 4} and
+           lf[0]["location"] == {"file": lpol, "line": 4, "column": 5} and
+           err.startswith(lpol + ":4:5: policy 'l' links to action item "
+                          "'artimus-2023-06-01#99', but incident 'artimus-2023-06-01'"),
+           "links: unknown item is a warning and a low finding, exit 0: %d %s %r" %
+           (code, ids, err))
+    # input chain emptied under its drop policy: loopback is dropped
+    sh("ip", "netns", "exec", ns, "nft", "flush", "chain", "inet", "filter", "input")
+    code, out, err = check(lpol)
+    lf = json.loads(out)["findings"] if out else []
+    expect(code == 0 and sorted(set(x["check"] for x in lf)) == ["no-loopback", "policy-link"],
+           "links: the policy is still checked without the item: %d %s" %
+           (code, [x["check"] for x in lf]))
+    load(web)
+    code, out, err = check(lpol, fmt="text")
+    expect(code == 0 and "LOW\n  [l] policy-link: policy 'l' links to action item" in out and
+           "subject: %s:4" % lpol in out and err.count("\n") == 1,
+           "links: text report shows the finding, stderr names it once: %r" % err)
+    code, out, err = check(lpol, fmt="sarif")
+    res = json.loads(out)["runs"][0]["results"] if code != 2 else []
+    sarif = os.path.join(work, "link.sarif")
+    with open(sarif, "w") as fh:
+        fh.write(out)
+    expect(code == 0 and [r["ruleId"] for r in res] == ["policy-link"] and
+           res[0]["level"] == "note" and
+           res[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == lpol and
+           res[0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 4,
+           "links: SARIF result at the policy's line: %s" % res)
+    validate_sarif(sarif, "links: unresolved")
+    code, out, err = check(lpol, fmt="junit")
+    expect(code == 0 and 'name="policy-link: %s:4"' % lpol in out and
+           "below --fail-on" in out, "links: JUnit has the link as a test case: %s" % out[-300:])
+    code, out, err = check(lpol, "--fail-on", "low", fmt="junit")
+    expect(code == 1 and '<failure type="low"' in out,
+           "links: with --fail-on low the link fails the run and the JUnit case")
+    code, by, doc, err = coverage("--policies", lpol)
+    un = doc.get("unresolved_links", [])
+    expect(code == 0 and doc["summary"]["violated"] == 0 and len(un) == 1 and
+           un[0]["link"] == "artimus-2023-06-01#99" and un[0]["line"] == 4,
+           "coverage: an unresolved link is listed and violates nothing: %d %s" % (code, un))
+    r = subprocess.run([fw, "lint", lpol, "--postmortems", postmortems],
+                       capture_output=True, text=True)
+    expect(r.returncode == 2 and lpol + ":4:5: policy 'l' links" in r.stderr and
+           "1 unresolved link" in r.stdout, "lint: exit 2 on the link: %d %r" %
+           (r.returncode, r.stdout))
+    r = subprocess.run([fw, "lint", "--policies", policies], capture_output=True, text=True)
+    expect(r.returncode == 0 and "every link resolved" in r.stdout and not r.stderr,
+           "lint: the shipped policies and their postmortems are clean: %r" % r.stderr)
+
+    # the shipped policies without their postmortems: each link a warning and
+    # a finding, and the audit's exit code stays the findings'
+    bare = os.path.join(work, "bare", "policies")
+    os.makedirs(bare)
+    for name in os.listdir(policies):
+        if name.endswith(".yaml"):
+            shutil.copy(os.path.join(policies, name), bare)
+    for args, want in ((["--policies", bare], 0),
+                       (["--policies", bare, "--postmortems", "/nonexistent"], 0)):
+        r = subprocess.run([fw, "check", "--netns", ns, "--format", "json"] + args,
+                           capture_output=True, text=True)
+        lf = json.loads(r.stdout)["findings"] if r.stdout else []
+        links = sorted(x["id"] for x in lf if x["check"] == "policy-link")
+        expect(r.returncode == want and len(links) == 4 and
+               all(bare + "/" in line for line in r.stderr.splitlines()
+                   if "links to" in line) and r.stderr.count("links to action item") == 4,
+               "links: postmortems absent (%s): exit %d, 4 link findings: %d %s %r" %
+               (args[-1], want, r.returncode, links, r.stderr))
+    # found where the policies are: a checkout's policies/postmortems
+    r = subprocess.run([fw, "check", "--netns", ns, "--format", "json", "--policies", policies],
+                       capture_output=True, text=True)
+    lf = json.loads(r.stdout)["findings"] if r.stdout else []
+    expect(r.returncode == 0 and not [x for x in lf if x["check"] == "policy-link"] and
+           not r.stderr, "links: postmortems found beside the policies: %d %r" %
+           (r.returncode, r.stderr))
+    sh("ip", "netns", "exec", ns, "nft", "insert", "rule", "inet", "filter", "input", "drop")
+    r = subprocess.run([fw, "check", "--netns", ns, "--policies", bare], capture_output=True,
+                       text=True)
+    expect(r.returncode == 1 and "blanket-inbound-block" in r.stdout,
+           "links: without postmortems the blanket block is still critical: %d" % r.returncode)
     # the postmortem edited after the link was pinned: detected, not re-linked
     edited = os.path.join(work, "pm")
     shutil.copytree(postmortems, edited)
@@ -321,11 +404,16 @@ files:
     text = open(doc).read()
     with open(doc, "w") as fh:
         fh.write(text.replace("Keep the web ports", "Keep the admin ports"))
-    r = subprocess.run([fw, "check", "--netns", ns, "--policies", avail, "--postmortems", edited],
-                       capture_output=True, text=True)
-    expect(r.returncode == 2 and avail + ":12:5: link 'artimus-2023-06-01#3@" in r.stderr and
-           "was edited and now reads \"Keep the admin ports" in r.stderr,
-           "links: an edited postmortem is detected: %r" % r.stderr)
+    r = subprocess.run([fw, "check", "--netns", ns, "--policies", avail, "--postmortems", edited,
+                        "--format", "json"], capture_output=True, text=True)
+    lf = json.loads(r.stdout)["findings"] if r.stdout else []
+    expect(r.returncode == 1 and avail + ":12:5: link 'artimus-2023-06-01#3@" in r.stderr and
+           "was edited and now reads \"Keep the admin ports" in r.stderr and
+           "firewall-availability/policy-link/artimus-2023-06-01#3" in [x["id"] for x in lf] and
+           any(x["check"] == "blanket-inbound-block" and
+               [i["id"] for i in x["action_items"]] == ["webapp-2023-02-01#2"] for x in lf),
+           "links: an edited postmortem is detected, the other item still linked: %r" %
+           r.stderr)
     # a bad postmortem beside the good ones is reported and skipped; the check still runs
     with open(os.path.join(edited, "junk.md"), "wb") as fh:
         fh.write(b"\xff\xfe not text")

@@ -91,6 +91,29 @@ try:
            and flows[0]["where"].startswith("tcp/443 from any")
            and "policy of inet filter input" in flows[0]["cause"],
            "the gate says what the candidate does to tcp/443", json.dumps(doc.get("changes")))
+    # the postmortems missing, moved or renamed: the gate still judges the
+    # ruleset, and a good one still deploys (a validate: step must not refuse
+    # it); each link is named on stderr and is a low finding
+    bare = os.path.join(work, "bare")
+    os.mkdir(bare)
+    for name in os.listdir(policies):
+        if name.endswith(".yaml"):
+            shutil.copy(os.path.join(policies, name), bare)
+    for missing in ([], ["--postmortems", os.path.join(work, "renamed")]):
+        r = subprocess.run(["ip", "netns", "exec", ns, fw, "gate", "--policies", bare,
+                            "--format", "json"] + missing + [good],
+                           capture_output=True, text=True)
+        doc = json.loads(r.stdout) if r.stdout else {}
+        links = [f for f in doc.get("check", {}).get("findings", [])
+                 if f["check"] == "policy-link"]
+        expect(r.returncode == 0 and len(links) == 4 and
+               r.stderr.count("links to action item") == 4,
+               "postmortems absent%s: a good ruleset passes, 4 link findings" %
+               (" (--postmortems renamed)" if missing else ""), r.stdout[-500:] + r.stderr)
+    r = subprocess.run(["ip", "netns", "exec", ns, fw, "gate", "--policies", bare, blanket],
+                       capture_output=True, text=True)
+    expect(r.returncode == 1 and "blanket-inbound-block" in r.stdout,
+           "postmortems absent: the blanket block is still refused", r.stdout + r.stderr)
     r = gate(syntax)
     expect(r.returncode == 2 and "%s:4:" % syntax in r.stderr and "syntax error" in r.stderr
            and r.stdout == "", "a syntax error: nft's FILE:LINE:COL message, exit 2", r.stderr)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fwaudit/model.h"
 #include "fwaudit/policy.h"
 #include "fwaudit/postmortem.h"
 #include "fwaudit/util.h"
@@ -218,7 +219,38 @@ static int link_with(const char *doc, const char *policy, struct strbuf *err)
 	r = postmortem_link(ix, ps, err);
 	if (!r) {
 		assert_non_null(ps->v[0]->links[0].item);
+		assert_null(ps->v[0]->links[0].problem);
 		assert_string_equal(ps->v[0]->links[0].item->incident->id, "fw-2024");
+	} else {
+		/* the audit goes on: the policy is checked without the item, and the
+		 * link is a finding of its own */
+		struct ruleset *rs = ruleset_new();
+		struct findings f = { 0 };
+		const struct policy_link *ln = &ps->v[0]->links[0];
+		char *id = xasprintf("p/policy-link/%s", ln->id);
+		bool link = false, require = false;
+
+		assert_int_equal(r, 1);
+		assert_null(ln->item);
+		assert_non_null(ln->problem);
+		policy_check(ps, rs, NULL, &f);
+		for (size_t i = 0; i < f.n; i++) {
+			if (!strcmp(f.v[i].check, "policy-link")) {
+				link = true;
+				assert_string_equal(f.v[i].id, id);
+				assert_int_equal(f.v[i].severity, SEV_LOW);
+				assert_string_equal(f.v[i].message, ln->problem);
+				assert_int_equal(f.v[i].subject.kind, SUBJ_POLICY);
+				assert_string_equal(f.v[i].subject.path, "p.yaml");
+				assert_int_equal(f.v[i].loc.line, ln->loc.line);
+			}
+			require |= !strcmp(f.v[i].check, "require");
+		}
+		assert_true(link);
+		assert_true(require);
+		findings_release(&f);
+		ruleset_free(rs);
+		free(id);
 	}
 	policy_set_free(ps);
 	postmortem_index_free(ix);
@@ -261,8 +293,16 @@ static void test_links(void **state)
 	free(policy);
 	policy = xstrdup("policy: p\nrequire:\n  - table: {name: filter}\nlinks:\n  - fw-2024#9\n");
 	assert_int_not_equal(link_with(doc_v1, policy, &err), 0);
-	assert_non_null(strstr(err.buf, "p.yaml:5:5: policy 'p' links to unknown action item "
-					"'fw-2024#9'"));
+	assert_non_null(strstr(err.buf, "p.yaml:5:5: policy 'p' links to action item 'fw-2024#9', "
+					"but incident 'fw-2024' (fw.md) has no such item"));
+	strbuf_truncate(&err, 0);
+
+	/* an incident that is not loaded at all */
+	free(policy);
+	policy = xstrdup("policy: p\nrequire:\n  - table: {name: filter}\nlinks:\n  - web-1#1\n");
+	assert_int_not_equal(link_with(doc_v1, policy, &err), 0);
+	assert_non_null(strstr(err.buf, "p.yaml:5:5: policy 'p' links to action item 'web-1#1', "
+					"but no incident 'web-1' is loaded (1 incident loaded"));
 
 	incident_free(in);
 	free(pinned);
