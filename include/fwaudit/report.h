@@ -55,4 +55,11 @@ void report_render(const struct findings *f, const struct report_meta *m, enum r
 void report_metrics_findings(const struct findings *f, const char *name, const char *help,
 			     struct strbuf *out);
 
+/*
+ * The gauge @name: how many of @f are policy-link findings (links to
+ * postmortem action items that could not be resolved), with its # HELP and
+ * # TYPE lines. Appended to @out.
+ */
+void report_metrics_links(const struct findings *f, const char *name, struct strbuf *out);
+
 #endif

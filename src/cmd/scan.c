@@ -146,6 +146,7 @@ static int write_metrics(const struct scan_run *r)
 
 	report_metrics_findings(&r->found, "fwaudit_scan_findings",
 				"Findings of the latest completed scan, by severity.", &m);
+	report_metrics_links(&r->found, "fwaudit_scan_policy_links_unresolved", &m);
 	strbuf_addf(
 		&m,
 		"# HELP fwaudit_scan_changes Changes from the baseline at the latest "

@@ -632,6 +632,7 @@ static void write_textfile(struct watch *w, const struct findings *f)
 		return;
 	report_metrics_findings(f, "fwaudit_findings", "Findings of the latest check, by severity.",
 				&m);
+	report_metrics_links(f, "fwaudit_policy_links_unresolved", &m);
 	strbuf_addf(
 		&m,
 		"# HELP fwaudit_generation The nftables generation last seen.\n"

@@ -177,6 +177,18 @@ void report_metrics_findings(const struct findings *f, const char *name, const c
 			    by[s]);
 }
 
+void report_metrics_links(const struct findings *f, const char *name, struct strbuf *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += !strcmp(f->v[i].check, "policy-link");
+	strbuf_addf(out,
+		    "# HELP %s Policy links to postmortem action items that could not be "
+		    "resolved.\n# TYPE %s gauge\n%s %zu\n",
+		    name, name, name, n);
+}
+
 /* ---- json ---- */
 
 static void subject_json(const struct subject *s, struct strbuf *out)

@@ -47,6 +47,18 @@ pol=(--policies "$src/policies" --postmortems "$src/policies/postmortems")
 [ $? -le 1 ] || fail "scan --textfile"
 "$promtool" check metrics <"$work/scan.prom" || fail "promtool check metrics: scan"
 grep -qx 'fwaudit_scan_rules 1' "$work/scan.prom" || fail "scan metrics: $(cat "$work/scan.prom")"
+grep -qx 'fwaudit_scan_policy_links_unresolved 0' "$work/scan.prom" ||
+	fail "scan metrics: links: $(cat "$work/scan.prom")"
+# the policies without their postmortems: every link a low finding, counted
+mkdir "$work/bare" && cp "$src"/policies/*.yaml "$work/bare/"
+"$fw" scan --netns "$ns" --state "$work/state2" --policies "$work/bare" --quiet \
+	--textfile "$work/scan2.prom" >/dev/null 2>"$work/scan2.err"
+[ $? -le 1 ] || fail "scan --textfile without postmortems: $(cat "$work/scan2.err")"
+grep -qx 'fwaudit_scan_policy_links_unresolved 4' "$work/scan2.prom" ||
+	fail "scan metrics without postmortems: $(cat "$work/scan2.prom" 2>&1)"
+grep -qx 'fwaudit_scan_findings{severity="low"} 4' "$work/scan2.prom" ||
+	fail "scan metrics without postmortems: the links are low findings"
+"$promtool" check metrics <"$work/scan2.prom" || fail "promtool check metrics: scan, links"
 
 "$fw" watch --netns "$ns" "${pol[@]}" --textfile "$work/watch.prom" >"$work/watch.out" 2>&1 &
 watcher=$!
