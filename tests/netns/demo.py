@@ -6,9 +6,9 @@
 # it enforces) and leaves the "host" as it found it. The demo's claim that
 # the gate would refuse the change is checked with the gate itself.
 # usage: demo.py FWAUDIT POLICYDIR
-import os, subprocess, sys, tempfile, time
+import os, shutil, subprocess, sys, tempfile, time
 
-from nstest import expect, finish, serve, sh
+from nstest import expect, finish, public_copy, serve, sh
 
 fw = os.path.realpath(sys.argv[1])
 policies = os.path.realpath(sys.argv[2])
@@ -39,11 +39,11 @@ try:
     sh("ip", "netns", "exec", ns, "nft", "-f", "-", inp=CANARY)
     host_rules = sh("ip", "netns", "exec", ns, "nft", "list", "ruleset").stdout
 
-    def demo(*args, user=None):
+    def demo(*args, user=None, prog=fw):
         cmd = ["ip", "netns", "exec", ns]
         if user:
             cmd += ["setpriv", "--reuid", user, "--regid", user, "--clear-groups"]
-        return subprocess.run(cmd + [fw, "demo"] + list(args), capture_output=True, text=True)
+        return subprocess.run(cmd + [prog, "demo"] + list(args), capture_output=True, text=True)
 
     r = demo("--policies", policies, "--postmortems", postmortems)
     out = r.stdout
@@ -82,7 +82,13 @@ try:
     probe = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
                             "unshare", "-rn", "true"], capture_output=True)
     if probe.returncode == 0:
-        r = demo("--policies", policies, "--postmortems", postmortems, user="65534")
+        # what the unprivileged user reads, where it can read it
+        pub, (pfw, ppol) = public_copy(fw, policies)
+        try:
+            r = demo("--policies", ppol, "--postmortems", os.path.join(ppol, "postmortems"),
+                     user="65534", prog=pfw)
+        finally:
+            shutil.rmtree(pub, ignore_errors=True)
         expect(r.returncode == 0 and "blanket-inbound-block" in r.stdout
                and "443: connected." in r.stdout, "the demo without root", r.stdout + r.stderr)
     else:

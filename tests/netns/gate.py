@@ -9,7 +9,7 @@
 # usage: gate.py FWAUDIT POLICYDIR
 import json, os, pwd, shutil, subprocess, sys, tempfile, time
 
-from nstest import expect, finish, serve, sh
+from nstest import expect, finish, public_copy, serve, sh
 
 fw = os.path.realpath(sys.argv[1])
 policies = os.path.realpath(sys.argv[2])
@@ -69,12 +69,13 @@ try:
     def host_ruleset():
         return sh("ip", "netns", "exec", ns, "nft", "list", "ruleset").stdout
 
-    def gate(*args, user=None):
+    def gate(*args, user=None, prog=fw, pol=policies):
         pre = ["ip", "netns", "exec", ns]
         if user:
             pre += ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"]
-        return subprocess.run(pre + [fw, "gate", "--policies", policies, "--postmortems",
-                                     postmortems] + list(args), capture_output=True, text=True)
+        return subprocess.run(pre + [prog, "gate", "--policies", pol, "--postmortems",
+                                     os.path.join(pol, "postmortems")] + list(args),
+                              capture_output=True, text=True)
 
     live = host_ruleset()
     good, blanket, syntax = write("good", GOOD), write("blanket", BLANKET), write("bad", SYNTAX)
@@ -166,14 +167,22 @@ try:
     userns = subprocess.run(["setpriv", "--reuid=%d" % nobody, "--regid=%d" % nobody,
                              "--clear-groups", "unshare", "-rn", "true"]).returncode == 0
     if userns:
-        r = gate(blanket, user=nobody)
-        expect(r.returncode == 1 and "blanket-inbound-block" in r.stdout
-               and "not root" in r.stderr, "rootless: the blanket block is refused",
-               r.stdout + r.stderr)
-        r = gate(good, user=nobody)
-        expect(r.returncode == 0, "rootless: a good ruleset passes", r.stdout + r.stderr)
-        r = gate(syntax, user=nobody)
-        expect(r.returncode == 2 and "syntax error" in r.stderr, "rootless: syntax error")
+        # what the unprivileged user reads, where it can read it
+        pub, (pfw, ppol, pblanket, pgood, psyntax) = public_copy(fw, policies, blanket, good,
+                                                                 syntax)
+        try:
+            def rootless(cand):
+                return gate(cand, user=nobody, prog=pfw, pol=ppol)
+            r = rootless(pblanket)
+            expect(r.returncode == 1 and "blanket-inbound-block" in r.stdout
+                   and "not root" in r.stderr, "rootless: the blanket block is refused",
+                   r.stdout + r.stderr)
+            r = rootless(pgood)
+            expect(r.returncode == 0, "rootless: a good ruleset passes", r.stdout + r.stderr)
+            r = rootless(psyntax)
+            expect(r.returncode == 2 and "syntax error" in r.stderr, "rootless: syntax error")
+        finally:
+            shutil.rmtree(pub, ignore_errors=True)
     else:
         print("gate: unprivileged user namespaces are off here; rootless cases skipped")
 

@@ -1,6 +1,6 @@
 # Shared by the namespace tests (check.py, scan.py, gate.py, store_crash.py):
 # run a command, count checks, serve a TCP port in a namespace.
-import subprocess, sys
+import os, shutil, subprocess, sys, tempfile
 
 checks = 0
 fails = 0
@@ -16,6 +16,33 @@ table inet filter {
   }
 }
 """
+
+
+def _readable(path):
+    os.chmod(path, 0o755 if os.path.isdir(path) or os.access(path, os.X_OK) else 0o644)
+
+
+def public_copy(*paths):
+    """Copies of @paths (files or trees) in a new world-readable directory, for
+    what a test runs as an unprivileged user: the checkout may sit under a
+    directory only root can enter (root's home is 0700). Returns the
+    directory and the copies' paths, in order; the caller removes the
+    directory."""
+    top = tempfile.mkdtemp(prefix="fwaudit-public-")
+    _readable(top)
+    out = []
+    for i, p in enumerate(paths):
+        dst = os.path.join(top, "%d-%s" % (i, os.path.basename(p.rstrip("/"))))
+        if os.path.isdir(p):
+            shutil.copytree(p, dst)
+            for root, dirs, files in os.walk(dst):
+                for name in dirs + files:
+                    _readable(os.path.join(root, name))
+        else:
+            shutil.copy2(p, dst)
+        _readable(dst)
+        out.append(dst)
+    return top, out
 
 
 def sh(*cmd, inp=None, check=True):
