@@ -114,6 +114,14 @@ int watch_opt(const char *cmd, const char *arg, char ***v, size_t *n);
  * and returns EXIT_ERROR. */
 int fail_on_opt(const char *cmd, const char *arg, enum severity *out);
 
+/*
+ * The shipped policies and postmortems: /usr/share/fwaudit/... (the
+ * prefix's), or the checkout's policies/ and policies/postmortems when
+ * this process is the binary at the top of the build tree it was built in.
+ */
+const char *shipped_policydir(void);
+const char *shipped_postmortemdir(void);
+
 struct policy_set;
 /*
  * Load the policies named by @paths (files or directories), or by default

@@ -15,9 +15,6 @@
 #include "fwaudit/report.h"
 #include "fwaudit/util.h"
 
-#ifndef FWAUDIT_POLICYDIR
-#define FWAUDIT_POLICYDIR "/usr/share/fwaudit/policies"
-#endif
 #define SITE_POLICYDIR "/etc/fwaudit/policies.d"
 
 static bool is_dir(const char *p)
@@ -35,7 +32,7 @@ int policies_load(const char *cmd, char **paths, size_t npaths, struct policy_se
 
 	if (!npaths) {
 		/* the shipped set, then the site's own */
-		static const char *const defaults[] = { FWAUDIT_POLICYDIR, SITE_POLICYDIR };
+		const char *const defaults[] = { shipped_policydir(), SITE_POLICYDIR };
 
 		for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
 			if (is_dir(defaults[i]) && policy_load_path(ps, defaults[i], &err) < 0)
@@ -50,7 +47,7 @@ int policies_load(const char *cmd, char **paths, size_t npaths, struct policy_se
 		strbuf_addf(&err,
 			    "%s: no policies (give --policies DIR or policy files; looked in "
 			    "%s and %s)\n",
-			    cmd, FWAUDIT_POLICYDIR, SITE_POLICYDIR);
+			    cmd, shipped_policydir(), SITE_POLICYDIR);
 		ret = -ENOENT;
 	}
 	if (ret < 0) {
@@ -82,7 +79,7 @@ int policy_opt(const char *cmd, struct policy_opts *po, int c, const char *arg)
 
 size_t policy_dirs(char **paths, size_t npaths, char ***out)
 {
-	static const char *const defaults[] = { FWAUDIT_POLICYDIR, SITE_POLICYDIR };
+	const char *const defaults[] = { shipped_policydir(), SITE_POLICYDIR };
 	size_t n = 0;
 
 	*out = NULL;

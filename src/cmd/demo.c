@@ -308,13 +308,13 @@ int cmd_demo(int argc, char **argv)
 	/* the shipped set only, so that the demo tells the same story everywhere */
 	defaults = !po.npaths && !po.nmpaths;
 	if (!po.npaths)
-		path_push(&po.paths, &po.npaths, (char *)FWAUDIT_POLICYDIR);
+		path_push(&po.paths, &po.npaths, (char *)shipped_policydir());
 	if (!po.nmpaths)
-		path_push(&po.mpaths, &po.nmpaths, (char *)FWAUDIT_POSTMORTEMDIR);
+		path_push(&po.mpaths, &po.nmpaths, (char *)shipped_postmortemdir());
 	if (policy_opts_load("demo", &po, &ps, &ix)) {
 		if (defaults)
-			fprintf(stderr, "demo: from a build tree, give --policies policies "
-					"--postmortems policies/postmortems\n");
+			fprintf(stderr, "demo: give --policies DIR --postmortems DIR (in a checkout: "
+					"policies and policies/postmortems)\n");
 		goto out;
 	}
 	sev = severity_name(po.fail_on);

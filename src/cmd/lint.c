@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fwaudit/cmd.h"
 #include "fwaudit/policy.h"
@@ -68,15 +69,17 @@ int cmd_lint(int argc, char **argv)
 	}
 	for (; optind < argc; optind++)
 		path_push(&po.paths, &po.npaths, argv[optind]);
-	if (!po.npaths) {
-		errmsg("lint: name the policies to lint (--policies DIR or POLICY.yaml)");
-		goto out;
-	}
-	/* every policy file on its own, so that one bad file hides no other */
+	/* every policy file on its own, so that one bad file hides no other;
+	 * without names, the directories check reads by default */
+	ndirs = policy_dirs(po.paths, po.npaths, &dirs);
 	for (size_t i = 0; i < po.npaths; i++)
 		policy_load_path(ps, po.paths[i], &perr);
+	for (size_t i = 0; !po.npaths && i < ndirs; i++)
+		if (access(dirs[i], F_OK) == 0)
+			policy_load_path(ps, dirs[i], &perr);
 	policy_set_validate(ps, &perr);
-	ndirs = policy_dirs(po.paths, po.npaths, &dirs);
+	if (!ps->n && !perr.len)
+		strbuf_addstr(&perr, "lint: no policies (give --policies DIR or policy files)\n");
 	ix = postmortem_index_new();
 	skipped = postmortems_read(po.mpaths, po.nmpaths, dirs, ndirs, ix, &merr);
 	unresolved = postmortem_link(ix, ps, &lerr);

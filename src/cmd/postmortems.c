@@ -17,9 +17,6 @@
 #include "fwaudit/postmortem.h"
 #include "fwaudit/util.h"
 
-#ifndef FWAUDIT_POSTMORTEMDIR
-#define FWAUDIT_POSTMORTEMDIR "/usr/share/fwaudit/postmortems"
-#endif
 #define SITE_POSTMORTEMDIR "/etc/fwaudit/postmortems"
 
 /* Load @path once (by its real path) into @ix; *skipped counts bad documents. */
@@ -84,7 +81,7 @@ size_t postmortems_read(char **paths, size_t npaths, char **near, size_t nnear,
 	if (!npaths) {
 		/* the shipped postmortems (the shipped policies link to them), the
 		 * site's own, then those where the policies are */
-		static const char *const defaults[] = { FWAUDIT_POSTMORTEMDIR, SITE_POSTMORTEMDIR };
+		const char *const defaults[] = { shipped_postmortemdir(), SITE_POSTMORTEMDIR };
 
 		for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
 			if (is_dir(defaults[i]))
