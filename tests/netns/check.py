@@ -7,7 +7,7 @@
 # usage: check.py FWAUDIT POLICYDIR [SARIF_SCHEMA]
 import json, os, shutil, subprocess, sys, tempfile, time
 
-from nstest import connects, expect, finish, link_pair, serve, sh
+from nstest import connects, expect, finish, installed_copy, link_pair, serve, sh
 
 fw = os.path.realpath(sys.argv[1])
 policies = os.path.realpath(sys.argv[2])
@@ -368,7 +368,9 @@ files:
            "lint: the shipped policies and their postmortems are clean: %r" % r.stderr)
 
     # the shipped policies without their postmortems: each link a warning and
-    # a finding, and the audit's exit code stays the findings'
+    # a finding, and the audit's exit code stays the findings' (run as an
+    # installed binary, which has no checkout's postmortems to fall back on)
+    inst = installed_copy(fw, work)
     bare = os.path.join(work, "bare", "policies")
     os.makedirs(bare)
     for name in os.listdir(policies):
@@ -376,7 +378,7 @@ files:
             shutil.copy(os.path.join(policies, name), bare)
     for args, want in ((["--policies", bare], 0),
                        (["--policies", bare, "--postmortems", "/nonexistent"], 0)):
-        r = subprocess.run([fw, "check", "--netns", ns, "--format", "json"] + args,
+        r = subprocess.run([inst, "check", "--netns", ns, "--format", "json"] + args,
                            capture_output=True, text=True)
         lf = json.loads(r.stdout)["findings"] if r.stdout else []
         links = sorted(x["id"] for x in lf if x["check"] == "policy-link")
@@ -393,7 +395,7 @@ files:
            not r.stderr, "links: postmortems found beside the policies: %d %r" %
            (r.returncode, r.stderr))
     sh("ip", "netns", "exec", ns, "nft", "insert", "rule", "inet", "filter", "input", "drop")
-    r = subprocess.run([fw, "check", "--netns", ns, "--policies", bare], capture_output=True,
+    r = subprocess.run([inst, "check", "--netns", ns, "--policies", bare], capture_output=True,
                        text=True)
     expect(r.returncode == 1 and "blanket-inbound-block" in r.stdout,
            "links: without postmortems the blanket block is still critical: %d" % r.returncode)

@@ -9,7 +9,7 @@
 # usage: gate.py FWAUDIT POLICYDIR
 import json, os, pwd, shutil, subprocess, sys, tempfile, time
 
-from nstest import expect, finish, public_copy, serve, sh
+from nstest import expect, finish, installed_copy, public_copy, serve, sh
 
 fw = os.path.realpath(sys.argv[1])
 policies = os.path.realpath(sys.argv[2])
@@ -97,11 +97,12 @@ try:
     # it); each link is named on stderr and is a low finding
     bare = os.path.join(work, "bare")
     os.mkdir(bare)
+    inst = installed_copy(fw, work)
     for name in os.listdir(policies):
         if name.endswith(".yaml"):
             shutil.copy(os.path.join(policies, name), bare)
     for missing in ([], ["--postmortems", os.path.join(work, "renamed")]):
-        r = subprocess.run(["ip", "netns", "exec", ns, fw, "gate", "--policies", bare,
+        r = subprocess.run(["ip", "netns", "exec", ns, inst, "gate", "--policies", bare,
                             "--format", "json"] + missing + [good],
                            capture_output=True, text=True)
         doc = json.loads(r.stdout) if r.stdout else {}
@@ -111,7 +112,7 @@ try:
                r.stderr.count("links to action item") == 4,
                "postmortems absent%s: a good ruleset passes, 4 link findings" %
                (" (--postmortems renamed)" if missing else ""), r.stdout[-500:] + r.stderr)
-    r = subprocess.run(["ip", "netns", "exec", ns, fw, "gate", "--policies", bare, blanket],
+    r = subprocess.run(["ip", "netns", "exec", ns, inst, "gate", "--policies", bare, blanket],
                        capture_output=True, text=True)
     expect(r.returncode == 1 and "blanket-inbound-block" in r.stdout,
            "postmortems absent: the blanket block is still refused", r.stdout + r.stderr)

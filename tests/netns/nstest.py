@@ -45,6 +45,15 @@ def public_copy(*paths):
     return top, out
 
 
+def installed_copy(fw, directory):
+    """A copy of the binary @fw in @directory: it runs as an installed one
+    does, without the checkout's policies and postmortems that build/fwaudit
+    takes as the shipped ones (so that "no postmortems" means none)."""
+    dst = os.path.join(directory, "fwaudit-installed")
+    shutil.copy2(fw, dst)
+    return dst
+
+
 def sh(*cmd, inp=None, check=True):
     """Run @cmd; with @check, a failure raises with its stderr."""
     r = subprocess.run(cmd, input=inp, capture_output=True, text=True)

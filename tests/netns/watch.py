@@ -10,7 +10,7 @@
 # usage: watch.py FWAUDIT POLICYDIR
 import json, os, signal, subprocess, sys, tempfile, time
 
-from nstest import WEB_INPUT as RULESET, expect, finish, sh
+from nstest import WEB_INPUT as RULESET, expect, finish, installed_copy, sh
 
 fw = os.path.realpath(sys.argv[1])
 policies = os.path.realpath(sys.argv[2])
@@ -42,11 +42,11 @@ def nft(*args, inp=None):
 
 
 class Watcher:
-    def __init__(self, *extra, policies=None):
+    def __init__(self, *extra, policies=None, prog=fw):
         self.out = open(os.path.join(work, "alerts"), "w+")
         where = ["--policies", policies] if policies else ["--policies", pol, "--postmortems",
                                                              postmortems]
-        self.p = subprocess.Popen([fw, "watch", "--netns", ns, "--format", "json"] + where +
+        self.p = subprocess.Popen([prog, "watch", "--netns", ns, "--format", "json"] + where +
                                   list(extra), stdout=self.out, stderr=subprocess.PIPE,
                                   text=True)
         self.wait_for(lambda a: a["event"] == "start")
@@ -264,7 +264,7 @@ add rule ip extra c tcp dport 22 accept
                 dst.write(src.read())
     nft("flush", "ruleset")
     nft("-f", "-", inp=RULESET)
-    w = Watcher(policies=bare)
+    w = Watcher(policies=bare, prog=installed_copy(fw, work))
     start = w.alerts()[0] if w.alerts() else {}
     links = sorted(f["id"] for f in start.get("findings_new", []) if f["check"] == "policy-link")
     expect(w.p.poll() is None and len(links) == 4 and start["findings"]["low"] >= 4,

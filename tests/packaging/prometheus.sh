@@ -50,8 +50,9 @@ grep -qx 'fwaudit_scan_rules 1' "$work/scan.prom" || fail "scan metrics: $(cat "
 grep -qx 'fwaudit_scan_policy_links_unresolved 0' "$work/scan.prom" ||
 	fail "scan metrics: links: $(cat "$work/scan.prom")"
 # the policies without their postmortems: every link a low finding, counted
-mkdir "$work/bare" && cp "$src"/policies/*.yaml "$work/bare/"
-"$fw" scan --netns "$ns" --state "$work/state2" --policies "$work/bare" --quiet \
+# (a copy of the binary runs as an installed one, without the checkout's)
+mkdir "$work/bare" && cp "$src"/policies/*.yaml "$work/bare/" && cp "$fw" "$work/fwaudit"
+"$work/fwaudit" scan --netns "$ns" --state "$work/state2" --policies "$work/bare" --quiet \
 	--textfile "$work/scan2.prom" >/dev/null 2>"$work/scan2.err"
 [ $? -le 1 ] || fail "scan --textfile without postmortems: $(cat "$work/scan2.err")"
 grep -qx 'fwaudit_scan_policy_links_unresolved 4' "$work/scan2.prom" ||
