@@ -26,6 +26,39 @@ check "unknown command" 2 "no such command" "$fw" frobnicate
 check "bad format" 2 "text or json" "$fw" show --format xml
 check "bad netns" 2 "cannot open network namespace" "$fw" show --netns fwaudit-no-such-ns
 check "netns name with slash" 2 "not a path" "$fw" show --netns ../x
+# Every command that reads a snapshot file: a malformed one (bad syntax,
+# empty, not JSON, a value of the wrong shape) is exit 2 naming the file.
+: >"$work/empty.json"
+printf '\x89PNG\r\n\x1a\n\x00\x00' >"$work/binary.json"
+ruleset=$(dirname "$0")/../data/rulesets/01-ip-basic.nft
+for f in bad bad2 empty binary; do
+	s=$work/$f.json
+	check "$f: show" 2 "^$s:" "$fw" show --snapshot "$s"
+	check "$f: check" 2 "^$s:" unshare -n "$fw" check --snapshot "$s"
+	check "$f: trace" 2 "^$s:" "$fw" trace --snapshot "$s" --packet proto=tcp
+	check "$f: reach" 2 "^$s:" "$fw" reach --snapshot "$s" --flow proto=tcp
+	check "$f: diff" 2 "^$s:" "$fw" diff "$s" "$s"
+	check "$f: coverage" 2 "^$s:" "$fw" coverage --snapshot "$s"
+	check "$f: scan" 2 "^$s:" "$fw" scan --state "$work/state" --snapshot "$s"
+	if unshare -n true 2>/dev/null; then
+		check "$f: gate --against" 2 "^$s:" unshare -n "$fw" gate --against "$s" "$ruleset"
+	fi
+done
+[ ! -e "$work/state/history" ] || { echo "FAIL: a scan of a bad snapshot stored a run"; fail=1; }
+# The inputs fuzzing found crashes with are snapshot files too: read them all
+for s in "$(dirname "$0")"/../data/fuzz/snapshot/*.json "$(dirname "$0")"/../data/fuzz/store/*.json; do
+	for args in "show --snapshot $s" "check --snapshot $s" "diff $s $s" \
+		"trace --snapshot $s --packet proto=tcp" "reach --snapshot $s --flow proto=tcp"; do
+		# shellcheck disable=SC2086
+		unshare -n "$fw" $args >/dev/null 2>"$work/err"
+		rc=$?
+		if [ $rc -gt 2 ]; then
+			echo "FAIL fuzz seed $(basename "$s"): $args: exit $rc: $(tail -3 "$work/err")"
+			fail=1
+		fi
+	done
+done
+echo "ok every command on malformed snapshots and the fuzz seeds"
 # Without CAP_NET_ADMIN: the capability is named, exit 2.
 if command -v setpriv >/dev/null && unshare -n true 2>/dev/null; then
 	check "no CAP_NET_ADMIN" 2 "CAP_NET_ADMIN" unshare -n setpriv --inh-caps=-all --bounding-set=-net_admin "$fw" show
