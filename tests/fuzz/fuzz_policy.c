@@ -12,10 +12,35 @@
 
 #include "fwaudit/model.h"
 #include "fwaudit/policy.h"
+#include "fwaudit/postmortem.h"
 #include "fwaudit/util.h"
 #include "small_ruleset.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The postmortem a policy's links are resolved against: the shipped
+ * policies' artimus-2023-06-01#3 is there, most other links are not. */
+static const char postmortem[] = "# Project Artimus {#artimus-2023-06-01}\n\n"
+				 "Date: 2023-06-01\n\n## Action items\n\n"
+				 "1. Validate rule changes\n2. Alert on changes\n"
+				 "3. Keep the web ports reachable\n";
+
+static struct postmortem_index *fuzz_index(void)
+{
+	static struct postmortem_index *ix;
+	struct strbuf err = STRBUF_INIT;
+
+	if (!ix) {
+		ix = postmortem_index_new();
+		ix->v = xcalloc(1, sizeof(*ix->v));
+		ix->v[ix->n++] = postmortem_parse_markdown("pm.md", postmortem,
+							   sizeof(postmortem) - 1, &err);
+		if (!ix->v[0])
+			abort();
+		strbuf_release(&err);
+	}
+	return ix;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -28,6 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct findings f = { 0 };
 		struct check_opts o = { .root = "/nonexistent-fwaudit-fuzz-root" };
 
+		/* links to nothing, to items and to items under another hash */
+		postmortem_link(fuzz_index(), ps, &err);
 		policy_check(ps, rs, &o, &f);
 		findings_release(&f);
 		ruleset_free(rs);
@@ -47,6 +74,7 @@ int main(int argc, char **argv)
 {
 	printf("fuzz policy: %u policy files loaded or rejected without a crash\n",
 	       seed_main(argc, argv, 0));
+	postmortem_index_free(fuzz_index());
 	return 0;
 }
 #endif
