@@ -17,10 +17,11 @@ static const struct {
 		  { 0, "filter" }, { 50, "security" }, { 100, "srcnat" } },
   bridge_prios[] = { { -300, "dstnat" }, { -200, "filter" }, { 100, "out" }, { 300, "srcnat" } };
 
+/* Whether nft names priority @name at @hook of @family (rule.c: std_prio_family_hook_compat). */
 static bool prio_fits(uint32_t family, uint32_t hook, const char *name)
 {
-	if (family == NFPROTO_NETDEV || family == NFPROTO_ARP)
-		return !strcmp(name, "filter");
+	bool ip_like = family == NFPROTO_INET || family == NFPROTO_IPV4 || family == NFPROTO_IPV6;
+
 	if (family == NFPROTO_BRIDGE) {
 		if (!strcmp(name, "dstnat"))
 			return hook == NF_INET_PRE_ROUTING;
@@ -30,11 +31,14 @@ static bool prio_fits(uint32_t family, uint32_t hook, const char *name)
 			return hook == NF_INET_LOCAL_OUT;
 		return true;
 	}
+	if (!strcmp(name, "filter"))
+		return ip_like || family == NFPROTO_ARP || family == NFPROTO_NETDEV;
+	/* Only at the hook where nft 1.0.6 accepts the name: not output or input. */
 	if (!strcmp(name, "dstnat"))
-		return hook == NF_INET_PRE_ROUTING || hook == NF_INET_LOCAL_OUT;
+		return ip_like && hook == NF_INET_PRE_ROUTING;
 	if (!strcmp(name, "srcnat"))
-		return hook == NF_INET_POST_ROUTING || hook == NF_INET_LOCAL_IN;
-	return true;
+		return ip_like && hook == NF_INET_POST_ROUTING;
+	return ip_like;
 }
 
 static void prio_print(struct strbuf *out, uint32_t family, uint32_t hook, int prio)
