@@ -234,6 +234,31 @@ static void proto_range(struct dl *d, const struct expr *e, uint16_t min, uint16
 	}
 }
 
+/*
+ * The prefix length of the range @lo-@hi (@len bytes, big endian) if it
+ * covers exactly one prefix, else -1 (netlink.c: range_expr_is_prefix).
+ */
+static int range_prefix_len(const uint8_t *lo, const uint8_t *hi, uint32_t len)
+{
+	uint32_t host = 0, i;
+
+	/* The host part: trailing bits where lo is all zeros and hi all ones. */
+	for (i = len * 8; i > 0; i--) {
+		uint32_t byte = (i - 1) / 8, bit = 7 - (i - 1) % 8;
+
+		if (((lo[byte] >> bit) & 1) || !((hi[byte] >> bit) & 1))
+			break;
+		host++;
+	}
+	for (; i > 0; i--) {
+		uint32_t byte = (i - 1) / 8, bit = 7 - (i - 1) % 8;
+
+		if (((lo[byte] ^ hi[byte]) >> bit) & 1)
+			return -1;
+	}
+	return (int)(len * 8 - host);
+}
+
 static void st_nat(struct dl *d, const struct expr *e, struct strbuf *t)
 {
 	struct render_ctx *rc = dl_ctx(d);
@@ -241,11 +266,20 @@ static void st_nat(struct dl *d, const struct expr *e, struct strbuf *t)
 	uint32_t flags = (uint32_t)expr_num(e, NFTA_NAT_FLAGS, 0);
 	uint32_t dt = family == NFPROTO_IPV6 ? DT_IP6ADDR : DT_IPADDR;
 	uint32_t alen = family == NFPROTO_IPV6 ? 16 : 4;
+	uint32_t rmin = (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MIN, 0);
+	uint32_t rmax = (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MAX, 0);
 	bool addr = expr_has(e, NFTA_NAT_REG_ADDR_MIN);
 	bool port = expr_has(e, NFTA_NAT_REG_PROTO_MIN);
-	struct hx *amin =
-		addr ? dl_reg_get(d, (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MIN, 0), alen) : NULL;
-	bool brackets = family == NFPROTO_IPV6 && port && amin && amin->kind == HX_VALUE;
+	struct hx *amin = addr ? dl_reg_get(d, rmin, alen) : NULL;
+	struct hx *amax = addr && expr_has(e, NFTA_NAT_REG_ADDR_MAX) && rmax != rmin
+				  ? dl_reg_get(d, rmax, alen)
+				  : NULL;
+	/* Two registers make a range, even of one address (netlink_parse_nat). */
+	bool range = amax && amin && amax->kind == HX_VALUE && amin->kind == HX_VALUE;
+	int plen = range ? range_prefix_len(amin->value.bytes, amax->value.bytes, alen) : -1;
+	/* nft brackets a bare IPv6 address before a port, not a prefix (nat_stmt_print). */
+	bool brackets =
+		family == NFPROTO_IPV6 && port && amin && amin->kind == HX_VALUE && plen < 0;
 	/* A map giving address and port together: nft names the family, no port. */
 	bool concat = amin && amin->kind == HX_MAP && amin->len > alen * 8;
 
@@ -258,24 +292,19 @@ static void st_nat(struct dl *d, const struct expr *e, struct strbuf *t)
 		strbuf_addstr(t, " to ");
 	}
 	if (addr) {
-		uint32_t rmax = (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MAX, 0);
-		struct hx *amax =
-			expr_has(e, NFTA_NAT_REG_ADDR_MAX) ? dl_reg_get(d, rmax, alen) : NULL;
-
 		if (brackets)
 			strbuf_addch(t, '[');
 		if (concat) {
 			/* address and port from one map: "ip daddr . tcp dport map { ... }" */
 			hx_print(rc, t, amin);
 		} else {
-			reg_print(d, t, (uint32_t)expr_num(e, NFTA_NAT_REG_ADDR_MIN, 0), dt, alen);
+			reg_print(d, t, rmin, dt, alen);
 		}
-		if (amax && amin && amax->kind == HX_VALUE && amin->kind == HX_VALUE &&
-		    memcmp(amax->value.bytes, amin->value.bytes, alen)) {
-			if (flags & NF_NAT_RANGE_NETMAP) {
-				/* printed as a prefix by nft; fall back to a range */
-			}
-			strbuf_addch(t, '-');
+		/* A range that is one prefix lists as the prefix (range_expr_to_prefix). */
+		if (plen >= 0) {
+			strbuf_addf(t, "/%d", plen);
+		} else if (range) {
+			strbuf_addstr(t, brackets ? "]-[" : "-");
 			reg_print(d, t, rmax, dt, alen);
 		}
 		if (brackets)
