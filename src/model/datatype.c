@@ -379,7 +379,7 @@ void value_print(struct strbuf *out, unsigned style, uint32_t dt, enum byteorder
 	case DT_CT_LABEL:
 		break;
 	default:
-		if (dtype_is_bitmask(dt) && v && !sym_lookup(dt, v)) {
+		if (dtype_is_bitmask(dt) && v && !sym_lookup(dt, v) && !(style & VS_FLAGS_HEX)) {
 			bool first = true;
 
 			for (uint64_t bit = 1; bit && bit <= v; bit <<= 1) {

@@ -24,6 +24,7 @@ struct stmt {
 	enum stmt_kind kind;
 	struct hx *left, *right;
 	const char *op; /* "" = implicit */
+	unsigned style; /* enum value_style bits for the right side */
 	struct strbuf text;
 	bool dead;
 	int dep_base; /* base a dependency sets context for, or -1 */
@@ -255,7 +256,8 @@ static void kill_dependency(struct dl *d, uint32_t base)
 
 static void payload_used(struct dl *d, const struct hx *e)
 {
-	if (e->kind == HX_MAP) {
+	/* The payload under a mask is a use too (expr_postprocess on EXPR_BINOP). */
+	if (e->kind == HX_MAP || e->kind == HX_BINOP) {
 		payload_used(d, e->bin.left);
 		return;
 	}
@@ -350,7 +352,7 @@ static void note_dependency(struct dl *d, struct stmt *s)
 	}
 }
 
-static void add_rel(struct dl *d, struct hx *left, const char *op, struct hx *right)
+static struct stmt *add_rel(struct dl *d, struct hx *left, const char *op, struct hx *right)
 {
 	struct stmt *s;
 
@@ -360,6 +362,7 @@ static void add_rel(struct dl *d, struct hx *left, const char *op, struct hx *ri
 	s->op = op;
 	s->right = right;
 	note_dependency(d, s);
+	return s;
 }
 
 /* A payload comparison over several adjacent fields is several matches. */
@@ -458,6 +461,19 @@ static int prefix_len(const uint8_t *m, uint32_t n)
  */
 static struct hx *masked_field(struct dl *d, const struct hx *bin, uint32_t *shift);
 
+/* A flag value with more than one bit set. */
+static bool flags_several(const struct hx *v)
+{
+	for (uint32_t i = 0, seen = 0; i < v->value.nbytes; i++) {
+		uint8_t b = v->value.bytes[i];
+
+		if (b & (b - 1) || (b && seen))
+			return true;
+		seen |= b;
+	}
+	return false;
+}
+
 static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *right)
 {
 	struct hx *x = bin->bin.left, *mask = bin->bin.right, *fx;
@@ -550,8 +566,13 @@ static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *r
 	}
 	if (dtype_is_bitmask(x->dtype) && (!op[0] || !strcmp(op, "!=")) &&
 	    right->value.nbytes == mask->value.nbytes &&
-	    memcmp(right->value.bytes, mask->value.bytes, mask->value.nbytes)) {
-		/* nft 1.0.6 lists "flags & mask == value" as "flags value / mask". */
+	    (memcmp(right->value.bytes, mask->value.bytes, mask->value.nbytes) ||
+	     flags_several(right))) {
+		/*
+		 * nft 1.0.6 lists "flags & mask == value" as "flags value / mask";
+		 * only a single flag tested for itself stays "flags & syn == syn"
+		 * (relational_binop_postprocess).
+		 */
 		struct hx *sym = hx_new(d->rc, HX_SYMBOL);
 		struct strbuf t = STRBUF_INIT;
 		struct hx *v = hx_value(d->rc, right->value.bytes, right->value.nbytes);
@@ -636,9 +657,19 @@ static void ex_cmp(struct dl *d, const struct expr *e)
 		return;
 	if ((left->dtype == DT_IFNAME || left->dtype == DT_STRING) && data->len < hx_bytes(left))
 		right->len = data->len * 8;
-	/* An exact flags match; a bare "tcp flags syn" means any of them. */
-	if (dtype_is_bitmask(left->dtype) && !op[0])
-		op = "==";
+	if (dtype_is_bitmask(left->dtype)) {
+		/*
+		 * An exact flags match: a header field's value stays one number
+		 * ("tcp flags == 0x12"), a meta or ct one becomes an OR of its
+		 * flags, listed without "==" (expr_postprocess, must_print_eq_op).
+		 */
+		bool ored = left->kind != HX_PAYLOAD && flags_several(right);
+
+		if (!op[0] && !ored)
+			op = "==";
+		add_rel(d, left, op, right)->style = ored ? VS_SET_ELEMENTS : VS_FLAGS_HEX;
+		return;
+	}
 	add_rel(d, left, op, right);
 }
 
@@ -818,7 +849,12 @@ static void ex_lookup(struct dl *d, const struct expr *e)
 		reg_set(d, dreg, m);
 		return;
 	}
-	add_rel(d, left, expr_num(e, NFTA_LOOKUP_FLAGS, 0) & NFT_LOOKUP_F_INV ? "!=" : "", sx);
+	/* nft prints "==" when the left side is a binop (must_print_eq_op). */
+	add_rel(d, left,
+		expr_num(e, NFTA_LOOKUP_FLAGS, 0) & NFT_LOOKUP_F_INV ? "!="
+		: left->kind == HX_BINOP			     ? "=="
+								     : "",
+		sx);
 }
 
 static void ex_bitwise(struct dl *d, const struct expr *e)
@@ -1256,7 +1292,9 @@ void rule_render_stmts(struct render_ctx *rc, const struct expr_list *exprs, str
 		strbuf_addch(out, ' ');
 		if (s->op[0])
 			strbuf_addf(out, "%s ", s->op);
+		rc->value_style |= s->style;
 		hx_print_as(rc, out, s->right, s->left);
+		rc->value_style &= ~s->style;
 	}
 	for (unsigned i = 0; i < d->n; i++)
 		strbuf_release(&d->stmts[i].text);

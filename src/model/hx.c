@@ -137,6 +137,26 @@ static void payload_print(struct strbuf *out, const struct hx *e)
 
 static const char *const ct_dirs[] = { "original", "reply" };
 
+/*
+ * A flag mask is an OR of its flags, bracketed when it has several: "tcp
+ * flags & (syn | ack)" (expression.c: binop_arg_print).
+ */
+static void flags_mask_print(struct render_ctx *rc, struct strbuf *out, const struct hx *mask,
+			     const struct hx *like)
+{
+	uint64_t v = value_uint(mask->value.bytes, mask->value.nbytes, like->byteorder);
+	bool several = v & (v - 1);
+	unsigned style = rc->value_style;
+
+	rc->value_style = (style & ~VS_FLAGS_HEX) | VS_SET_ELEMENTS;
+	if (several)
+		strbuf_addch(out, '(');
+	hx_print_as(rc, out, mask, like);
+	if (several)
+		strbuf_addch(out, ')');
+	rc->value_style = style;
+}
+
 void hx_print(struct render_ctx *rc, struct strbuf *out, const struct hx *e)
 {
 	switch (e->kind) {
@@ -185,6 +205,9 @@ void hx_print(struct render_ctx *rc, struct strbuf *out, const struct hx *e)
 		strbuf_addf(out, " %s ", ops[e->bin.op]);
 		if (e->bin.op == OP_LSHIFT || e->bin.op == OP_RSHIFT)
 			hx_print(rc, out, e->bin.right);
+		else if (e->bin.op == OP_AND && dtype_is_bitmask(e->bin.left->dtype) &&
+			 e->bin.right->kind == HX_VALUE)
+			flags_mask_print(rc, out, e->bin.right, e->bin.left);
 		else
 			hx_print_as(rc, out, e->bin.right, e->bin.left);
 		break;

@@ -262,9 +262,7 @@ static void set_print(struct render_ctx *rc, const struct set *s, struct strbuf 
 	}
 	if (s->nelems) {
 		strbuf_addstr(out, "\t\telements = ");
-		rc->value_style |= VS_SET_ELEMENTS;
 		set_print_elements(rc, out, s, key, data, NULL, NULL);
-		rc->value_style &= ~VS_SET_ELEMENTS;
 		strbuf_addch(out, '\n');
 	}
 	v = udata_find(s->udata, s->udata_len, NFTNL_UDATA_SET_COMMENT, &len);

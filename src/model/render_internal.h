@@ -98,6 +98,7 @@ bool dtype_is_bitmask(uint32_t dt);
 enum value_style {
 	VS_SET_ELEMENTS = 1 << 0, /* flag combinations as "a | b", not "a,b" */
 	VS_RANGE = 1 << 1,	  /* range bounds: times in plain seconds */
+	VS_FLAGS_HEX = 1 << 2,	  /* flag combinations as one number: "0x12" */
 };
 
 void value_print(struct strbuf *out, unsigned style, uint32_t dt, enum byteorder bo,

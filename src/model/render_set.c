@@ -84,6 +84,22 @@ struct sorted {
 };
 
 /*
+ * A flag combination is listed as an OR of its flags, and nft sorts it by
+ * the leftmost of them, its lowest bit (mergesort.c: expr_msort_value).
+ */
+static void lowest_flag(uint8_t *norm, uint32_t n)
+{
+	bool found = false;
+
+	for (uint32_t i = n; i > 0; i--) {
+		uint8_t b = norm[i - 1];
+
+		norm[i - 1] = found ? 0 : b & (uint8_t)-b;
+		found |= b != 0;
+	}
+}
+
+/*
  * nft sorts elements by their value as a number (mergesort.c): a
  * big-endian value compares as its bytes, a host-order one reversed, and
  * a concatenation as its unpadded field bytes imported host-endian.
@@ -113,6 +129,8 @@ static void sort_key(struct sorted *v, const struct hx *key)
 			v->norm[i] = key->byteorder == BO_HOST ? e->key[n - 1 - i] : e->key[i];
 	}
 	v->nlen = n;
+	if (key->kind != HX_CONCAT && dtype_is_bitmask(key->dtype))
+		lowest_flag(v->norm, n);
 }
 
 /* A copy of @e (and of the items of a concatenation) typed big endian. */
@@ -139,6 +157,28 @@ static int value_cmp(const void *a, const void *b)
 	if (x->nlen != y->nlen)
 		return x->nlen < y->nlen ? -1 : 1;
 	return memcmp(x->norm, y->norm, x->nlen);
+}
+
+/*
+ * nft's list_expr_sort(): split after the first half (rounded up), sort
+ * both, and merge with ties going to the second half first. Equal keys
+ * (flag combinations with the same lowest flag) come out in this order.
+ */
+static void nft_msort(struct sorted *v, struct sorted *tmp, uint32_t n)
+{
+	uint32_t h = (n + 1) / 2, i = 0, j = h, k = 0;
+
+	if (n < 2)
+		return;
+	nft_msort(v, tmp, h);
+	nft_msort(v + h, tmp, n - h);
+	while (i < h && j < n)
+		tmp[k++] = value_cmp(&v[i], &v[j]) < 0 ? v[i++] : v[j++];
+	while (i < h)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof(*v));
 }
 
 static int elem_cmp(const void *a, const void *b)
@@ -363,6 +403,7 @@ void set_print_elements(struct render_ctx *rc, struct strbuf *out, const struct 
 	unsigned count = 0;
 	uint32_t n = s->nelems;
 	const struct hx *be_key;
+	unsigned style = rc->value_style;
 
 	(void)sep;
 	(void)indent;
@@ -384,8 +425,14 @@ void set_print_elements(struct render_ctx *rc, struct strbuf *out, const struct 
 	/* Concatenated intervals keep the kernel's (insertion) order. */
 	if (interval)
 		qsort(v, n, sizeof(*v), elem_cmp);
-	else if (!pipapo)
-		qsort(v, n, sizeof(*v), value_cmp);
+	else if (!pipapo) {
+		struct sorted *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
+
+		nft_msort(v, tmp, n);
+		free(tmp);
+	}
+	/* Flag combinations in any set are OR expressions (netlink_delinearize_setelem). */
+	rc->value_style |= VS_SET_ELEMENTS;
 	strbuf_addstr(out, "{ ");
 	for (uint32_t i = 0; i < n; i++) {
 		const struct elem *e = v[i].e;
@@ -431,6 +478,7 @@ void set_print_elements(struct render_ctx *rc, struct strbuf *out, const struct 
 		d = delim(s, key, &count);
 	}
 	strbuf_addstr(out, " }");
+	rc->value_style = style;
 	free(v);
 }
 
