@@ -2,7 +2,9 @@
 /* The layout of `nft list ruleset` (nftables rule.c: table_print, chain_print, ...). */
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <libnftnl/udata.h>
+#include <linux/netlink.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nf_synproxy.h>
@@ -275,6 +277,69 @@ static void set_print(struct render_ctx *rc, const struct set *s, struct strbuf 
 	strbuf_addstr(out, "\t}\n");
 }
 
+/* The states nft names in a ct timeout policy, and its defaults (rule.c: timeout_protocol). */
+static const struct {
+	const char *name;
+	uint32_t dflt;
+} tcp_timeouts[] = { { "syn_sent", 120 },  { "syn_recv", 60 },	 { "established", 432000 },
+		     { "fin_wait", 120 },  { "close_wait", 60 }, { "last_ack", 30 },
+		     { "time_wait", 120 }, { "close", 10 },	 { "syn_sent2", 120 },
+		     { "retrans", 300 },   { "unack", 300 } },
+  udp_timeouts[] = { { "unreplied", 30 }, { "replied", 120 } };
+
+/*
+ * The timeout of state @type (1-based) in the nested attributes of
+ * NFTA_CT_TIMEOUT_DATA, big endian; 0 if the kernel sent none.
+ */
+static uint32_t ct_timeout_state(const struct attr *data, uint16_t type)
+{
+	uint32_t off = 0;
+
+	while (data && off + 4 <= data->len) {
+		uint16_t len, t;
+
+		memcpy(&len, data->bytes + off, 2);
+		memcpy(&t, data->bytes + off + 2, 2);
+		if (len < 4 || off + len > data->len)
+			break;
+		if ((t & NLA_TYPE_MASK) == type && len >= 8)
+			return (uint32_t)value_uint(data->bytes + off + 4, 4, BO_BIG);
+		off += (len + 3u) & ~3u;
+	}
+	return 0;
+}
+
+/* "protocol tcp", "l3proto ip" and the states off their default (rule.c: obj_print_data). */
+static void ct_timeout_print(const struct expr *b, struct strbuf *out)
+{
+	uint8_t proto = (uint8_t)expr_num(b, NFTA_CT_TIMEOUT_L4PROTO, 0);
+	const struct attr *data = expr_attr(b, NFTA_CT_TIMEOUT_DATA);
+	const char *d = "";
+	size_t n;
+
+	strbuf_addstr(out, "protocol ");
+	value_print(out, 0, DT_INET_PROTOCOL, BO_BIG, &proto, 1, 0);
+	strbuf_addf(out, "\n\t\tl3proto %s\n\t\tpolicy = { ",
+		    family_name((uint32_t)expr_num(b, NFTA_CT_TIMEOUT_L3PROTO, 0)) ?: "unknown");
+	if (data && data->kind != ATTR_BIN)
+		data = NULL;
+	n = proto == IPPROTO_TCP   ? ARRAY_SIZE(tcp_timeouts)
+	    : proto == IPPROTO_UDP ? ARRAY_SIZE(udp_timeouts)
+				   : 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name =
+			proto == IPPROTO_TCP ? tcp_timeouts[i].name : udp_timeouts[i].name;
+		uint32_t dflt = proto == IPPROTO_TCP ? tcp_timeouts[i].dflt : udp_timeouts[i].dflt;
+		uint32_t v = ct_timeout_state(data, (uint16_t)(i + 1));
+
+		if (v == dflt)
+			continue;
+		strbuf_addf(out, "%s%s : %u", d, name, v);
+		d = ", ";
+	}
+	strbuf_addstr(out, " }");
+}
+
 static void obj_print(struct render_ctx *rc, const struct obj *o, struct strbuf *out)
 {
 	const struct expr *b = &o->body;
@@ -336,6 +401,9 @@ static void obj_print(struct render_ctx *rc, const struct obj *o, struct strbuf 
 		}
 		break;
 	}
+	case NFT_OBJECT_CT_TIMEOUT:
+		ct_timeout_print(b, out);
+		break;
 	case NFT_OBJECT_SECMARK:
 		strbuf_addf(out, "\"%s\"", expr_str(b, NFTA_SECMARK_CTX) ?: "");
 		break;
