@@ -69,8 +69,6 @@ struct hx *set_type_hx(struct render_ctx *rc, const struct set *s, bool data)
 			it->len = s->field_len[i] * 8;
 		else
 			it->len = dtype_bits(dt) ? dtype_bits(dt) : 32;
-		if (dt == DT_MARK)
-			it->byteorder = BO_BIG;
 		c->concat.items[i] = it;
 	}
 	return c;
