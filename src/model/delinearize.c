@@ -266,6 +266,10 @@ static void payload_used(struct dl *d, const struct hx *e)
 	else if (e->kind == HX_EXTHDR && e->exthdr.op == NFT_EXTHDR_OP_IPV6 &&
 		 d->ctx[1] == PROTO_IP6)
 		kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
+	/* IPv4 options imply their network protocol (payload.c: exthdr_dependency_kill). */
+	else if (e->kind == HX_EXTHDR && e->exthdr.op == NFT_EXTHDR_OP_IPV4 &&
+		 d->ctx[1] == PROTO_IP)
+		kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
 	else if (e->kind == HX_CT && (e->ct.key == NFT_CT_SRC || e->ct.key == NFT_CT_DST ||
 				      e->ct.key == NFT_CT_SRC_IP || e->ct.key == NFT_CT_DST_IP ||
 				      e->ct.key == NFT_CT_SRC_IP6 || e->ct.key == NFT_CT_DST_IP6))
@@ -814,6 +818,14 @@ static void ex_lookup(struct dl *d, const struct expr *e)
 		return;
 	if (left->kind == HX_BINOP && (field = masked_field(d, left, &shift))) {
 		field->shift = (uint8_t)shift;
+		field->len = s->key_len * 8;
+		left = field;
+	} else if (left->kind == HX_BINOP && left->bin.op == OP_RSHIFT &&
+		   left->bin.left->kind == HX_BINOP &&
+		   (field = masked_field(d, left->bin.left, &shift)) &&
+		   shift == value_uint(left->bin.right->value.bytes, left->bin.right->value.nbytes,
+				       BO_HOST)) {
+		/* "(x & mask) >> n" selecting one field: "frag frag-off @s" (binop_postprocess). */
 		field->len = s->key_len * 8;
 		left = field;
 	} else {

@@ -262,3 +262,117 @@ void exthdr_print(struct strbuf *out, const struct hx *e)
 	}
 	strbuf_addf(out, "exthdr @%u,%u,%u", e->exthdr.type, e->exthdr.offset, e->len);
 }
+
+/* IPv6 extension headers by nft's exthdr_desc_id, their fields in template order. */
+static const struct {
+	uint8_t type;
+	const struct proto_field *fields;
+	uint8_t nfields;
+} ip6_descs[] = {
+	[1] = { 0, hbh_fields, ARRAY_SIZE(hbh_fields) },
+	[2] = { 43, rt_fields, ARRAY_SIZE(rt_fields) },
+	[6] = { 44, frag_fields, ARRAY_SIZE(frag_fields) },
+	[7] = { 60, hbh_fields, ARRAY_SIZE(hbh_fields) },
+	[8] = { 135, mh_fields, ARRAY_SIZE(mh_fields) },
+};
+
+/*
+ * Offset and length in bits of TCP option @kind's template @index, after
+ * kind and length (tcpopt.c: tcpopt_protocols). False if there is none.
+ */
+static bool tcpopt_template(uint32_t kind, uint32_t index, uint32_t *offset, uint32_t *len)
+{
+	static const uint16_t maxseg[] = { 16, 16 }, window[] = { 16, 8 },
+			      ts[] = { 16, 32, 48, 32 }, mptcp[] = { 16, 4 },
+			      sack[] = { 16,  32, 48,  32, 80,	32, 112, 32,
+					 144, 32, 176, 32, 208, 32, 240, 32 };
+	const uint16_t *t = NULL;
+	size_t n = 0;
+
+	if (index < 2) {
+		*offset = index * 8;
+		*len = 8;
+		return kind != 0 && kind != 1 ? true : index == 0;
+	}
+	switch (kind) {
+	case 2:
+		t = maxseg, n = ARRAY_SIZE(maxseg);
+		break;
+	case 3:
+		t = window, n = ARRAY_SIZE(window);
+		break;
+	case 5:
+		t = sack, n = ARRAY_SIZE(sack);
+		break;
+	case 8:
+		t = ts, n = ARRAY_SIZE(ts);
+		break;
+	case 30:
+		t = mptcp, n = ARRAY_SIZE(mptcp);
+		break;
+	default:
+		return false;
+	}
+	if ((index - 2) * 2 + 1 >= n)
+		return false;
+	*offset = t[(index - 2) * 2];
+	*len = t[(index - 2) * 2 + 1];
+	return true;
+}
+
+struct hx *exthdr_typeof(struct render_ctx *rc, uint32_t op, uint32_t desc, uint32_t index)
+{
+	/* ipopt.c's template order; the fields are looked up by name. */
+	static const char *const ipopt_fields[] = {
+		NULL, "type", "length", "value", "ptr", "addr"
+	};
+	const struct proto_field *f = NULL;
+	const struct opt_desc *o;
+	struct hx *e = hx_new(rc, HX_EXTHDR);
+	uint32_t offset = 0, len = 0;
+
+	e->exthdr.op = op;
+	e->byteorder = BO_BIG;
+	switch (op) {
+	case NFT_EXTHDR_OP_IPV6:
+		if (desc >= ARRAY_SIZE(ip6_descs) || !ip6_descs[desc].fields || !index ||
+		    index > ip6_descs[desc].nfields)
+			return NULL;
+		e->exthdr.type = ip6_descs[desc].type;
+		f = &ip6_descs[desc].fields[index - 1];
+		break;
+	case NFT_EXTHDR_OP_TCPOPT:
+		if (desc > 255 || !tcpopt_template(desc, index, &offset, &len))
+			return NULL;
+		e->exthdr.type = (uint8_t)desc;
+		break;
+	case NFT_EXTHDR_OP_IPV4:
+		o = opt_find(ip_options, ARRAY_SIZE(ip_options), (uint8_t)desc);
+		for (uint8_t i = 0;
+		     o && index && index < ARRAY_SIZE(ipopt_fields) && i < o->nfields; i++)
+			if (!strcmp(o->fields[i].name, ipopt_fields[index]))
+				f = &o->fields[i];
+		if (!f || desc > 255)
+			return NULL;
+		e->exthdr.type = (uint8_t)desc;
+		break;
+	case NFT_EXTHDR_OP_SCTP:
+		o = opt_find(sctp_chunks, ARRAY_SIZE(sctp_chunks), (uint8_t)desc);
+		if (!o || desc > 255 || index >= o->nfields)
+			return NULL;
+		e->exthdr.type = (uint8_t)desc;
+		f = &o->fields[index];
+		break;
+	default:
+		return NULL;
+	}
+	if (f) {
+		offset = f->offset;
+		len = f->len;
+	}
+	e->exthdr.offset = offset;
+	e->len = len;
+	e->dtype = f ? f->dtype : DT_INTEGER;
+	exthdr_resolve(e);
+	return e;
+}

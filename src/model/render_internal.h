@@ -328,6 +328,12 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 void exthdr_print(struct strbuf *out, const struct hx *e);
 /* Name an exthdr expression's field and type from its offset and length. */
 void exthdr_resolve(struct hx *e);
+/*
+ * The exthdr expression of a set's typeof udata: @op, nft's header id
+ * @desc (IPv6: exthdr_desc_id; else the option or chunk type) and field
+ * template @index. NULL if fwaudit does not know the field.
+ */
+struct hx *exthdr_typeof(struct render_ctx *rc, uint32_t op, uint32_t desc, uint32_t index);
 /* The field of IPv6 extension header @type at @offset bits, @len bits long, or NULL. */
 const struct proto_field *ip6_exthdr_field(uint8_t type, uint32_t offset, uint32_t len);
 /* Meta and ct expressions of @key, typed as nft types them (delinearize.c). */

@@ -512,6 +512,7 @@ void set_print_inline(struct render_ctx *rc, struct strbuf *out, const struct se
  */
 enum {
 	NFT_EXPR_PAYLOAD = 7,
+	NFT_EXPR_EXTHDR = 8,
 	NFT_EXPR_META = 9,
 	NFT_EXPR_OSF = 11,
 	NFT_EXPR_CT = 12,
@@ -644,6 +645,15 @@ static struct hx *typeof_expr(struct render_ctx *rc, const uint8_t *p, uint32_t 
 		return typeof_payload(rc, d, dl);
 	case NFT_EXPR_CONCAT:
 		return typeof_concat(rc, d, dl, depth);
+	case NFT_EXPR_EXTHDR: {
+		/* desc 0, type 1, op 2 (exthdr.c: exthdr_expr_build_udata); op defaults to IPv6. */
+		uint32_t desc, index, op = NFT_EXTHDR_OP_IPV6;
+
+		if (!udata_u32(d, dl, 0, &desc) || !udata_u32(d, dl, 1, &index))
+			return NULL;
+		udata_u32(d, dl, 2, &op);
+		return exthdr_typeof(rc, op, desc, index);
+	}
 	case NFT_EXPR_META:
 		if (!udata_u32(d, dl, 0, &key))
 			return NULL;
