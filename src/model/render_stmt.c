@@ -468,6 +468,20 @@ void stmt_render_plain(struct render_ctx *rc, const struct expr *e, struct strbu
 			strbuf_truncate(out, (size_t)(used - out->buf));
 	} else if (expr_is(e, "log")) {
 		st_log(e, out);
+	} else if (expr_is(e, "connlimit")) {
+		strbuf_addf(out, "ct count %s%llu",
+			    expr_num(e, NFTA_CONNLIMIT_FLAGS, 0) & NFT_CONNLIMIT_F_INV ? "over "
+										       : "",
+			    (unsigned long long)expr_num(e, NFTA_CONNLIMIT_COUNT, 0));
+	} else if (expr_is(e, "last")) {
+		strbuf_addstr(out, "last");
+		/* when it was last used changes with traffic: not in stateless output */
+		if (!stateless(rc) && !expr_num(e, NFTA_LAST_SET, 0)) {
+			strbuf_addstr(out, " used never");
+		} else if (!stateless(rc)) {
+			strbuf_addstr(out, " used ");
+			time_print(out, expr_num(e, NFTA_LAST_MSECS, 0));
+		}
 	} else {
 		expr_render_raw(rc, e, out);
 	}
@@ -570,20 +584,6 @@ void stmt_render(struct dl *d, const struct expr *e, struct strbuf *t)
 		st_exthdr_set(d, e, t);
 	} else if (expr_is(e, "synproxy")) {
 		st_synproxy(e, t);
-	} else if (expr_is(e, "connlimit")) {
-		strbuf_addf(t, "ct count %s%llu",
-			    expr_num(e, NFTA_CONNLIMIT_FLAGS, 0) & NFT_CONNLIMIT_F_INV ? "over "
-										       : "",
-			    (unsigned long long)expr_num(e, NFTA_CONNLIMIT_COUNT, 0));
-	} else if (expr_is(e, "last")) {
-		strbuf_addstr(t, "last");
-		/* when it was last used changes with traffic: not in stateless output */
-		if (!stateless(rc) && !expr_num(e, NFTA_LAST_SET, 0)) {
-			strbuf_addstr(t, " used never");
-		} else if (!stateless(rc)) {
-			strbuf_addstr(t, " used ");
-			time_print(t, expr_num(e, NFTA_LAST_MSECS, 0));
-		}
 	} else if (expr_is(e, "flow_offload")) {
 		strbuf_addf(t, "flow add @%s", expr_str(e, NFTA_FLOW_TABLE_NAME) ?: "?");
 	} else if (expr_is(e, "dup") || expr_is(e, "fwd")) {
