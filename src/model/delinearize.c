@@ -7,6 +7,7 @@
  * once a later match implies them.
  */
 #include <string.h>
+#include <netinet/in.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
@@ -254,6 +255,24 @@ static void kill_dependency(struct dl *d, uint32_t base)
 	}
 }
 
+/*
+ * In bridge, netdev and inet an "ip protocol" or "ip6 nexthdr" match also
+ * restricts the network protocol: a transport header field does not make
+ * it redundant (payload.c: payload_may_dependency_kill).
+ */
+static bool keeps_l4_match(const struct dl *d, const struct hx *e)
+{
+	uint32_t family = d->rc->table->family;
+	const struct hx *dep;
+
+	if (e->payload.base != NFT_PAYLOAD_TRANSPORT_HEADER || d->dep[2] < 0 ||
+	    (family != NFPROTO_BRIDGE && family != NFPROTO_NETDEV && family != NFPROTO_INET))
+		return false;
+	dep = d->stmts[d->dep[2]].left;
+	return dep->kind == HX_PAYLOAD &&
+	       (dep->payload.proto == PROTO_IP || dep->payload.proto == PROTO_IP6);
+}
+
 static void payload_used(struct dl *d, const struct hx *e)
 {
 	/* The payload under a mask is a use too (expr_postprocess on EXPR_BINOP). */
@@ -261,10 +280,12 @@ static void payload_used(struct dl *d, const struct hx *e)
 		payload_used(d, e->bin.left);
 		return;
 	}
-	if (e->kind == HX_PAYLOAD && e->payload.proto != PROTO_NONE && e->payload.proto != PROTO_TH)
-		kill_dependency(d, e->payload.base);
-	else if (e->kind == HX_EXTHDR && e->exthdr.op == NFT_EXTHDR_OP_IPV6 &&
-		 d->ctx[1] == PROTO_IP6)
+	if (e->kind == HX_PAYLOAD && e->payload.proto != PROTO_NONE &&
+	    e->payload.proto != PROTO_TH) {
+		if (!keeps_l4_match(d, e))
+			kill_dependency(d, e->payload.base);
+	} else if (e->kind == HX_EXTHDR && e->exthdr.op == NFT_EXTHDR_OP_IPV6 &&
+		   d->ctx[1] == PROTO_IP6)
 		kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
 	/* IPv4 options imply their network protocol (payload.c: exthdr_dependency_kill). */
 	else if (e->kind == HX_EXTHDR && e->exthdr.op == NFT_EXTHDR_OP_IPV4 &&
@@ -300,6 +321,44 @@ static const char *cmp_op(uint32_t op)
 	return op < ARRAY_SIZE(ops) ? ops[op] : "?";
 }
 
+/*
+ * Whether "meta l4proto @l4" makes the network protocol match before it
+ * redundant (netlink_delinearize.c: meta_may_dependency_kill): in ip and
+ * ip6 if that match names the table's family, in inet, bridge and netdev
+ * only for icmp and icmpv6 over their own network protocol.
+ */
+static bool l4_match_kills_l3(const struct dl *d, uint8_t l4)
+{
+	const struct stmt *dep = &d->stmts[d->dep[1]];
+	uint32_t family = d->rc->table->family, nfproto;
+	uint64_t v;
+
+	if (dep->kind != ST_REL || !dep->right || dep->right->kind != HX_VALUE)
+		return true;
+	v = value_uint(dep->right->value.bytes, dep->right->value.nbytes, dep->left->byteorder);
+	if (dep->left->kind == HX_META && dep->left->key.key == NFT_META_NFPROTO)
+		nfproto = (uint32_t)v;
+	else if ((dep->left->kind == HX_META && dep->left->key.key == NFT_META_PROTOCOL) ||
+		 (dep->left->kind == HX_PAYLOAD &&
+		  dep->left->payload.base == NFT_PAYLOAD_LL_HEADER &&
+		  dep->left->dtype == DT_ETHERTYPE))
+		nfproto = v == 0x0800 ? NFPROTO_IPV4 : v == 0x86dd ? NFPROTO_IPV6 : NFPROTO_UNSPEC;
+	else
+		return true;
+	switch (family) {
+	case NFPROTO_IPV4:
+	case NFPROTO_IPV6:
+		return family == nfproto;
+	case NFPROTO_INET:
+	case NFPROTO_BRIDGE:
+	case NFPROTO_NETDEV:
+		return (l4 == IPPROTO_ICMP && nfproto != NFPROTO_IPV6) ||
+		       (l4 == IPPROTO_ICMPV6 && nfproto != NFPROTO_IPV4);
+	default:
+		return true;
+	}
+}
+
 /* A match that establishes protocol context (and may later be dropped). */
 static void note_dependency(struct dl *d, struct stmt *s)
 {
@@ -312,6 +371,8 @@ static void note_dependency(struct dl *d, struct stmt *s)
 	v = value_uint(r->value.bytes, r->value.nbytes, l->byteorder);
 	if (l->kind == HX_META && (l->key.key == NFT_META_L4PROTO)) {
 		p = proto_by_l4num((uint8_t)v);
+		if (d->dep[1] >= 0 && l4_match_kills_l3(d, (uint8_t)v))
+			kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
 		if (p != PROTO_NONE) {
 			d->ctx[2] = p;
 			d->dep[2] = (int)(s - d->stmts);
