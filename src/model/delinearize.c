@@ -163,6 +163,11 @@ void dl_kill_nh_dependency(struct dl *d)
 	kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
 }
 
+void dl_kill_th_dependency(struct dl *d)
+{
+	kill_dependency(d, NFT_PAYLOAD_TRANSPORT_HEADER);
+}
+
 enum proto_id dl_th_proto(struct dl *d)
 {
 	return d->ctx[2];

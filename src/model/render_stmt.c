@@ -149,10 +149,19 @@ static void st_reject(struct dl *d, const struct expr *e, struct strbuf *t)
 	uint8_t code = (uint8_t)expr_num(e, NFTA_REJECT_ICMP_CODE, 0);
 	uint32_t fam = rc->table->family;
 	uint8_t b = code;
+	bool verbose;
 
 	strbuf_addstr(t, "reject");
 	switch (type) {
 	case NFT_REJECT_TCP_RST:
+		/*
+		 * A reset implies tcp in ip and ip6; elsewhere it implies the
+		 * network protocol (stmt_reject_postprocess).
+		 */
+		if (fam == NFPROTO_IPV4 || fam == NFPROTO_IPV6)
+			dl_kill_th_dependency(d);
+		else
+			dl_kill_nh_dependency(d);
 		strbuf_addstr(t, " with tcp reset");
 		break;
 	case NFT_REJECT_ICMPX_UNREACH:
@@ -164,19 +173,25 @@ static void st_reject(struct dl *d, const struct expr *e, struct strbuf *t)
 	case NFT_REJECT_ICMP_UNREACH:
 		/*
 		 * In inet, bridge and netdev the rule's network protocol decides,
-		 * and the reject implies it: its match is not listed.
+		 * the reject implies it (its match is not listed), and nft names
+		 * the code even where it is the default port-unreachable
+		 * (reject_stmt_print: verbose_print). Without a network protocol
+		 * nft prints no code at all.
 		 */
-		if (fam != NFPROTO_IPV4 && fam != NFPROTO_IPV6) {
-			fam = dl_nh_proto(d) == PROTO_IP6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+		verbose = fam != NFPROTO_IPV4 && fam != NFPROTO_IPV6;
+		if (verbose) {
+			fam = dl_nh_proto(d) == PROTO_IP6  ? NFPROTO_IPV6
+			      : dl_nh_proto(d) == PROTO_IP ? NFPROTO_IPV4
+							   : NFPROTO_UNSPEC;
 			dl_kill_nh_dependency(d);
 		}
 		if (fam == NFPROTO_IPV6) {
-			if (code == 4)
+			if (code == 4 && !verbose)
 				break;
 			strbuf_addstr(t, " with icmpv6 ");
 			value_print(t, 0, DT_ICMPV6_CODE, BO_BIG, &b, 1, 0);
-		} else {
-			if (code == 3)
+		} else if (fam == NFPROTO_IPV4) {
+			if (code == 3 && !verbose)
 				break;
 			strbuf_addstr(t, " with icmp ");
 			value_print(t, 0, DT_ICMP_CODE, BO_BIG, &b, 1, 0);
