@@ -23,7 +23,8 @@
 	"{\"expr\": \"bitwise\", \"sreg\": 1, \"dreg\": 1, \"len\": 4, \"mask\": \"" mask          \
 	"\", \"xor\": \"" xor                                                                      \
 		"\"}"
-#define VERDICT(v) "{\"expr\": \"immediate\", \"dreg\": 0, \"data\": {\"verdict\": \"" v "\"}}"
+#define REJECT(type, code) "{\"expr\": \"reject\", \"type\": " #type ", \"icmp_code\": " #code "}"
+#define VERDICT(v)	   "{\"expr\": \"immediate\", \"dreg\": 0, \"data\": {\"verdict\": \"" v "\"}}"
 #define JUMP(c)                                                                                    \
 	"{\"expr\": \"immediate\", \"dreg\": 0, \"data\": {\"verdict\": \"jump\", \"chain\": \"" c \
 	"\"}}"
@@ -83,6 +84,25 @@ static const struct {
 	{ "ip", "{\"expr\": \"fib\", \"dreg\": 1, \"result\": 3, \"flags\": 2}," CMP(0, "02000000"),
 	  "fib daddr type local" },
 	{ "ip", VERDICT("return"), "return" },
+	/*
+	 * Bridge reject as stmt_reject_postprocess() lists it (this test
+	 * kernel lacks nft_reject_bridge, so no netns ruleset covers it).
+	 */
+	{ "bridge", REJECT(2, 1), "reject" },
+	{ "bridge", REJECT(2, 3), "reject with icmpx admin-prohibited" },
+	{ "bridge", PAY(0, 12, 2) "," CMP(0, "0800") "," REJECT(0, 3),
+	  "reject with icmp port-unreachable" },
+	{ "bridge", PAY(0, 12, 2) "," CMP(0, "86dd") "," REJECT(0, 1),
+	  "reject with icmpv6 admin-prohibited" },
+	{ "bridge",
+	  PAY(0, 12, 2) "," CMP(0, "0800") "," PAY(1, 12, 4) "," CMP(0, "01020304") "," REJECT(0,
+											       3),
+	  "ip saddr 1.2.3.4 reject with icmp port-unreachable" },
+	{ "bridge", META(16) "," CMP(0, "06") "," REJECT(1, 0),
+	  "meta l4proto tcp reject with tcp reset" },
+	{ "bridge", PAY(0, 12, 2) "," CMP(0, "0800") "," META(16) "," CMP(0, "06") "," REJECT(1, 0),
+	  "meta l4proto tcp reject with tcp reset" },
+	{ "bridge", REJECT(0, 3), "reject" },
 	{ "ip", "{\"expr\": \"frobnicate\", \"attr_1\": \"2a\"}", "[raw frobnicate 1=0x2a]" },
 };
 
