@@ -612,9 +612,10 @@ static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *r
 			}
 		}
 	}
+	/* An all-zero mask is a prefix too: "ip daddr 0.0.0.0/0" (expr_mask_is_prefix). */
 	if ((x->dtype == DT_IPADDR || x->dtype == DT_IP6ADDR || x->dtype == DT_MARK) &&
-	    (plen = mask_prefix_len(mask, x->byteorder)) > 0 && x->kind != HX_BINOP &&
-	    (x->dtype != DT_MARK || !op[0])) {
+	    (plen = mask_prefix_len(mask, x->byteorder)) >= (x->dtype == DT_MARK ? 1 : 0) &&
+	    x->kind != HX_BINOP && (x->dtype != DT_MARK || !op[0])) {
 		struct hx *pre = hx_new(d->rc, HX_PREFIX);
 
 		pre->prefix.base = right;

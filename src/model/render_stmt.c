@@ -300,8 +300,11 @@ static void st_nat(struct dl *d, const struct expr *e, struct strbuf *t)
 
 	strbuf_addstr(t, expr_num(e, NFTA_NAT_TYPE, 0) == NFT_NAT_SNAT ? "snat" : "dnat");
 	if (addr || port) {
-		if (rc->table->family == NFPROTO_INET || concat)
-			strbuf_addstr(t, family == NFPROTO_IPV6 ? " ip6" : " ip");
+		/* No family attribute (a port only): no family word (nat_stmt_print). */
+		if ((rc->table->family == NFPROTO_INET || concat) && family == NFPROTO_IPV6)
+			strbuf_addstr(t, " ip6");
+		else if ((rc->table->family == NFPROTO_INET || concat) && family == NFPROTO_IPV4)
+			strbuf_addstr(t, " ip");
 		if (flags & NF_NAT_RANGE_NETMAP)
 			strbuf_addstr(t, " prefix");
 		strbuf_addstr(t, " to ");
@@ -721,10 +724,11 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 		static const char *const keys[] = { "classid", "nexthop", "nexthop", "mtu",
 						    "ipsec" };
 
+		/* nft names the nexthop's family in every table (rt.c: rt_expr_print). */
 		strbuf_addstr(out, "rt ");
-		if (e->key.key == NFT_RT_NEXTHOP4 && rc->table->family == NFPROTO_INET)
+		if (e->key.key == NFT_RT_NEXTHOP4)
 			strbuf_addstr(out, "ip ");
-		if (e->key.key == NFT_RT_NEXTHOP6 && rc->table->family == NFPROTO_INET)
+		if (e->key.key == NFT_RT_NEXTHOP6)
 			strbuf_addstr(out, "ip6 ");
 		strbuf_addstr(out, e->key.key < ARRAY_SIZE(keys) ? keys[e->key.key] : "?");
 		break;
@@ -761,7 +765,8 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 				hx_print(rc, out, e->gen.sub);
 		}
 		strbuf_addf(out, " mod %u", e->gen.modulus);
-		if (e->gen.has_seed && e->gen.seed)
+		/* The kernel dumps a seed only when one was given, 0 included. */
+		if (e->gen.has_seed)
 			strbuf_addf(out, " seed 0x%x", e->gen.seed);
 		if (e->gen.offset)
 			strbuf_addf(out, " offset %u", e->gen.offset);
