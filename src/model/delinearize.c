@@ -163,6 +163,11 @@ void dl_kill_nh_dependency(struct dl *d)
 	kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
 }
 
+void dl_reset_dependencies(struct dl *d)
+{
+	d->dep[0] = d->dep[1] = d->dep[2] = -1;
+}
+
 void dl_kill_th_dependency(struct dl *d)
 {
 	kill_dependency(d, NFT_PAYLOAD_TRANSPORT_HEADER);
@@ -904,8 +909,12 @@ static void ex_lookup(struct dl *d, const struct expr *e)
 		uint32_t dreg = (uint32_t)expr_num(e, NFTA_LOOKUP_DREG, 0);
 		struct hx *m;
 
-		payload_used(d, left);
+		/*
+		 * A map's key is used by the statement that reads its result,
+		 * which may first forget the protocol matches (a nat port).
+		 */
 		if (dreg == NFT_REG_VERDICT) {
+			payload_used(d, left);
 			struct strbuf *t = text_stmt(d);
 
 			hx_print(d->rc, t, left);
@@ -1033,6 +1042,8 @@ static void ex_payload(struct dl *d, const struct expr *e)
 
 		if (v && mangle_field(d, &l, &v))
 			payload_used(d, l);
+		if (v)
+			payload_used(d, v);
 		t = text_stmt(d);
 
 		payload_used(d, l);
@@ -1103,7 +1114,7 @@ static void ex_meta(struct dl *d, const struct expr *e)
 
 	if (expr_has(e, NFTA_META_SREG)) {
 		struct hx *l = meta_hx(d, key);
-		struct hx *v = reg_get(d, (uint32_t)expr_num(e, NFTA_META_SREG, 0), hx_bytes(l));
+		struct hx *v = dl_reg_get(d, (uint32_t)expr_num(e, NFTA_META_SREG, 0), hx_bytes(l));
 		struct strbuf *t = text_stmt(d);
 
 		strbuf_addf(t, "meta %s set ", meta_key_name(key));
@@ -1122,7 +1133,7 @@ static void ex_ct(struct dl *d, const struct expr *e)
 
 	if (expr_has(e, NFTA_CT_SREG)) {
 		struct hx *l = ct_hx(d, key, dir, 4);
-		struct hx *v = reg_get(d, (uint32_t)expr_num(e, NFTA_CT_SREG, 0), hx_bytes(l));
+		struct hx *v = dl_reg_get(d, (uint32_t)expr_num(e, NFTA_CT_SREG, 0), hx_bytes(l));
 		struct strbuf *t = text_stmt(d);
 
 		hx_print(d->rc, t, l);

@@ -300,6 +300,8 @@ struct render_ctx *dl_ctx(struct dl *d);
 enum proto_id dl_nh_proto(struct dl *d);
 /* Drop the match that established the network protocol (a statement implies it). */
 void dl_kill_nh_dependency(struct dl *d);
+/* Forget the protocol matches so far: no later expression drops them. */
+void dl_reset_dependencies(struct dl *d);
 /* Drop the match that established the transport protocol. */
 void dl_kill_th_dependency(struct dl *d);
 /* Render a statement expression (counter, nat, log, ...) into @out (render_stmt.c). */

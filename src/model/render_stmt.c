@@ -234,6 +234,12 @@ static void proto_range(struct dl *d, const struct expr *e, uint16_t min, uint16
 {
 	uint32_t rmin = (uint32_t)expr_num(e, min, 0), rmax = (uint32_t)expr_num(e, max, 0);
 
+	/*
+	 * nft forgets the rule's protocol matches before it reads a port
+	 * (rule_postprocess, STMT_NAT): "ip protocol tcp redirect to :tcp
+	 * dport map { ... }" keeps its protocol match.
+	 */
+	dl_reset_dependencies(d);
 	if (!expr_has(e, min) || !dl_reg_get(d, rmin, 2))
 		return;
 	strbuf_addch(t, ':');
@@ -640,6 +646,7 @@ void stmt_render(struct dl *d, const struct expr *e, struct strbuf *t)
 				strbuf_addch(t, ']');
 		}
 		if (expr_has(e, NFTA_TPROXY_REG_PORT)) {
+			dl_reset_dependencies(d); /* as for nat (rule_postprocess) */
 			strbuf_addch(t, ':');
 			reg_print(d, t, (uint32_t)expr_num(e, NFTA_TPROXY_REG_PORT, 0),
 				  DT_INET_SERVICE, 2);
