@@ -254,15 +254,6 @@ static void kill_dependency(struct dl *d, uint32_t base)
 		return;
 	d->stmts[d->dep[b]].dead = true;
 	d->dep[b] = -1;
-	/* icmp and icmpv6 imply their network protocol: its match goes too. */
-	if (b == 2 &&
-	    (d->ctx[2] == PROTO_ICMP || d->ctx[2] == PROTO_ICMP6 || d->ctx[2] == PROTO_IGMP) &&
-	    d->dep[1] >= 0) {
-		const struct stmt *s = &d->stmts[d->dep[1]];
-
-		if (s->kind == ST_REL && s->left->kind == HX_META)
-			kill_dependency(d, NFT_PAYLOAD_NETWORK_HEADER);
-	}
 }
 
 /*
