@@ -71,7 +71,7 @@ static const struct sym *const sym_tables[DT_MAX] = {
 			 { 0x0a, "af11" }, { 0x0c, "af12" }, { 0x0e, "af13" }, { 0x12, "af21" },
 			 { 0x14, "af22" }, { 0x16, "af23" }, { 0x1a, "af31" }, { 0x1c, "af32" },
 			 { 0x1e, "af33" }, { 0x22, "af41" }, { 0x24, "af42" }, { 0x26, "af43" },
-			 { 0x2c, "va" }, { 0x2e, "ef" }),
+			 { 0x2c, "va" }, { 0x2e, "ef" }, { 0x01, "lephb" }),
 	[DT_ECN] = SYMS({ 0, "not-ect" }, { 1, "ect1" }, { 2, "ect0" }, { 3, "ce" }),
 	[DT_FIB_ADDR] = SYMS({ 0, "unspec" }, { 1, "unicast" }, { 2, "local" }, { 3, "broadcast" },
 			     { 4, "anycast" }, { 5, "multicast" }, { 6, "blackhole" },
@@ -313,6 +313,19 @@ void value_print(struct strbuf *out, unsigned style, uint32_t dt, enum byteorder
 			strbuf_addstr(out, name);
 		else
 			strbuf_addf(out, "0x%04llx", (unsigned long long)v);
+		return;
+	case DT_DSCP:
+	case DT_ECN:
+		/*
+		 * Unnamed values in the type's basefmt (proto.c: dscp_type,
+		 * ecn_type); range bounds are never named (range_expr_print).
+		 */
+		name = style & VS_RANGE ? NULL : sym_lookup(dt, v);
+		if (name)
+			strbuf_addstr(out, name);
+		else
+			strbuf_addf(out, dt == DT_DSCP ? "0x%02llx" : "0x%01llx",
+				    (unsigned long long)v);
 		return;
 	case DT_IFINDEX: {
 		char ifname[IF_NAMESIZE];
