@@ -1189,6 +1189,7 @@ static void ex_loader(struct dl *d, const struct expr *e, enum hx_kind kind, uin
 		x->key.key = (uint32_t)expr_num(e, NFTA_OSF_TTL, 0);
 		x->key.flags = (uint32_t)expr_num(e, NFTA_OSF_FLAGS, 0);
 		x->dtype = DT_STRING;
+		x->byteorder = BO_HOST; /* as osf_expr_alloc() types it: sets sort by it */
 		x->len = 16 * 8;
 		break;
 	case HX_XFRM:

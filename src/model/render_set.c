@@ -668,6 +668,7 @@ static struct hx *typeof_expr(struct render_ctx *rc, const uint8_t *p, uint32_t 
 		udata_u32(d, dl, 0, &e->key.key);
 		udata_u32(d, dl, 1, &e->key.flags);
 		e->dtype = DT_STRING;
+		e->byteorder = BO_HOST;
 		e->len = 128;
 		return e;
 	case NFT_EXPR_NUMGEN:
