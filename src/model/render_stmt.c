@@ -779,7 +779,8 @@ void render_key_expr(struct render_ctx *rc, struct strbuf *out, const struct hx 
 			strbuf_addf(out, " offset %u", e->gen.offset);
 		break;
 	case HX_XFRM: {
-		static const char *const keys[] = { "",	     "daddr", "saddr", "daddr",
+		/* enum nft_xfrm_keys: daddr and saddr of ip, then of ip6. */
+		static const char *const keys[] = { "",	     "daddr", "daddr", "saddr",
 						    "saddr", "reqid", "spi" };
 
 		strbuf_addf(out, "ipsec %s", e->key.dir == 0 ? "in" : "out");
