@@ -614,6 +614,13 @@ static void cmp_binop(struct dl *d, struct hx *bin, const char *op, struct hx *r
 	    x->kind != HX_BINOP && (x->dtype != DT_MARK || !op[0])) {
 		struct hx *pre = hx_new(d->rc, HX_PREFIX);
 
+		/* A prefix compares only its bytes: widen the value to the address. */
+		if (x->dtype != DT_MARK && right->value.nbytes < hx_bytes(x) && hx_bytes(x) <= 16) {
+			uint8_t buf[16] = { 0 };
+
+			memcpy(buf, right->value.bytes, right->value.nbytes);
+			right = hx_value(d->rc, buf, hx_bytes(x));
+		}
 		pre->prefix.base = right;
 		pre->prefix.plen = (uint32_t)plen;
 		add_rel(d, x, op, pre);
@@ -722,6 +729,18 @@ static void ex_cmp(struct dl *d, const struct expr *e)
 	if (left->kind == HX_PAYLOAD && !left->payload.field &&
 	    (payload_expand(d, left, op, right) || payload_prefix(d, left, op, right)))
 		return;
+	if ((left->dtype == DT_IPADDR || left->dtype == DT_IP6ADDR) && left->kind != HX_PAYLOAD &&
+	    data->len < hx_bytes(left) && hx_bytes(left) <= 16 && (!op[0] || !strcmp(op, "!="))) {
+		/* A byte-aligned prefix compares only its bytes: "ct original ip saddr 10.0.0.0/8". */
+		struct hx *pre = hx_new(d->rc, HX_PREFIX);
+		uint8_t buf[16] = { 0 };
+
+		memcpy(buf, data->bytes, data->len);
+		pre->prefix.base = hx_value(d->rc, buf, hx_bytes(left));
+		pre->prefix.plen = data->len * 8;
+		add_rel(d, left, op, pre);
+		return;
+	}
 	if ((left->dtype == DT_IFNAME || left->dtype == DT_STRING) && data->len < hx_bytes(left))
 		right->len = data->len * 8;
 	if (dtype_is_bitmask(left->dtype)) {

@@ -252,7 +252,7 @@ static void print_data(struct render_ctx *rc, struct strbuf *out, const struct s
 static bool is_prefixable(const struct hx *key)
 {
 	return key->kind == HX_VALUE || key->kind == HX_PAYLOAD || key->kind == HX_META ||
-			       key->kind == HX_CT
+			       key->kind == HX_CT || key->kind == HX_XFRM || key->kind == HX_RT
 		       ? key->dtype == DT_IPADDR || key->dtype == DT_IP6ADDR
 		       : false;
 }
