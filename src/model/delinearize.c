@@ -771,6 +771,8 @@ static void ex_range(struct dl *d, const struct expr *e)
 	left = reg_get(d, (uint32_t)expr_num(e, NFTA_RANGE_SREG, 0), from->len);
 	if (!left)
 		return;
+	/* A range on a masked field: "frag frag-off != 33-45" (binop_postprocess). */
+	left = lift_masked(d, left);
 	r = hx_new(d->rc, HX_RANGE);
 	r->bin.left = hx_value(d->rc, from->bytes, from->len);
 	r->bin.right = hx_value(d->rc, to->bytes, to->len);
