@@ -313,8 +313,9 @@ int cmd_demo(int argc, char **argv)
 		path_push(&po.mpaths, &po.nmpaths, (char *)shipped_postmortemdir());
 	if (policy_opts_load("demo", &po, &ps, &ix)) {
 		if (defaults)
-			fprintf(stderr, "demo: give --policies DIR --postmortems DIR (in a checkout: "
-					"policies and policies/postmortems)\n");
+			fprintf(stderr,
+				"demo: give --policies DIR --postmortems DIR (in a checkout: "
+				"policies and policies/postmortems)\n");
 		goto out;
 	}
 	sev = severity_name(po.fail_on);
