@@ -54,7 +54,8 @@ class Watcher:
     def alerts(self):
         self.out.flush()
         with open(self.out.name) as f:
-            return [json.loads(l) for l in f if l.strip()]
+            # an alert of more than one write may be half there: whole lines only
+            return [json.loads(l) for l in f if l.strip() and l.endswith("\n")]
 
     def wait_for(self, pred, timeout=20):
         end = time.time() + timeout

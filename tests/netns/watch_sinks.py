@@ -157,7 +157,8 @@ try:
     # watched files: an editor's write-and-rename, then a burst of writes
     def alerts():
         with open(os.path.join(work, "alerts")) as f:
-            return [json.loads(l) for l in f if l.strip()]
+            # an alert of more than one write may be half there: whole lines only
+            return [json.loads(l) for l in f if l.strip() and l.endswith("\n")]
 
     def file_alerts(n, timeout=5):
         end = time.time() + timeout
