@@ -148,6 +148,34 @@ static void path_pop(struct loader *l, size_t old)
 	l->path[old] = '\0';
 }
 
+/*
+ * A snapshot string as the bytes it stands for. The writer escapes each
+ * byte outside ASCII as \u00XX (strbuf_addjson), which jansson decodes to
+ * the characters U+0080..U+00FF: those go back to single bytes. A string
+ * with any character above U+00FF was not written so (a hand edit): its
+ * UTF-8 is kept as it is.
+ */
+static char *json_bytes(struct arena *a, json_t *v)
+{
+	const unsigned char *s = (const unsigned char *)json_string_value(v);
+	size_t n = json_string_length(v), k = 0;
+	char *out;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= 0x80 && (s[i] & 0xfe) != 0xc2 && (s[i] & 0xc0) != 0x80)
+			return arena_strndup(a, (const char *)s, n);
+	out = arena_alloc(a, n + 1);
+	for (size_t i = 0; i < n; i++, k++)
+		if ((s[i] & 0xfe) == 0xc2 && i + 1 < n) {
+			out[k] = (char)(((s[i] & 0x03) << 6) | (s[i + 1] & 0x3f));
+			i++;
+		} else {
+			out[k] = (char)s[i];
+		}
+	out[k] = '\0';
+	return out;
+}
+
 static int get_string(struct loader *l, json_t *o, const char *key, bool required, char **out)
 {
 	json_t *v = json_object_get(o, key);
@@ -157,7 +185,7 @@ static int get_string(struct loader *l, json_t *o, const char *key, bool require
 		return required ? fail(l, key, "missing string") : 0;
 	if (!json_is_string(v))
 		return fail(l, key, "expected a string");
-	*out = arena_strndup(l->rs->arena, json_string_value(v), json_string_length(v));
+	*out = json_bytes(l->rs->arena, v);
 	return 0;
 }
 
@@ -352,7 +380,7 @@ static int get_strings(struct loader *l, json_t *o, const char *key, char ***out
 	{
 		if (!json_is_string(s))
 			return fail(l, key, "expected an array of strings");
-		(*out)[(*n)++] = arena_strdup(l->rs->arena, json_string_value(s));
+		(*out)[(*n)++] = json_bytes(l->rs->arena, s);
 	}
 	return 0;
 }
@@ -483,7 +511,7 @@ static int load_exprs(struct loader *l, json_t *arr, const char *key, struct exp
 			break;
 		}
 		d = expr_desc_find(json_string_value(name));
-		e->name = d ? d->name : arena_strdup(l->rs->arena, json_string_value(name));
+		e->name = d ? d->name : json_bytes(l->rs->arena, name);
 		e->known = d != NULL;
 		ret = load_body(l, o, d, e);
 		if (ret < 0)
