@@ -43,28 +43,6 @@ struct dl {
 	bool vlan;	      /* ether type 8021q seen */
 };
 
-struct hx *hx_new(struct render_ctx *rc, enum hx_kind kind)
-{
-	struct hx *e = arena_alloc(rc->arena, sizeof(*e));
-
-	e->kind = kind;
-	e->dtype = DT_INTEGER;
-	return e;
-}
-
-struct hx *hx_value(struct render_ctx *rc, const uint8_t *p, uint32_t nbytes)
-{
-	struct hx *e = hx_new(rc, HX_VALUE);
-
-	/* A value may be empty (an element without a key): keep one zero byte. */
-	e->value.bytes = arena_alloc(rc->arena, nbytes ? nbytes : 1);
-	if (p && nbytes)
-		memcpy(e->value.bytes, p, nbytes);
-	e->value.nbytes = nbytes;
-	e->len = nbytes * 8;
-	return e;
-}
-
 static int reg_slot(uint32_t reg)
 {
 	if (reg >= NFT_REG_1 && reg <= NFT_REG_4)

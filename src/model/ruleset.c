@@ -6,6 +6,7 @@
 
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
+#include "model_internal.h"
 
 struct ruleset *ruleset_new(void)
 {
@@ -292,6 +293,79 @@ static const struct {
 	{ NFPROTO_IPV4, "ip" }, { NFPROTO_IPV6, "ip6" },      { NFPROTO_INET, "inet" },
 	{ NFPROTO_ARP, "arp" }, { NFPROTO_BRIDGE, "bridge" }, { NFPROTO_NETDEV, "netdev" },
 };
+
+/* ---- names of verdicts and hooks ---- */
+
+static const struct {
+	int32_t code;
+	const char *name;
+} verdicts[] = {
+	{ NF_ACCEPT, "accept" },      { NF_DROP, "drop" },	{ NF_QUEUE, "queue" },
+	{ NFT_CONTINUE, "continue" }, { NFT_BREAK, "break" },	{ NFT_JUMP, "jump" },
+	{ NFT_GOTO, "goto" },	      { NFT_RETURN, "return" },
+};
+
+const char *verdict_code_name(int32_t code)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(verdicts); i++)
+		if (verdicts[i].code == code)
+			return verdicts[i].name;
+	return NULL;
+}
+
+bool verdict_code_parse(const char *name, int32_t *code)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(verdicts); i++)
+		if (!strcmp(verdicts[i].name, name)) {
+			*code = verdicts[i].code;
+			return true;
+		}
+	return false;
+}
+
+static const char *const inet_hooks[] = { "prerouting", "input",       "forward",
+					  "output",	"postrouting", "ingress" };
+static const char *const arp_hooks[] = { "input", "output", "forward" };
+static const char *const netdev_hooks[] = { "ingress", "egress" };
+
+static const char *const *hooks_of(uint32_t family, size_t *n)
+{
+	switch (family) {
+	case NFPROTO_ARP:
+		*n = ARRAY_SIZE(arp_hooks);
+		return arp_hooks;
+	case NFPROTO_NETDEV:
+		*n = ARRAY_SIZE(netdev_hooks);
+		return netdev_hooks;
+	case NFPROTO_INET:
+		*n = ARRAY_SIZE(inet_hooks);
+		return inet_hooks;
+	default:
+		*n = 5;
+		return inet_hooks;
+	}
+}
+
+const char *hook_name(uint32_t family, uint32_t hooknum)
+{
+	size_t n;
+	const char *const *h = hooks_of(family, &n);
+
+	return hooknum < n ? h[hooknum] : NULL;
+}
+
+bool hook_parse(uint32_t family, const char *name, uint32_t *hooknum)
+{
+	size_t n;
+	const char *const *h = hooks_of(family, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(h[i], name)) {
+			*hooknum = (uint32_t)i;
+			return true;
+		}
+	return false;
+}
 
 const char *family_name(uint32_t family)
 {
