@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* fwaudit check: a ruleset and the watched files against the policies. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fwaudit/cmd.h"
 #include "fwaudit/model.h"
@@ -14,120 +11,6 @@
 #include "fwaudit/postmortem.h"
 #include "fwaudit/report.h"
 #include "fwaudit/util.h"
-
-#define SITE_POLICYDIR "/etc/fwaudit/policies.d"
-
-static bool is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-int policies_load(const char *cmd, char **paths, size_t npaths, struct policy_set **out)
-{
-	struct policy_set *ps = policy_set_new();
-	struct strbuf err = STRBUF_INIT;
-	int ret = 0;
-
-	if (!npaths) {
-		/* the shipped set, then the site's own */
-		const char *const defaults[] = { shipped_policydir(), SITE_POLICYDIR };
-
-		for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
-			if (is_dir(defaults[i]) && policy_load_path(ps, defaults[i], &err) < 0)
-				ret = -EINVAL;
-	}
-	for (size_t i = 0; i < npaths; i++)
-		if (policy_load_path(ps, paths[i], &err) < 0)
-			ret = -EINVAL;
-	if (!ret && policy_set_validate(ps, &err) < 0)
-		ret = -EINVAL;
-	if (!ret && !ps->n) {
-		strbuf_addf(&err,
-			    "%s: no policies (give --policies DIR or policy files; looked in "
-			    "%s and %s)\n",
-			    cmd, shipped_policydir(), SITE_POLICYDIR);
-		ret = -ENOENT;
-	}
-	if (ret < 0) {
-		fputs(err.buf, stderr);
-		strbuf_release(&err);
-		policy_set_free(ps);
-		return EXIT_ERROR;
-	}
-	strbuf_release(&err);
-	*out = ps;
-	return 0;
-}
-
-int policy_opt(const char *cmd, struct policy_opts *po, int c, const char *arg)
-{
-	switch (c) {
-	case 'P':
-		path_push(&po->paths, &po->npaths, arg);
-		return 1;
-	case 'M':
-		path_push(&po->mpaths, &po->nmpaths, arg);
-		return 1;
-	case 'F':
-		return fail_on_opt(cmd, arg, &po->fail_on) ? -1 : 1;
-	default:
-		return 0;
-	}
-}
-
-size_t policy_dirs(char **paths, size_t npaths, char ***out)
-{
-	const char *const defaults[] = { shipped_policydir(), SITE_POLICYDIR };
-	size_t n = 0;
-
-	*out = NULL;
-	if (!npaths) {
-		*out = xcalloc(ARRAY_SIZE(defaults), sizeof(**out));
-		for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
-			(*out)[n++] = xstrdup(defaults[i]);
-		return n;
-	}
-	*out = xcalloc(npaths, sizeof(**out));
-	for (size_t i = 0; i < npaths; i++) {
-		const char *slash = strrchr(paths[i], '/');
-
-		if (is_dir(paths[i]))
-			(*out)[n++] = xstrdup(paths[i]);
-		else if (slash)
-			(*out)[n++] = xstrndup(paths[i], (size_t)(slash - paths[i]) ?: 1);
-		else
-			(*out)[n++] = xstrdup(".");
-	}
-	return n;
-}
-
-int policy_opts_load(const char *cmd, const struct policy_opts *po, struct policy_set **ps,
-		     struct postmortem_index **ix)
-{
-	char **dirs = NULL;
-	size_t ndirs;
-
-	/* policies first: a bad policy stops the run before anything is read */
-	if (policies_load(cmd, po->paths, po->npaths, ps))
-		return EXIT_ERROR;
-	ndirs = policy_dirs(po->paths, po->npaths, &dirs);
-	postmortems_load(cmd, po->mpaths, po->nmpaths, dirs, ndirs, ix, NULL);
-	postmortems_link(*ix, *ps);
-	for (size_t i = 0; i < ndirs; i++)
-		free(dirs[i]);
-	free(dirs);
-	return 0;
-}
-
-void policy_opts_release(struct policy_opts *po)
-{
-	free(po->paths);
-	free(po->mpaths);
-	po->paths = po->mpaths = NULL;
-	po->npaths = po->nmpaths = 0;
-}
 
 int cmd_check(int argc, char **argv)
 {
