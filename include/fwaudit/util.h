@@ -132,7 +132,8 @@ size_t edit_distance(const char *a, const char *b);
 /* Append " (did you mean 'x'?)" for the closest of @names (NULL-terminated)
  * when one is close, else nothing. */
 void name_suggest(struct strbuf *sb, const char *word, const char *const *names);
-/* Whether @len bytes are well-formed UTF-8; else *bad is the first bad byte. */
+/* Whether @len bytes are well-formed UTF-8; else *bad (when @bad is not
+ * NULL) is the first bad byte. */
 bool utf8_valid(const char *buf, size_t len, size_t *bad);
 /* The same, appending "NAME:LINE:COL: not UTF-8 (byte 0xNN)" to @err. */
 bool utf8_check(const char *name, const char *buf, size_t len, struct strbuf *err);

@@ -53,7 +53,10 @@ void name_suggest(struct strbuf *sb, const char *word, const char *const *names)
 bool utf8_valid(const char *buf, size_t len, size_t *bad)
 {
 	const unsigned char *s = (const unsigned char *)buf;
+	size_t unused;
 
+	if (!bad)
+		bad = &unused;
 	for (size_t i = 0; i < len;) {
 		unsigned c = s[i];
 		size_t n = c < 0x80		? 0

@@ -218,6 +218,17 @@ files:
            "files: timeout out of range on line 2")
     expect("symbolic link" in msgs.get(("/etc/auth/link.conf", 0), ""), "files: symlink refused")
     expect("does not exist" in msgs.get(("/etc/missing.conf", 0), ""), "files: missing file")
+    # a config file in Latin-1, not UTF-8: read as binary (its hash only), no
+    # crash (fuzz_conf found check, scan and watch crashing on it)
+    with open(root + "/etc/legacy.conf", "wb") as fh:
+        fh.write(b"server_name caf\xe9.example;\nlisten 443;\n")
+    with open(fpol, "w") as fh:
+        fh.write("policy: legacy\nfiles:\n  - path: /etc/legacy.conf\n    format: nginx\n"
+                 "    assert:\n      - {key: listen, contains: \"443\"}\n")
+    code, out, err = check("--root", root, fpol)
+    f = json.loads(out)["findings"] if out else []
+    expect(code in (0, 1) and not err, "files: a Latin-1 file is read without a crash: %d %r" %
+           (code, err))
 
     # the shipped examples load and check
     for ex in ("web-ingress.yaml", "auth-timeout.yaml"):
