@@ -229,18 +229,27 @@ int policy_set_validate(const struct policy_set *ps, struct strbuf *err);
 
 /* ---- detectors ---- */
 
+struct findings;
+
+/* A detector: the findings of policy item @pd on @rs, appended to @out. */
+typedef void (*detector_fn)(const struct policy *po, const struct policy_detect *pd,
+			    const struct ruleset *rs, struct findings *out);
+
 /**
- * struct detector_info - a built-in detector.
+ * struct detector_info - a built-in detector: a new one is one row of
+ * detectors[] and its function.
  * @id: its id in policies and findings
  * @severity: default severity
  * @summary: one line for help and reports
  * @params: the parameter keys it accepts (NULL-terminated)
+ * @run: what it checks
  */
 struct detector_info {
 	const char *id;
 	enum severity severity;
 	const char *summary;
 	const char *const *params;
+	detector_fn run;
 };
 
 /* Every detector, NULL-id terminated. */

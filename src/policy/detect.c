@@ -19,36 +19,6 @@
 
 static const char *const ports_param[] = { "ports", NULL };
 
-const struct detector_info detectors[] = {
-	{ "blanket-inbound-block", SEV_CRITICAL,
-	  "a port the host serves is dropped for every source by a rule or policy that does not "
-	  "look at the port",
-	  ports_param },
-	{ "accept-all", SEV_HIGH, "input or forward accepts every new connection", NULL },
-	{ "world-open", SEV_HIGH, "a management port is accepted from any source", ports_param },
-	{ "no-established", SEV_MEDIUM, "return traffic of the host's own connections is dropped",
-	  ports_param },
-	{ "no-loopback", SEV_MEDIUM, "loopback traffic is dropped", NULL },
-	{ "icmp-blocked", SEV_MEDIUM,
-	  "ICMP that path MTU discovery or IPv6 neighbour discovery needs is dropped", NULL },
-	{ "shadowed-rule", SEV_LOW,
-	  "a rule never matches because earlier rules of its chain decide every packet it would "
-	  "match",
-	  NULL },
-	{ "redundant-rule", SEV_INFO,
-	  "removing a rule would change no verdict: the rules after it decide the same", NULL },
-	{ "empty-ruleset", SEV_HIGH, "no base chain filters input", NULL },
-	{ NULL, 0, NULL, NULL },
-};
-
-const struct detector_info *detector_find(const char *id)
-{
-	for (size_t i = 0; detectors[i].id; i++)
-		if (!strcmp(detectors[i].id, id))
-			return &detectors[i];
-	return NULL;
-}
-
 /* Ports no one serves, spread over the range, standing for "any other port". */
 static const uint16_t witness_ports[] = { 9, 999, 4242, 33333, 65000 };
 
@@ -562,77 +532,115 @@ static void detect_no_established(const struct policy *po, const struct policy_d
 	strbuf_release(&flow);
 }
 
+/* No chain at all is empty-ruleset's finding at input; forward without
+ * chains is the norm on hosts that do not route. */
+static void detect_accept_all(const struct policy *po, const struct policy_detect *pd,
+			      const struct ruleset *rs, struct findings *out)
+{
+	if ((hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV4) ||
+	     hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV6)) &&
+	    !witness_dropped(rs, NF_INET_LOCAL_IN))
+		detect_all(po, pd, rs, NF_INET_LOCAL_IN, "ct=new " FLOW_FROM_OUTSIDE, EVAL_ACCEPT,
+			   "every new connection arriving at input is accepted", NULL, out);
+	if ((hook_has_chain(rs, NF_INET_FORWARD, NFPROTO_IPV4) ||
+	     hook_has_chain(rs, NF_INET_FORWARD, NFPROTO_IPV6)) &&
+	    !witness_dropped(rs, NF_INET_FORWARD))
+		detect_all(po, pd, rs, NF_INET_FORWARD, "ct=new", EVAL_ACCEPT,
+			   "every new connection forwarded is accepted", NULL, out);
+}
+
+static void detect_no_loopback(const struct policy *po, const struct policy_detect *pd,
+			       const struct ruleset *rs, struct findings *out)
+{
+	detect_some(po, pd, rs,
+		    "family=ip iif=lo iifindex=1 saddr=127.0.0.0/8 daddr=127.0.0.0/8 "
+		    "ct=new,established,related,untracked",
+		    false, "loopback traffic is dropped", out);
+	detect_some(po, pd, rs,
+		    "family=ip6 iif=lo iifindex=1 saddr=::1 daddr=::1 "
+		    "ct=new,established,related,untracked",
+		    false, "loopback traffic is dropped", out);
+}
+
+static void detect_icmp_blocked(const struct policy *po, const struct policy_detect *pd,
+				const struct ruleset *rs, struct findings *out)
+{
+	detect_all(po, pd, rs, NF_INET_LOCAL_IN,
+		   "family=ip proto=1 icmp-type=3 icmp-code=4 ct=related " FLOW_FROM_OUTSIDE,
+		   EVAL_DROP, "ICMP fragmentation-needed is dropped for every source",
+		   "; path MTU discovery breaks", out);
+	detect_all(po, pd, rs, NF_INET_LOCAL_IN,
+		   "family=ip6 proto=58 icmp-type=2 ct=related " FLOW_FROM_OUTSIDE, EVAL_DROP,
+		   "ICMPv6 packet-too-big is dropped for every source",
+		   "; path MTU discovery breaks", out);
+	detect_all(po, pd, rs, NF_INET_LOCAL_IN,
+		   "family=ip6 proto=58 icmp-type=135,136 ct=untracked " FLOW_FROM_OUTSIDE,
+		   EVAL_DROP,
+		   "ICMPv6 neighbour solicitations and advertisements are dropped for every source",
+		   "; IPv6 neighbour discovery breaks", out);
+}
+
+static void detect_empty(const struct policy *po, const struct policy_detect *pd,
+			 const struct ruleset *rs, struct findings *out)
+{
+	bool v4 = hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV4);
+	bool v6 = hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV6);
+	struct finding *f;
+
+	if (v4 && v6)
+		return;
+	f = finding_add(out, po, pd->id,
+			pd->severity >= 0 ? pd->severity
+			: v4 || v6	  ? SEV_MEDIUM
+					  : (int)detector_find(pd->id)->severity);
+	f->subject.kind = SUBJ_HOOK;
+	f->subject.hook = xstrdup("input");
+	f->message = xasprintf("no base chain filters %s input: every such packet is accepted",
+			       v4   ? "IPv6"
+			       : v6 ? "IPv4"
+				    : "IPv4 or IPv6");
+	f->loc = pd->loc;
+	finding_set_id(f, NULL);
+}
+
+/* Every detector: one row, with the function that runs it. */
+const struct detector_info detectors[] = {
+	{ "blanket-inbound-block", SEV_CRITICAL,
+	  "a port the host serves is dropped for every source by a rule or policy that does not "
+	  "look at the port",
+	  ports_param, detect_blanket },
+	{ "accept-all", SEV_HIGH, "input or forward accepts every new connection", NULL,
+	  detect_accept_all },
+	{ "world-open", SEV_HIGH, "a management port is accepted from any source", ports_param,
+	  detect_world_open },
+	{ "no-established", SEV_MEDIUM, "return traffic of the host's own connections is dropped",
+	  ports_param, detect_no_established },
+	{ "no-loopback", SEV_MEDIUM, "loopback traffic is dropped", NULL, detect_no_loopback },
+	{ "icmp-blocked", SEV_MEDIUM,
+	  "ICMP that path MTU discovery or IPv6 neighbour discovery needs is dropped", NULL,
+	  detect_icmp_blocked },
+	{ "shadowed-rule", SEV_LOW,
+	  "a rule never matches because earlier rules of its chain decide every packet it would "
+	  "match",
+	  NULL, detect_rules },
+	{ "redundant-rule", SEV_INFO,
+	  "removing a rule would change no verdict: the rules after it decide the same", NULL,
+	  detect_rules },
+	{ "empty-ruleset", SEV_HIGH, "no base chain filters input", NULL, detect_empty },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+const struct detector_info *detector_find(const char *id)
+{
+	for (size_t i = 0; detectors[i].id; i++)
+		if (!strcmp(detectors[i].id, id))
+			return &detectors[i];
+	return NULL;
+}
+
 void detect_run(const struct policy *po, const struct policy_detect *pd, const struct ruleset *rs,
 		struct findings *out)
 {
-	const char *id = pd->id;
-
-	if (!strcmp(id, "blanket-inbound-block")) {
-		detect_blanket(po, pd, rs, out);
-	} else if (!strcmp(id, "accept-all")) {
-		/* no chain at all is empty-ruleset's finding at input; forward
-		 * without chains is the norm on hosts that do not route */
-		if ((hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV4) ||
-		     hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV6)) &&
-		    !witness_dropped(rs, NF_INET_LOCAL_IN))
-			detect_all(po, pd, rs, NF_INET_LOCAL_IN, "ct=new " FLOW_FROM_OUTSIDE,
-				   EVAL_ACCEPT,
-				   "every new connection arriving at input is accepted", NULL, out);
-		if ((hook_has_chain(rs, NF_INET_FORWARD, NFPROTO_IPV4) ||
-		     hook_has_chain(rs, NF_INET_FORWARD, NFPROTO_IPV6)) &&
-		    !witness_dropped(rs, NF_INET_FORWARD))
-			detect_all(po, pd, rs, NF_INET_FORWARD, "ct=new", EVAL_ACCEPT,
-				   "every new connection forwarded is accepted", NULL, out);
-	} else if (!strcmp(id, "world-open")) {
-		detect_world_open(po, pd, rs, out);
-	} else if (!strcmp(id, "no-established")) {
-		detect_no_established(po, pd, rs, out);
-	} else if (!strcmp(id, "no-loopback")) {
-		detect_some(po, pd, rs,
-			    "family=ip iif=lo iifindex=1 saddr=127.0.0.0/8 daddr=127.0.0.0/8 "
-			    "ct=new,established,related,untracked",
-			    false, "loopback traffic is dropped", out);
-		detect_some(po, pd, rs,
-			    "family=ip6 iif=lo iifindex=1 saddr=::1 daddr=::1 "
-			    "ct=new,established,related,untracked",
-			    false, "loopback traffic is dropped", out);
-	} else if (!strcmp(id, "icmp-blocked")) {
-		detect_all(
-			po, pd, rs, NF_INET_LOCAL_IN,
-			"family=ip proto=1 icmp-type=3 icmp-code=4 ct=related " FLOW_FROM_OUTSIDE,
-			EVAL_DROP, "ICMP fragmentation-needed is dropped for every source",
-			"; path MTU discovery breaks", out);
-		detect_all(po, pd, rs, NF_INET_LOCAL_IN,
-			   "family=ip6 proto=58 icmp-type=2 ct=related " FLOW_FROM_OUTSIDE,
-			   EVAL_DROP, "ICMPv6 packet-too-big is dropped for every source",
-			   "; path MTU discovery breaks", out);
-		detect_all(po, pd, rs, NF_INET_LOCAL_IN,
-			   "family=ip6 proto=58 icmp-type=135,136 ct=untracked " FLOW_FROM_OUTSIDE,
-			   EVAL_DROP,
-			   "ICMPv6 neighbour solicitations and advertisements are dropped for "
-			   "every source",
-			   "; IPv6 neighbour discovery breaks", out);
-	} else if (!strcmp(id, "empty-ruleset")) {
-		bool v4 = hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV4);
-		bool v6 = hook_has_chain(rs, NF_INET_LOCAL_IN, NFPROTO_IPV6);
-		struct finding *f;
-
-		if (v4 && v6)
-			return;
-		f = finding_add(out, po, id,
-				pd->severity >= 0 ? pd->severity
-				: v4 || v6	  ? SEV_MEDIUM
-						  : (int)detector_find(id)->severity);
-		f->subject.kind = SUBJ_HOOK;
-		f->subject.hook = xstrdup("input");
-		f->message = xasprintf("no base chain filters %s input: every such packet is "
-				       "accepted",
-				       v4   ? "IPv6"
-				       : v6 ? "IPv4"
-					    : "IPv4 or IPv6");
-		f->loc = pd->loc;
-		finding_set_id(f, NULL);
-	} else if (!strcmp(id, "shadowed-rule") || !strcmp(id, "redundant-rule")) {
-		detect_rules(po, pd, rs, out);
-	}
+	/* the loader accepts only the ids of this table */
+	detector_find(pd->id)->run(po, pd, rs, out);
 }
