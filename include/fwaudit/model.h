@@ -356,6 +356,27 @@ int family_parse(const char *name);
  */
 const uint8_t *udata_find(const uint8_t *udata, uint32_t len, uint8_t type, uint8_t *vlen);
 
+/*
+ * The TLV types nft writes into a set's and an element's userdata, numbered
+ * as libnftnl's udata.h numbers them (the kernel keeps the bytes; only nft
+ * and fwaudit read them). Here so that the model needs no libnftnl header.
+ */
+enum udata_set {
+	UDATA_SET_KEYBYTEORDER,
+	UDATA_SET_DATABYTEORDER,
+	UDATA_SET_MERGE_ELEMENTS,
+	UDATA_SET_KEY_TYPEOF,
+	UDATA_SET_DATA_TYPEOF,
+	UDATA_SET_EXPR,
+	UDATA_SET_DATA_INTERVAL,
+	UDATA_SET_COMMENT,
+};
+
+enum udata_elem {
+	UDATA_SET_ELEM_COMMENT,
+	UDATA_SET_ELEM_FLAGS,
+};
+
 /* ---- attribute tables (attrs.c) ---- */
 
 /**

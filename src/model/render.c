@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
-#include <libnftnl/udata.h>
 #include <linux/netlink.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -249,7 +248,7 @@ static void set_print(struct render_ctx *rc, const struct set *s, struct strbuf 
 		}
 		strbuf_addch(out, '\n');
 	}
-	v = udata_find(s->udata, s->udata_len, NFTNL_UDATA_SET_MERGE_ELEMENTS, &len);
+	v = udata_find(s->udata, s->udata_len, UDATA_SET_MERGE_ELEMENTS, &len);
 	if (v && len && v[0])
 		strbuf_addstr(out, "\t\tauto-merge\n");
 	if (s->timeout) {
@@ -267,7 +266,7 @@ static void set_print(struct render_ctx *rc, const struct set *s, struct strbuf 
 		set_print_elements(rc, out, s, key, data, NULL, NULL);
 		strbuf_addch(out, '\n');
 	}
-	v = udata_find(s->udata, s->udata_len, NFTNL_UDATA_SET_COMMENT, &len);
+	v = udata_find(s->udata, s->udata_len, UDATA_SET_COMMENT, &len);
 	if (v && len) {
 		comment = arena_strndup(rc->arena, (const char *)v, strnlen((const char *)v, len));
 		strbuf_addstr(out, "\t\tcomment ");

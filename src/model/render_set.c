@@ -6,7 +6,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <libnftnl/udata.h>
 #include <linux/netfilter/nf_tables.h>
 
 #include "fwaudit/util.h"
@@ -19,9 +18,9 @@ static void print_bounds(struct render_ctx *rc, struct strbuf *out, const uint8_
 static enum byteorder set_key_byteorder(const struct set *s, uint32_t dt, bool data)
 {
 	uint8_t len;
-	const uint8_t *v = udata_find(
-		s->udata, s->udata_len,
-		data ? NFTNL_UDATA_SET_DATABYTEORDER : NFTNL_UDATA_SET_KEYBYTEORDER, &len);
+	const uint8_t *v =
+		udata_find(s->udata, s->udata_len,
+			   data ? UDATA_SET_DATABYTEORDER : UDATA_SET_KEYBYTEORDER, &len);
 
 	if (v && len == 4) {
 		uint32_t bo;
@@ -214,7 +213,7 @@ static void print_elem_extras(struct render_ctx *rc, struct strbuf *out, const s
 		strbuf_addstr(out, " expires ");
 		time_print(out, e->expiration);
 	}
-	c = udata_find(e->udata, e->udata_len, NFTNL_UDATA_SET_ELEM_COMMENT, &len);
+	c = udata_find(e->udata, e->udata_len, UDATA_SET_ELEM_COMMENT, &len);
 	if (c && len) {
 		strbuf_addstr(out, " comment \"");
 		strbuf_add(out, c, strnlen((const char *)c, len));
@@ -350,7 +349,7 @@ bool set_data_interval(const struct set *s)
 {
 	uint32_t v = 0;
 
-	return udata_u32(s->udata, s->udata_len, NFTNL_UDATA_SET_DATA_INTERVAL, &v) && v;
+	return udata_u32(s->udata, s->udata_len, UDATA_SET_DATA_INTERVAL, &v) && v;
 }
 
 static const char *delim(const struct set *s, const struct hx *key, unsigned *count)
@@ -702,9 +701,8 @@ static struct hx *typeof_expr(struct render_ctx *rc, const uint8_t *p, uint32_t 
 struct hx *set_typeof_key(struct render_ctx *rc, const struct set *s, bool data)
 {
 	uint8_t len;
-	const uint8_t *p =
-		udata_find(s->udata, s->udata_len,
-			   data ? NFTNL_UDATA_SET_DATA_TYPEOF : NFTNL_UDATA_SET_KEY_TYPEOF, &len);
+	const uint8_t *p = udata_find(s->udata, s->udata_len,
+				      data ? UDATA_SET_DATA_TYPEOF : UDATA_SET_KEY_TYPEOF, &len);
 
 	return p ? typeof_expr(rc, p, len, 0) : NULL;
 }

@@ -14,6 +14,7 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
+#include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
@@ -215,12 +216,27 @@ static void test_unknown_expr_kept(void **state)
 	ruleset_free(rs);
 }
 
+/* The model numbers userdata TLVs without libnftnl: the same numbers. */
+static void test_udata_numbers(void **state)
+{
+	(void)state;
+	assert_int_equal(UDATA_SET_KEYBYTEORDER, NFTNL_UDATA_SET_KEYBYTEORDER);
+	assert_int_equal(UDATA_SET_DATABYTEORDER, NFTNL_UDATA_SET_DATABYTEORDER);
+	assert_int_equal(UDATA_SET_MERGE_ELEMENTS, NFTNL_UDATA_SET_MERGE_ELEMENTS);
+	assert_int_equal(UDATA_SET_KEY_TYPEOF, NFTNL_UDATA_SET_KEY_TYPEOF);
+	assert_int_equal(UDATA_SET_DATA_TYPEOF, NFTNL_UDATA_SET_DATA_TYPEOF);
+	assert_int_equal(UDATA_SET_EXPR, NFTNL_UDATA_SET_EXPR);
+	assert_int_equal(UDATA_SET_DATA_INTERVAL, NFTNL_UDATA_SET_DATA_INTERVAL);
+	assert_int_equal(UDATA_SET_COMMENT, NFTNL_UDATA_SET_COMMENT);
+	assert_int_equal(UDATA_SET_ELEM_COMMENT, NFTNL_UDATA_SET_ELEM_COMMENT);
+	assert_int_equal(UDATA_SET_ELEM_FLAGS, NFTNL_UDATA_SET_ELEM_FLAGS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decode_and_render),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_unknown_parent),
+		cmocka_unit_test(test_decode_and_render), cmocka_unit_test(test_udata_numbers),
+		cmocka_unit_test(test_truncated),	  cmocka_unit_test(test_unknown_parent),
 		cmocka_unit_test(test_unknown_expr_kept),
 	};
 
