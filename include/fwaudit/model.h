@@ -443,6 +443,31 @@ int ruleset_write_json(const struct ruleset *rs, FILE *f);
 int ruleset_from_json(const char *text, size_t len, const char *filename, struct ruleset **out,
 		      struct strbuf *err);
 
+/**
+ * struct json_field - one member json_object_read() looks for.
+ * @key: its name
+ * @num: where an integer goes (0 when absent or not an integer), or NULL
+ * @str: where a string goes, NUL-terminated, at most @cap - 1 bytes
+ *	("" when absent or not a string), or NULL
+ * @whole: a longer string gives "" instead of its first @cap - 1 bytes
+ */
+struct json_field {
+	const char *key;
+	int64_t *num;
+	char *str;
+	size_t cap;
+	bool whole;
+};
+
+/*
+ * Read @len bytes of @text as one JSON object into @fields (the JSON other
+ * modules read, such as the store's history lines, without a JSON library
+ * of their own). Returns 0, or -EINVAL with why in @err (the parser's
+ * message, or "not an object").
+ */
+int json_object_read(const char *text, size_t len, const struct json_field *fields, size_t n,
+		     struct strbuf *err);
+
 /* ---- nft-syntax rendering (render*.c) ---- */
 
 struct render_opts {

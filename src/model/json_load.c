@@ -778,3 +778,30 @@ out:
 	*out = l.rs;
 	return 0;
 }
+
+int json_object_read(const char *text, size_t len, const struct json_field *fields, size_t n,
+		     struct strbuf *err)
+{
+	json_error_t jerr;
+	json_t *o = json_loadb(text, len, 0, &jerr);
+
+	if (!o || !json_is_object(o)) {
+		strbuf_addstr(err, o ? "not an object" : jerr.text);
+		json_decref(o);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = json_object_get(o, fields[i].key);
+
+		if (fields[i].num)
+			*fields[i].num = json_integer_value(v);
+		if (fields[i].str) {
+			const char *s = json_is_string(v) ? json_string_value(v) : "";
+
+			snprintf(fields[i].str, fields[i].cap, "%s",
+				 fields[i].whole && strlen(s) >= fields[i].cap ? "" : s);
+		}
+	}
+	json_decref(o);
+	return 0;
+}

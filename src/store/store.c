@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <jansson.h>
 
 #include "fwaudit/files.h"
 #include "fwaudit/model.h"
@@ -79,13 +78,6 @@ static void entry_line(const struct history_entry *e, struct strbuf *out)
 	strbuf_addf(out, ", \"hash\": \"%s\"}\n", e->hash);
 }
 
-static void copy_hex(char *dst, json_t *v)
-{
-	const char *s = json_is_string(v) ? json_string_value(v) : "";
-
-	snprintf(dst, 65, "%s", strlen(s) <= 64 ? s : "");
-}
-
 /*
  * Read the history. A line that does not parse is a problem for verify,
  * not a reason to refuse the store: the entries around it still count.
@@ -98,31 +90,32 @@ static void history_parse(struct store *st)
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		json_error_t jerr;
-		json_t *o;
 		struct history_entry e = { 0 };
-		struct strbuf again = STRBUF_INIT;
+		struct strbuf again = STRBUF_INIT, why = STRBUF_INIT;
+		int64_t seq = 0, findings = 0, changes = 0;
+		const struct json_field fields[] = {
+			{ "seq", &seq, NULL, 0, false },
+			{ "time", &e.time, NULL, 0, false },
+			{ "event", NULL, e.event, sizeof(e.event), false },
+			{ "snapshot", NULL, e.snapshot, sizeof(e.snapshot), true },
+			{ "baseline", NULL, e.baseline, sizeof(e.baseline), true },
+			{ "findings", &findings, NULL, 0, false },
+			{ "changes", &changes, NULL, 0, false },
+			{ "prev", NULL, e.prev, sizeof(e.prev), true },
+			{ "hash", NULL, e.hash, sizeof(e.hash), true },
+		};
 
 		line++;
-		o = json_loadb(p, n, 0, &jerr);
-		if (!o || !json_is_object(o)) {
+		if (json_object_read(p, n, fields, ARRAY_SIZE(fields), &why) < 0) {
 			st->nproblems++;
 			strbuf_addf(&st->problems, "history:%u: not a history entry (%s)\n", line,
-				    o ? "not an object" : jerr.text);
-			json_decref(o);
+				    why.buf);
+			strbuf_release(&why);
 			goto next;
 		}
-		e.seq = (uint64_t)json_integer_value(json_object_get(o, "seq"));
-		e.time = json_integer_value(json_object_get(o, "time"));
-		snprintf(e.event, sizeof(e.event), "%s",
-			 json_string_value(json_object_get(o, "event")) ?: "");
-		copy_hex(e.snapshot, json_object_get(o, "snapshot"));
-		copy_hex(e.baseline, json_object_get(o, "baseline"));
-		e.findings = (uint32_t)json_integer_value(json_object_get(o, "findings"));
-		e.changes = (uint32_t)json_integer_value(json_object_get(o, "changes"));
-		copy_hex(e.prev, json_object_get(o, "prev"));
-		copy_hex(e.hash, json_object_get(o, "hash"));
-		json_decref(o);
+		e.seq = (uint64_t)seq;
+		e.findings = (uint32_t)findings;
+		e.changes = (uint32_t)changes;
 		/* the line must be exactly what the writer writes: no edit goes unnoticed */
 		entry_line(&e, &again);
 		if (again.len != n + 1 || memcmp(again.buf, p, n)) {
