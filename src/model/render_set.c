@@ -236,8 +236,9 @@ static void print_data(struct render_ctx *rc, struct strbuf *out, const struct s
 		strbuf_addf(out, " : %s", n ? n : "?");
 		if (e->verdict->chain)
 			strbuf_addf(out, " %s", e->verdict->chain);
-	} else if (e->data && set_data_interval(s)) {
-		/* Map data that is itself a range: low half, high half. */
+	} else if (e->data && data && set_data_interval(s)) {
+		/* Map data that is itself a range: low half, high half (of a data
+		 * type the set names; a snapshot may claim the flag without one). */
 		strbuf_addstr(out, " : ");
 		print_bounds(rc, out, e->data, e->data + e->data_len / 2, e->data_len / 2, data);
 	} else if (e->data) {
