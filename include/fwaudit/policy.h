@@ -286,14 +286,66 @@ struct subject {
 };
 
 /**
+ * struct evidence_class - a class of packets that proves a finding, as
+ * reach found it.
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @verdict: what the ruleset does with every packet of it (EVAL_*)
+ * @by: what decided it ("rule handle 8 in inet filter input")
+ * @reason: why the verdict is not certain, or NULL
+ * @fields: where the class differs from the probed flow, in reach's words
+ *	("every packet of the flow" when nowhere); @fields_json the same as
+ *	the members of a JSON object
+ */
+struct evidence_class {
+	uint8_t family;
+	int verdict;
+	char *by, *reason, *fields, *fields_json;
+};
+
+/**
+ * struct evidence_rule - a rule that decides first every packet of a rule
+ * that never matches.
+ * @handle: its handle; @rule: it as nft prints it
+ */
+struct evidence_rule {
+	uint64_t handle;
+	char *rule;
+};
+
+/**
+ * struct evidence_line - a line of a watched file, as it was read.
+ * @text: "key = value" for a key, the line itself for a regular expression
+ */
+struct evidence_line {
+	char *path;
+	uint32_t line;
+	char *text;
+};
+
+/**
+ * struct evidence - why a finding holds, kept as facts; report/ words it in
+ * each format.
+ * @has_classes: reach was asked (then @classes may still be empty)
+ * @text_max: how many classes the text report shows (the rest are counted)
+ */
+struct evidence {
+	bool has_classes;
+	struct evidence_class *classes;
+	size_t nclasses, classes_cap, text_max;
+	struct evidence_rule *rules;
+	size_t nrules;
+	struct evidence_line *lines;
+	size_t nlines;
+};
+
+/**
  * struct finding - one thing a person should act on.
  * @id: stable id: policy, check and subject ("web/blanket-inbound-block/
  *	inet/filter/input/4")
  * @policy: the policy it came from (owned by the policy set)
  * @check: the detector id, "expect", "require", "file" or "policy-link"
  * @message: one sentence
- * @evidence_text: lines proving it (reach classes, a file line), or NULL
- * @evidence_json: the same as one JSON value, or NULL
+ * @evidence: what proves it (classes of packets, rules, file lines)
  */
 struct finding {
 	char *id;
@@ -302,7 +354,7 @@ struct finding {
 	enum severity severity;
 	char *message;
 	struct subject subject;
-	char *evidence_text, *evidence_json;
+	struct evidence evidence;
 	struct src_loc loc;
 };
 

@@ -14,69 +14,6 @@
 #include "fwaudit/util.h"
 #include "policy_internal.h"
 
-/* The classes of @r whose verdict is not @want, as text lines and a JSON array. */
-void evidence_add_class(const struct reach_result *r, size_t i, size_t nth, size_t text_max,
-			struct strbuf *text, struct strbuf *json)
-{
-	struct reach_class k;
-	struct strbuf by = STRBUF_INIT;
-
-	reach_class_get(r, i, &k);
-	reach_class_decider(r, i, &by);
-	if (nth < text_max) {
-		strbuf_addf(text, "%s%s %s: ", nth ? "\n" : "",
-			    k.family == NFPROTO_IPV6 ? "ip6" : "ip", eval_verdict_name(k.verdict));
-		reach_class_describe(r, i, false, text);
-		strbuf_addf(text, " (by %s)", by.buf);
-		if (k.reason)
-			strbuf_addf(text, " because %s", k.reason);
-	}
-	strbuf_addf(json, "%s{\"family\":\"%s\",\"verdict\":\"%s\",\"by\":", nth ? "," : "",
-		    k.family == NFPROTO_IPV6 ? "ip6" : "ip", eval_verdict_name(k.verdict));
-	strbuf_addjson(json, by.buf);
-	strbuf_addstr(json, ",\"fields\":{");
-	reach_class_describe(r, i, true, json);
-	strbuf_addstr(json, "}}");
-	strbuf_release(&by);
-}
-
-void evidence_classes(const struct reach_result *r, int want, struct finding *f)
-{
-	struct strbuf t = STRBUF_INIT, j = STRBUF_INIT;
-	size_t shown = 0, n = reach_nclasses(r);
-
-	strbuf_addch(&j, '[');
-	for (size_t i = 0; i < n; i++) {
-		struct reach_class k;
-
-		reach_class_get(r, i, &k);
-		if (want >= 0 && (int)k.verdict == want)
-			continue;
-		evidence_add_class(r, i, shown++, 20, &t, &j);
-	}
-	if (shown > 20)
-		strbuf_addf(&t, "\n... and %zu more classes", shown - 20);
-	strbuf_addch(&j, ']');
-	f->evidence_text = strbuf_detach(&t);
-	f->evidence_json = strbuf_detach(&j);
-}
-
-/* Subject from what decided class @i: its rule, its chain's policy, or the hook. */
-void subject_of_class(struct subject *s, const struct reach_result *r, size_t i, uint32_t hook)
-{
-	struct reach_class k;
-
-	reach_class_get(r, i, &k);
-	if (k.rule) {
-		subject_rule(s, k.rule);
-	} else if (k.chain) {
-		subject_chain(s, k.chain);
-	} else {
-		s->kind = SUBJ_HOOK;
-		s->hook = xstrdup(hook_name(NFPROTO_IPV4, hook));
-	}
-}
-
 static void check_expect(const struct policy *po, const struct policy_expect *e,
 			 const struct ruleset *rs, struct findings *out)
 {
@@ -133,7 +70,7 @@ static void check_expect(const struct policy *po, const struct policy_expect *e,
 		f->subject.hook = xstrdup(hook_name(NFPROTO_IPV4, e->hook));
 	}
 	f->message = strbuf_detach(&msg);
-	evidence_classes(r, e->verdict, f);
+	evidence_classes(&f->evidence, r, e->verdict);
 	f->loc = e->loc;
 	{
 		char extra[32];

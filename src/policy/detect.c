@@ -33,8 +33,7 @@ struct hit {
 	char **items;
 	size_t nitems;
 	unsigned families; /* bit 0 ip, bit 1 ip6 */
-	struct strbuf text, json;
-	size_t nclasses;
+	struct evidence evidence;
 	struct subject subject;
 	bool has_subject;
 };
@@ -80,7 +79,7 @@ static void hit_class(struct hit *x, const struct reach_result *r, size_t i)
 
 	reach_class_get(r, i, &k);
 	x->families |= k.family == NFPROTO_IPV6 ? 2 : 1;
-	evidence_add_class(r, i, x->nclasses++, 10, &x->text, &x->json);
+	evidence_add_class(&x->evidence, r, i);
 }
 
 static void hits_release(struct hits *h)
@@ -91,8 +90,7 @@ static void hits_release(struct hits *h)
 		for (size_t i = 0; i < x->nitems; i++)
 			free(x->items[i]);
 		free(x->items);
-		strbuf_release(&x->text);
-		strbuf_release(&x->json);
+		evidence_release(&x->evidence);
 		subject_release(&x->subject);
 	}
 	free(h->v);
@@ -150,10 +148,9 @@ static void hits_emit(struct hits *h, const struct policy *po, const struct poli
 		f->message = strbuf_detach(&msg);
 		f->subject = x->subject;
 		memset(&x->subject, 0, sizeof(x->subject));
-		if (x->nclasses > 10)
-			strbuf_addf(&x->text, "\n... and %zu more classes", x->nclasses - 10);
-		f->evidence_text = strbuf_detach(&x->text);
-		f->evidence_json = xasprintf("[%s]", x->json.buf ? x->json.buf : "");
+		f->evidence = x->evidence;
+		f->evidence.text_max = 10;
+		memset(&x->evidence, 0, sizeof(x->evidence));
 		f->loc = pd->loc;
 		finding_set_id(f, NULL);
 		strbuf_release(&items);

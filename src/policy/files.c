@@ -190,7 +190,7 @@ static void check_assert(const struct policy *po, const struct policy_file *pf,
 			f = file_finding(out, po, pf, line, extra);
 			f->message = xasprintf("line %u matches /%s/, which must not match", line,
 					       a->value);
-			f->evidence_text = xasprintf("%s:%u: %s", pf->path, line, text);
+			evidence_add_line(&f->evidence, pf->path, line, xstrdup(text));
 		} else {
 			f = NULL;
 		}
@@ -278,7 +278,8 @@ static void check_assert(const struct policy *po, const struct policy_file *pf,
 			f->message = xasprintf("%s is %s, must be at most %g", a->key, bad->value,
 					       a->max);
 	}
-	f->evidence_text = xasprintf("%s:%u: %s = %s", pf->path, bad->line, bad->key, bad->value);
+	evidence_add_line(&f->evidence, pf->path, bad->line,
+			  xasprintf("%s = %s", bad->key, bad->value));
 	f->loc = a->loc;
 }
 

@@ -352,8 +352,7 @@ void findings_release(struct findings *f)
 		free(x->id);
 		free(x->check);
 		free(x->message);
-		free(x->evidence_text);
-		free(x->evidence_json);
+		evidence_release(&x->evidence);
 		subject_release(&x->subject);
 	}
 	free(f->v);

@@ -40,14 +40,18 @@ void subject_chain(struct subject *s, const struct chain *c);
 void finding_set_id(struct finding *f, const char *extra);
 
 struct reach_result;
-/*
- * Class @i of @r as the @nth piece of evidence: a text line (while @nth is
- * below @text_max) and a JSON object.
- */
-void evidence_add_class(const struct reach_result *r, size_t i, size_t nth, size_t text_max,
-			struct strbuf *text, struct strbuf *json);
-/* Evidence from the classes of @r whose verdict is not @want (-1: all). */
-void evidence_classes(const struct reach_result *r, int want, struct finding *f);
+/* ---- evidence (evidence.c) ---- */
+
+/* Class @i of @r as evidence. */
+void evidence_add_class(struct evidence *ev, const struct reach_result *r, size_t i);
+/* Every class of @r whose verdict is not @want (-1: every class); the text
+ * report shows 20 of them. */
+void evidence_classes(struct evidence *ev, const struct reach_result *r, int want);
+/* @r decides first every packet of the rule the finding is about. */
+void evidence_add_rule(struct evidence *ev, const struct rule *r);
+/* Line @line of the watched file @path; @text (malloc'd) is owned by @ev. */
+void evidence_add_line(struct evidence *ev, const char *path, uint32_t line, char *text);
+void evidence_release(struct evidence *ev);
 /* Subject from what decided class @i: its rule, its chain's policy, or the hook. */
 void subject_of_class(struct subject *s, const struct reach_result *r, size_t i, uint32_t hook);
 

@@ -33,13 +33,6 @@ static const struct src_loc *detector_loc(const struct policy *po, const char *i
 	return &po->loc;
 }
 
-static void rule_words(const struct rule *r, struct strbuf *out)
-{
-	strbuf_addf(out, "handle %llu (", (unsigned long long)r->handle);
-	rule_render(r, NULL, out);
-	strbuf_addch(out, ')');
-}
-
 static void report_chain(const struct policy *po, const struct chain *ch,
 			 const struct rule_report *rep, bool shadow, bool redundant,
 			 struct findings *out)
@@ -49,7 +42,8 @@ static void report_chain(const struct policy *po, const struct chain *ch,
 
 	for (uint32_t i = 0; i < ch->nrules; i++) {
 		const struct rule *r = ch->rules[i];
-		struct strbuf msg = STRBUF_INIT, ev = STRBUF_INIT;
+		struct strbuf msg = STRBUF_INIT;
+		struct evidence ev = { 0 };
 		struct finding *f;
 		const char *id;
 
@@ -62,11 +56,8 @@ static void report_chain(const struct policy *po, const struct chain *ch,
 			id = "shadowed-rule";
 			strbuf_addstr(&msg, "rule never matches: earlier rules decide every packet "
 					    "it would match");
-			for (size_t k = 0; k < rep[i].nby; k++) {
-				strbuf_addstr(&ev, k ? "\n" : "");
-				strbuf_addstr(&ev, "decided first by rule ");
-				rule_words(rep[i].by[k], &ev);
-			}
+			for (size_t k = 0; k < rep[i].nby; k++)
+				evidence_add_rule(&ev, rep[i].by[k]);
 		} else if (shadow && rep[i].fate == RULE_NEVER) {
 			id = "shadowed-rule";
 			strbuf_addstr(&msg, "rule never matches: no packet satisfies all of its "
@@ -83,8 +74,7 @@ static void report_chain(const struct policy *po, const struct chain *ch,
 		f = finding_add(out, po, id, detector_severity(po, id));
 		f->message = strbuf_detach(&msg);
 		subject_rule(&f->subject, r);
-		f->evidence_text = ev.len ? strbuf_detach(&ev) : NULL;
-		strbuf_release(&ev);
+		f->evidence = ev;
 		f->loc = *detector_loc(po, id);
 		finding_set_id(f, NULL);
 	}

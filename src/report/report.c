@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/netfilter.h>
+
+#include "fwaudit/eval.h"
 #include "fwaudit/model.h"
 #include "fwaudit/policy.h"
 #include "fwaudit/postmortem.h"
@@ -72,6 +75,59 @@ static const char *subject_kind_name(enum subject_kind k)
 	return names[k];
 }
 
+/*
+ * The evidence in words, as the text report and the JSON "text" give it.
+ * Returns false when there is none at all (JSON: null).
+ */
+static bool evidence_words(const struct evidence *ev, struct strbuf *out)
+{
+	size_t lines = 0;
+
+	if (!ev->has_classes && !ev->nrules && !ev->nlines)
+		return false;
+	for (size_t i = 0; i < ev->nclasses && i < ev->text_max; i++) {
+		const struct evidence_class *c = &ev->classes[i];
+
+		strbuf_addf(out, "%s%s %s: %s (by %s)", lines++ ? "\n" : "",
+			    c->family == NFPROTO_IPV6 ? "ip6" : "ip",
+			    eval_verdict_name((enum eval_verdict)c->verdict), c->fields, c->by);
+		if (c->reason)
+			strbuf_addf(out, " because %s", c->reason);
+	}
+	if (ev->nclasses > ev->text_max)
+		strbuf_addf(out, "\n... and %zu more classes", ev->nclasses - ev->text_max);
+	for (size_t i = 0; i < ev->nrules; i++)
+		strbuf_addf(out, "%sdecided first by rule handle %llu (%s)", lines++ ? "\n" : "",
+			    (unsigned long long)ev->rules[i].handle, ev->rules[i].rule);
+	for (size_t i = 0; i < ev->nlines; i++)
+		strbuf_addf(out, "%s%s:%u: %s", lines++ ? "\n" : "", ev->lines[i].path,
+			    ev->lines[i].line, ev->lines[i].text);
+	/* an empty string is still an answer: reach was asked and found nothing */
+	if (!out->buf)
+		strbuf_addstr(out, "");
+	return true;
+}
+
+/* The classes as a JSON array, or null when reach was not asked. */
+static void evidence_classes_json(const struct evidence *ev, struct strbuf *out)
+{
+	if (!ev->has_classes) {
+		strbuf_addstr(out, "null");
+		return;
+	}
+	strbuf_addch(out, '[');
+	for (size_t i = 0; i < ev->nclasses; i++) {
+		const struct evidence_class *c = &ev->classes[i];
+
+		strbuf_addf(out, "%s{\"family\":\"%s\",\"verdict\":\"%s\",\"by\":", i ? "," : "",
+			    c->family == NFPROTO_IPV6 ? "ip6" : "ip",
+			    eval_verdict_name((enum eval_verdict)c->verdict));
+		strbuf_addjson(out, c->by);
+		strbuf_addf(out, ",\"fields\":{%s}}", c->fields_json);
+	}
+	strbuf_addch(out, ']');
+}
+
 static void count(const struct findings *f, size_t by[5])
 {
 	memset(by, 0, 5 * sizeof(*by));
@@ -129,9 +185,14 @@ static void render_text(const struct findings *f, const struct report_meta *m, s
 		if (x->subject.rule)
 			strbuf_addf(out, ": %s", x->subject.rule);
 		strbuf_addch(out, '\n');
-		if (x->evidence_text && *x->evidence_text) {
-			strbuf_addstr(out, "    evidence:\n");
-			strbuf_add_indented(out, x->evidence_text, "      ");
+		{
+			struct strbuf ev = STRBUF_INIT;
+
+			if (evidence_words(&x->evidence, &ev) && ev.len) {
+				strbuf_addstr(out, "    evidence:\n");
+				strbuf_add_indented(out, ev.buf, "      ");
+			}
+			strbuf_release(&ev);
 		}
 		/* a link that is itself the finding enforces nothing yet */
 		for (size_t k = 0; strcmp(x->check, "policy-link") && k < x->policy->nlinks; k++) {
@@ -276,9 +337,14 @@ void report_finding_json(const struct finding *x, struct strbuf *out)
 	strbuf_addstr(out, ",\"subject\":");
 	subject_json(&x->subject, out);
 	strbuf_addstr(out, ",\"evidence\":{\"text\":");
-	json_str_or_null(out, x->evidence_text);
+	{
+		struct strbuf ev = STRBUF_INIT;
+
+		json_str_or_null(out, evidence_words(&x->evidence, &ev) ? ev.buf : NULL);
+		strbuf_release(&ev);
+	}
 	strbuf_addstr(out, ",\"classes\":");
-	strbuf_addstr(out, x->evidence_json ? x->evidence_json : "null");
+	evidence_classes_json(&x->evidence, out);
 	strbuf_addstr(out, "},\"links\":");
 	links_json(x->policy, out);
 	strbuf_addstr(out, ",\"action_items\":");
@@ -476,9 +542,14 @@ static void render_sarif(const struct findings *f, const struct report_meta *m, 
 			strbuf_addstr(out, ",\"rule\":");
 			strbuf_addjson(out, x->subject.rule);
 		}
-		if (x->evidence_text) {
-			strbuf_addstr(out, ",\"evidence\":");
-			strbuf_addjson(out, x->evidence_text);
+		{
+			struct strbuf ev = STRBUF_INIT;
+
+			if (evidence_words(&x->evidence, &ev)) {
+				strbuf_addstr(out, ",\"evidence\":");
+				strbuf_addjson(out, ev.buf);
+			}
+			strbuf_release(&ev);
 		}
 		strbuf_addstr(out, "}}");
 		strbuf_release(&name);
@@ -598,7 +669,13 @@ static void render_junit(const struct findings *f, const struct report_meta *m, 
 					xml_escape(&cases, x->subject.rule);
 					strbuf_addch(&cases, '\n');
 				}
-				xml_escape(&cases, x->evidence_text);
+				{
+					struct strbuf ev = STRBUF_INIT;
+
+					if (evidence_words(&x->evidence, &ev))
+						xml_escape(&cases, ev.buf);
+					strbuf_release(&ev);
+				}
 				for (size_t l = 0; l < x->policy->nlinks; l++) {
 					const struct policy_link *ln = &x->policy->links[l];
 					struct strbuf sum = STRBUF_INIT;
