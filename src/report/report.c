@@ -22,12 +22,29 @@
 #define FWAUDIT_VERSION "0"
 #endif
 
+typedef void (*render_fn)(const struct findings *f, const struct report_meta *m,
+			  struct strbuf *out);
+
+static void render_text(const struct findings *f, const struct report_meta *m, struct strbuf *out);
+static void render_json(const struct findings *f, const struct report_meta *m, struct strbuf *out);
+static void render_sarif(const struct findings *f, const struct report_meta *m, struct strbuf *out);
+static void render_junit(const struct findings *f, const struct report_meta *m, struct strbuf *out);
+
+/* Every format, in enum report_format's order: a new one is a row and its function. */
+static const struct {
+	const char *name;
+	render_fn render;
+} formats[] = {
+	[REPORT_TEXT] = { "text", render_text },
+	[REPORT_JSON] = { "json", render_json },
+	[REPORT_SARIF] = { "sarif", render_sarif },
+	[REPORT_JUNIT] = { "junit", render_junit },
+};
+
 int report_format_parse(const char *name, enum report_format *out)
 {
-	static const char *const names[] = { "text", "json", "sarif", "junit" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(name, names[i])) {
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (!strcmp(name, formats[i].name)) {
 			*out = (enum report_format)i;
 			return 0;
 		}
@@ -727,18 +744,5 @@ static void render_junit(const struct findings *f, const struct report_meta *m, 
 void report_render(const struct findings *f, const struct report_meta *m, enum report_format fmt,
 		   struct strbuf *out)
 {
-	switch (fmt) {
-	case REPORT_TEXT:
-		render_text(f, m, out);
-		break;
-	case REPORT_JSON:
-		render_json(f, m, out);
-		break;
-	case REPORT_SARIF:
-		render_sarif(f, m, out);
-		break;
-	case REPORT_JUNIT:
-		render_junit(f, m, out);
-		break;
-	}
+	formats[fmt].render(f, m, out);
 }
