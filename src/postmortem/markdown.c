@@ -225,7 +225,9 @@ struct md_state {
 	int group_indent; /* a label-only item's indent, or -1 */
 	int group_status; /* -1, or the status a group heading names */
 	const char *group_type;
-	struct action_item *last;
+	/* the item attribute lines indent under, by index: a pointer would
+	 * dangle once the next item grows the array (a table's rows do) */
+	size_t last; /* SIZE_MAX: none */
 	int last_indent;
 	/* fields */
 	struct field *f;
@@ -344,7 +346,7 @@ static void close_actions(struct md_state *st)
 	st->group_indent = -1;
 	st->group_status = -1;
 	st->group_type = NULL;
-	st->last = NULL;
+	st->last = SIZE_MAX;
 }
 
 static void open_actions(struct md_state *st, const struct mdline *ln, int level, int list_indent)
@@ -358,7 +360,7 @@ static void open_actions(struct md_state *st, const struct mdline *ln, int level
 	st->group_indent = -1;
 	st->group_status = status_of_words(low);
 	st->group_type = type_of(st->group);
-	st->last = NULL;
+	st->last = SIZE_MAX;
 	free(low);
 }
 
@@ -370,7 +372,7 @@ static void start_group(struct md_state *st, const char *label, int indent)
 	st->group_indent = indent;
 	st->group_status = status_of_words(low);
 	st->group_type = type_of(label);
-	st->last = NULL;
+	st->last = SIZE_MAX;
 	free(low);
 }
 
@@ -749,8 +751,9 @@ static void on_item(struct md_state *st, size_t *pi)
 		st->group_status = -1;
 		st->group_type = type_of(st->group ? st->group : "");
 	}
-	if (st->last && ln->indent > st->last_indent && ln->label && attr_label(ln->label)) {
-		item_set_attr(st->last, ln->label, ln->rest);
+	if (st->last != SIZE_MAX && ln->indent > st->last_indent && ln->label &&
+	    attr_label(ln->label)) {
+		item_set_attr(&st->in->items[st->last], ln->label, ln->rest);
 		goto out;
 	}
 	if (label_only) {
@@ -764,7 +767,7 @@ static void on_item(struct md_state *st, size_t *pi)
 		struct action_item *it = item_new(st, text, ln->lineno, ln->check, ln->anchor);
 
 		if (it) {
-			st->last = it;
+			st->last = (size_t)(it - st->in->items);
 			st->last_indent = ln->indent;
 		}
 	}
@@ -1084,7 +1087,7 @@ static size_t lines_in(const char *s, size_t n)
 struct incident *postmortem_parse_markdown(const char *name, const char *buf, size_t len,
 					   struct strbuf *err)
 {
-	struct md_state st = { 0 };
+	struct md_state st = { .last = SIZE_MAX };
 	struct incident *in = NULL;
 	struct ynode **docs = NULL;
 	size_t ndocs = 0, skip, fmlen = 0;
