@@ -97,6 +97,9 @@ void arena_free(struct arena *a);
 /* Print "fwaudit: " + message to stderr. */
 __attribute__((format(printf, 1, 2))) void errmsg(const char *fmt, ...);
 
+/* Milliseconds on the monotonic clock: for timeouts and retries, not dates. */
+int64_t now_ms(void);
+
 /**
  * struct atomic_file - a file that appears at @path complete or not at all.
  * @f: write here

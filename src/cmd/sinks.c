@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,14 +23,6 @@
 #define EXEC_TIMEOUT_MS 5000
 #define RETRY_FIRST_MS	1000
 #define RETRY_MAX_MS	60000
-
-int64_t now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 void outbox_push(struct outbox *o, char *data, size_t len, unsigned nfields)
 {

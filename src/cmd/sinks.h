@@ -65,6 +65,4 @@ void sinks_tick(struct sinks *s, int64_t now);
 int sinks_timeout(const struct sinks *s, int64_t now);
 void sinks_release(struct sinks *s);
 
-int64_t now_ms(void);
-
 #endif
