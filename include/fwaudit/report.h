@@ -3,6 +3,9 @@
 #define FWAUDIT_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "fwaudit/policy.h"
 
@@ -61,5 +64,98 @@ void report_metrics_findings(const struct findings *f, const char *name, const c
  * # TYPE lines. Appended to @out.
  */
 void report_metrics_links(const struct findings *f, const char *name, struct strbuf *out);
+
+/* ---- fwaudit watch's sinks (sinks.c) ---- */
+
+/*
+ * Where fwaudit watch sends its alerts besides stdout: an --exec hook, the
+ * systemd journal, syslog. Each sink has an outbox: an alert a sink fails to
+ * take stays there and is tried again later (1 s, doubling to 60 s), the
+ * first failure of an outage and the recovery are reported on stderr, and
+ * past OUTBOX_MAX waiting alerts the oldest are dropped and counted. No
+ * sink ever makes the watcher wait: the hook runs as a child reaped later,
+ * the journal and syslog are local datagram sockets.
+ */
+
+#define OUTBOX_MAX 64
+
+/**
+ * struct outbox_item - one alert waiting for its sink.
+ * @data: exec: the alert as JSON; journal: KEY=VALUE fields, each NUL-ended
+ * @len: bytes of @data
+ * @nfields: journal: how many fields @data holds
+ */
+struct outbox_item {
+	char *data;
+	size_t len;
+	unsigned nfields;
+};
+
+/**
+ * struct outbox - the alerts one sink has not taken yet, oldest first.
+ * @name: the sink in messages ("--exec /path/hook", "the journal")
+ * @v: @n items, at most OUTBOX_MAX
+ * @dropped: alerts dropped because the outbox was full
+ * @failures: failed attempts since the sink last worked
+ * @retry_at: when to try the head again (now_ms() time)
+ * @backoff_ms: the wait after the last failure
+ * @failing: the last attempt failed (the outage was reported)
+ */
+struct outbox {
+	const char *name;
+	struct outbox_item *v;
+	size_t n;
+	unsigned long dropped, failures;
+	int64_t retry_at;
+	unsigned backoff_ms;
+	bool failing;
+};
+
+/**
+ * struct sinks - the sinks of one watcher; zero-initialise, then set what is wanted.
+ * @exec_argv: the hook's argv, NULL-ended, its words all in the one
+ *	allocation @exec_argv[0] points to; both are freed by sinks_release()
+ *	(NULL: no hook)
+ * @journal: send each alert to the systemd journal
+ * @syslog: send each alert's text to syslog (openlog() is the caller's)
+ * @exec_box, @journal_box: what waits; set their names
+ * @exec_pid: the hook running now (0: none), started at @exec_started
+ */
+struct sinks {
+	char **exec_argv;
+	bool journal, syslog;
+	struct outbox exec_box, journal_box;
+	pid_t exec_pid;
+	int64_t exec_started;
+};
+
+/**
+ * struct journal_fields - the journal record of one alert, built up as
+ * KEY=VALUE entries, each NUL-ended, in @buf (@len bytes used of @cap).
+ * @n: entries. Zero-initialise; sinks_send() takes @buf, else free() it.
+ */
+struct journal_fields {
+	char *buf;
+	size_t len, cap;
+	unsigned n;
+};
+
+/* Append the entry KEY=value, the value printf-formatted. */
+void journal_fields_add(struct journal_fields *f, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Send an alert: @json (@jlen bytes) to the hook, @fields to the journal
+ * (taken: *@fields is zeroed), @text at syslog priority @prio to syslog.
+ * What a sink cannot take now waits in its outbox.
+ */
+void sinks_send(struct sinks *s, const char *json, size_t jlen, struct journal_fields *fields,
+		const char *text, int prio);
+/* Reap the hook, retry what waits. Call after each wake-up, with now_ms(). */
+void sinks_tick(struct sinks *s, int64_t now);
+/* How long poll may sleep before sinks_tick() has work (-1: forever). */
+int sinks_timeout(const struct sinks *s, int64_t now);
+/* Give a running hook its time, report what was not delivered, free everything. */
+void sinks_release(struct sinks *s);
 
 #endif

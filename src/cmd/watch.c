@@ -36,7 +36,6 @@
 #include "fwaudit/postmortem.h"
 #include "fwaudit/report.h"
 #include "fwaudit/util.h"
-#include "sinks.h"
 
 /* journalctl MESSAGE_ID=... finds every fwaudit watch alert */
 #define ALERT_MESSAGE_ID "8f580b41919e47a58fd88f5b6c264779"
@@ -683,30 +682,31 @@ static int alert_priority(const struct watch *w, const struct findings *cur)
 /* The journal record: the text alert as MESSAGE, the facts as FWAUDIT_* fields. */
 static void journal_fields(const struct watch *w, const char *event, const struct findings *cur,
 			   const unsigned *by, const struct strbuf *text, const struct strbuf *js,
-			   int prio, struct fields *f)
+			   int prio, struct journal_fields *f)
 {
 	struct strbuf ids = STRBUF_INIT, gone = STRBUF_INIT, items = STRBUF_INIT;
 
-	fields_add(f, "MESSAGE", "%s", text->buf);
-	fields_add(f, "MESSAGE_ID", "%s", ALERT_MESSAGE_ID);
-	fields_add(f, "PRIORITY", "%d", prio);
-	fields_add(f, "SYSLOG_IDENTIFIER", "fwaudit");
-	fields_add(f, "FWAUDIT_EVENT", "%s", event);
-	fields_add(f, "FWAUDIT_GENERATION", "%u", w->rs->generation);
-	fields_add(f, "FWAUDIT_TRANSACTIONS", "%u", w->ntx);
+	journal_fields_add(f, "MESSAGE", "%s", text->buf);
+	journal_fields_add(f, "MESSAGE_ID", "%s", ALERT_MESSAGE_ID);
+	journal_fields_add(f, "PRIORITY", "%d", prio);
+	journal_fields_add(f, "SYSLOG_IDENTIFIER", "fwaudit");
+	journal_fields_add(f, "FWAUDIT_EVENT", "%s", event);
+	journal_fields_add(f, "FWAUDIT_GENERATION", "%u", w->rs->generation);
+	journal_fields_add(f, "FWAUDIT_TRANSACTIONS", "%u", w->ntx);
 	if (w->ntx) {
-		fields_add(f, "FWAUDIT_PID", "%u", w->who.pid);
-		fields_add(f, "FWAUDIT_COMM", "%s", w->who.comm);
+		journal_fields_add(f, "FWAUDIT_PID", "%u", w->who.pid);
+		journal_fields_add(f, "FWAUDIT_COMM", "%s", w->who.comm);
 	}
 	if (w->who.has_proc) {
-		fields_add(f, "FWAUDIT_UID", "%u", w->who.uid);
-		fields_add(f, "FWAUDIT_PPID", "%u", w->who.ppid);
-		fields_add(f, "FWAUDIT_CMDLINE", "%s", w->who.cmdline ? w->who.cmdline : "");
+		journal_fields_add(f, "FWAUDIT_UID", "%u", w->who.uid);
+		journal_fields_add(f, "FWAUDIT_PPID", "%u", w->who.ppid);
+		journal_fields_add(f, "FWAUDIT_CMDLINE", "%s",
+				   w->who.cmdline ? w->who.cmdline : "");
 	}
 	if (w->resync_why)
-		fields_add(f, "FWAUDIT_RESYNCHRONISED", "%s", w->resync_why);
-	fields_add(f, "FWAUDIT_RULES_ADDED", "%u", w->added);
-	fields_add(f, "FWAUDIT_RULES_REMOVED", "%u", w->removed);
+		journal_fields_add(f, "FWAUDIT_RESYNCHRONISED", "%s", w->resync_why);
+	journal_fields_add(f, "FWAUDIT_RULES_ADDED", "%u", w->added);
+	journal_fields_add(f, "FWAUDIT_RULES_REMOVED", "%u", w->removed);
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct policy *po = cur->v[i].policy;
 
@@ -720,11 +720,11 @@ static void journal_fields(const struct watch *w, const char *event, const struc
 		if (!finding_in(cur, w->prev.v[i].id))
 			strbuf_addf(&gone, "%s%s", gone.len ? " " : "", w->prev.v[i].id);
 	if (ids.len)
-		fields_add(f, "FWAUDIT_FINDINGS_NEW", "%s", ids.buf);
+		journal_fields_add(f, "FWAUDIT_FINDINGS_NEW", "%s", ids.buf);
 	if (gone.len)
-		fields_add(f, "FWAUDIT_FINDINGS_RESOLVED", "%s", gone.buf);
+		journal_fields_add(f, "FWAUDIT_FINDINGS_RESOLVED", "%s", gone.buf);
 	if (items.len)
-		fields_add(f, "FWAUDIT_ACTION_ITEMS", "%s", items.buf);
+		journal_fields_add(f, "FWAUDIT_ACTION_ITEMS", "%s", items.buf);
 	for (int s = SEV_INFO; s <= SEV_CRITICAL; s++) {
 		char key[32];
 
@@ -732,9 +732,9 @@ static void journal_fields(const struct watch *w, const char *event, const struc
 		for (char *p = key; *p; p++)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 'a' + 'A');
-		fields_add(f, key, "%u", by[s]);
+		journal_fields_add(f, key, "%u", by[s]);
 	}
-	fields_add(f, "FWAUDIT_ALERT", "%.*s", (int)(js->len ? js->len - 1 : 0), js->buf);
+	journal_fields_add(f, "FWAUDIT_ALERT", "%.*s", (int)(js->len ? js->len - 1 : 0), js->buf);
 	strbuf_release(&ids);
 	strbuf_release(&gone);
 	strbuf_release(&items);
@@ -760,7 +760,7 @@ static void evaluate(struct watch *w, const char *event)
 	struct findings cur = { 0 };
 	struct check_opts copts = { 0 };
 	struct strbuf out = STRBUF_INIT, js = STRBUF_INIT;
-	struct fields jf = { 0 };
+	struct journal_fields jf = { 0 };
 	unsigned nnew = 0, ngone = 0, by[SEV_CRITICAL + 1];
 	int prio;
 	char when[64];

@@ -2,7 +2,7 @@
 /*
  * fwaudit watch's alert sinks: the --exec hook, the journal and syslog,
  * each with an outbox so a failing sink is retried and never blocks the
- * watcher (see sinks.h).
+ * watcher (see struct sinks in report.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,14 +17,15 @@
 #include <unistd.h>
 #include <systemd/sd-journal.h>
 
-#include "sinks.h"
+#include "fwaudit/report.h"
 #include "fwaudit/util.h"
 
 #define EXEC_TIMEOUT_MS 5000
 #define RETRY_FIRST_MS	1000
 #define RETRY_MAX_MS	60000
 
-void outbox_push(struct outbox *o, char *data, size_t len, unsigned nfields)
+/* Queue an exec alert (JSON) or journal record (fields); takes @data. */
+static void outbox_push(struct outbox *o, char *data, size_t len, unsigned nfields)
 {
 	if (o->n == OUTBOX_MAX) {
 		free(o->v[0].data);
@@ -80,7 +81,7 @@ static void outbox_release(struct outbox *o)
 	o->n = 0;
 }
 
-void fields_add(struct fields *f, const char *key, const char *fmt, ...)
+void journal_fields_add(struct journal_fields *f, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -187,7 +188,7 @@ static void journal_flush(struct sinks *s, int64_t now)
 	}
 }
 
-void sinks_send(struct sinks *s, const char *json, size_t jlen, struct fields *fields,
+void sinks_send(struct sinks *s, const char *json, size_t jlen, struct journal_fields *fields,
 		const char *text, int prio)
 {
 	int64_t now = now_ms();
