@@ -44,8 +44,12 @@ enum change_object {
  *	("tcp/443 from any")
  * @old_handle, @new_handle: rules: the handle before and after (0 = none)
  * @before, @after: one line each (a rule, a verdict, a policy), or NULL
- * @cause: CO_FLOW: "rule handle 12 in inet filter input", or NULL
+ * @cause: CO_FLOW: "rule handle 12 in inet filter input"; CO_ELEMENTS
+ *	changed with no event: "packet path or timeouts"; or NULL
  * @detail: more lines (a file's unified diff, element lists), or NULL
+ * @elems_added, @elems_removed: CO_ELEMENTS told by the watcher: how many
+ *	elements an event added or removed, or the packet path did (0: not
+ *	counted)
  * All strings are owned by the change.
  */
 struct change {
@@ -56,6 +60,7 @@ struct change {
 	char *before, *after;
 	char *cause;
 	char *detail;
+	uint32_t elems_added, elems_removed;
 };
 
 struct changes {
@@ -95,6 +100,63 @@ void changes_render_text(const struct changes *c, struct strbuf *out);
 void changes_render_json(const struct changes *c, struct strbuf *out);
 /* One change as a JSON object, on one line. */
 void change_json(const struct change *ch, struct strbuf *out);
+
+/**
+ * enum change_style - how a change is told.
+ * @CHANGE_STYLE_DIFF: as a difference between two snapshots (scan, diff,
+ *	gate): "  + rule inet filter input handle 5: drop"; JSON
+ *	{"object", "kind", "where", "new_handle", "after", ...}
+ * @CHANGE_STYLE_EVENT: as an event the kernel announced, in the words
+ *	fwaudit watch's alerts have always used: "  added rule inet filter
+ *	input handle 5: drop", "  removed elements of inet filter s: 2";
+ *	JSON {"kind", "object", "where", "handle", "rule", "count"}, and for
+ *	elements the packet path changed {..., "by", "added", "removed"}
+ */
+enum change_style {
+	CHANGE_STYLE_DIFF,
+	CHANGE_STYLE_EVENT,
+};
+
+/* One change in @style: a line of text (and its details), or a JSON object on one line. */
+void change_render_text(const struct change *c, enum change_style style, struct strbuf *out);
+void change_render_json(const struct change *c, enum change_style style, struct strbuf *out);
+
+/* ---- what the watcher's events changed (narrate.c) ---- */
+
+struct nl_applied;
+struct set;
+struct table;
+
+/**
+ * struct change_narration - the events since the watcher's last alert, told.
+ * @changes: CHANGE_STYLE_EVENT records, in the order things happened
+ * @max_listed: how many of the kernel's events get a record (0: all); the
+ *	sets the follower read again always do
+ * @listed: events with a record; @not_listed: events past @max_listed
+ * @rules_added, @rules_removed: rule events, listed or not
+ *
+ * Zero-initialise (set @max_listed); change_narration_reset() frees it.
+ */
+struct change_narration {
+	struct changes changes;
+	unsigned max_listed, listed, not_listed;
+	unsigned rules_added, rules_removed;
+};
+
+/*
+ * Tell one event of a transaction as the follower applied it (nl.h), while
+ * the model is as the event left it: a removed rule is rendered with the
+ * sets it used, before a later event of its transaction deletes them.
+ * Anonymous sets and their elements are not told: they come and go with
+ * their rules.
+ */
+void change_narrate_applied(struct change_narration *n, const struct nl_applied *a);
+/* Tell that set @s of table @t, read again, had +@added -@removed elements
+ * that no event announced (the packet path or timeouts). */
+void change_narrate_set(struct change_narration *n, const struct table *t, const struct set *s,
+			unsigned added, unsigned removed);
+/* Free the records and zero the counts (@max_listed stays). */
+void change_narration_reset(struct change_narration *n);
 
 /* "flow", "table", "chain", "policy", "rule", "set", "elements", ... */
 const char *change_object_name(enum change_object o);

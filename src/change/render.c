@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Changes as text for people and as JSON for programs (docs/report.md). */
+/*
+ * Changes as text for people and as JSON for programs (docs/report.md), in
+ * two styles: as the difference of two snapshots (scan, diff, gate) and as
+ * the events the watcher followed, in the words of its alerts.
+ */
 #include <string.h>
 
 #include "fwaudit/change.h"
@@ -113,4 +117,82 @@ void changes_render_json(const struct changes *c, struct strbuf *out)
 		change_json(&c->v[i], out);
 	}
 	strbuf_addstr(out, c->n ? "\n  ]" : "]");
+}
+
+/* "elements of" reads better before a set's name. */
+static const char *event_object(const struct change *c)
+{
+	return c->object == CO_ELEMENTS ? "elements of" : change_object_name(c->object);
+}
+
+/* The rule an event added or removed, with its handle then, or NULL. */
+static const char *event_rule(const struct change *c, uint64_t *handle)
+{
+	if (c->object != CO_RULE)
+		return NULL;
+	*handle = c->kind == CHANGE_REMOVED ? c->old_handle : c->new_handle;
+	return c->kind == CHANGE_REMOVED ? c->before : c->after;
+}
+
+static uint32_t event_count(const struct change *c)
+{
+	return c->kind == CHANGE_REMOVED ? c->elems_removed : c->elems_added;
+}
+
+static void event_text(const struct change *c, struct strbuf *out)
+{
+	uint64_t handle = 0;
+	const char *rule = event_rule(c, &handle);
+
+	if (c->kind == CHANGE_CHANGED) { /* no event said it: the set was read again */
+		strbuf_addf(out, "  %s %s changed by the %s: +%u -%u\n", event_object(c), c->where,
+			    c->cause, c->elems_added, c->elems_removed);
+		return;
+	}
+	strbuf_addf(out, "  %s %s %s", change_kind_name(c->kind), event_object(c), c->where);
+	if (rule)
+		strbuf_addf(out, " handle %llu: %s", (unsigned long long)handle, rule);
+	if (event_count(c))
+		strbuf_addf(out, ": %u", event_count(c));
+	strbuf_addch(out, '\n');
+}
+
+static void event_json(const struct change *c, struct strbuf *out)
+{
+	uint64_t handle = 0;
+	const char *rule = event_rule(c, &handle);
+
+	strbuf_addf(out,
+		    "{\"kind\": \"%s\", \"object\": \"%s\", \"where\": ", change_kind_name(c->kind),
+		    change_object_name(c->object));
+	strbuf_addjson_text(out, c->where);
+	if (c->kind == CHANGE_CHANGED) {
+		kstr(out, "by", c->cause);
+		strbuf_addf(out, ", \"added\": %u, \"removed\": %u}", c->elems_added,
+			    c->elems_removed);
+		return;
+	}
+	if (rule) {
+		strbuf_addf(out, ", \"handle\": %llu", (unsigned long long)handle);
+		kstr(out, "rule", rule);
+	}
+	if (event_count(c))
+		strbuf_addf(out, ", \"count\": %u", event_count(c));
+	strbuf_addch(out, '}');
+}
+
+void change_render_text(const struct change *c, enum change_style style, struct strbuf *out)
+{
+	if (style == CHANGE_STYLE_EVENT)
+		event_text(c, out);
+	else
+		render_one(c, out);
+}
+
+void change_render_json(const struct change *c, enum change_style style, struct strbuf *out)
+{
+	if (style == CHANGE_STYLE_EVENT)
+		event_json(c, out);
+	else
+		change_json(c, out);
 }

@@ -80,8 +80,7 @@ struct watch {
 	unsigned ntx;
 	uint32_t first_gen;
 	struct committer who;
-	struct strbuf lines_text, lines_json;
-	unsigned nlines, more_lines, added, removed;
+	struct change_narration events;
 	char *resync_why;
 	int64_t first_at_ms;
 	/* the findings the last alert reported */
@@ -158,68 +157,6 @@ static void who_from_proc(struct committer *c)
 	}
 	fclose(f);
 	c->has_proc = true;
-}
-
-static void table_label(const struct table *t, struct strbuf *out)
-{
-	if (t)
-		strbuf_addf(out, "%s %s", family_name(t->family), t->name);
-	else
-		strbuf_addstr(out, "?");
-}
-
-/* One line of the change summary, as text and as a JSON object. */
-static void note_applied(struct watch *w, const struct nl_applied *a)
-{
-	struct strbuf where = STRBUF_INIT, what = STRBUF_INIT;
-	const char *op = a->removed ? "removed" : "added";
-
-	if (!a->object)
-		return;
-	if (!strcmp(a->object, "rule"))
-		a->removed ? w->removed++ : w->added++;
-	if (!strcmp(a->object, "set") && a->name && !strncmp(a->name, "__", 2))
-		return; /* anonymous sets come and go with their rules */
-	if (!strcmp(a->object, "elements") && a->name && !strncmp(a->name, "__", 2))
-		return;
-	if (w->nlines >= MAX_LINES) {
-		w->more_lines++;
-		return;
-	}
-	w->nlines++;
-	table_label(a->table, &where);
-	if (a->chain)
-		strbuf_addf(&where, " %s", a->chain->name);
-	else if (a->name)
-		strbuf_addf(&where, " %s", a->name);
-	if (a->rule) {
-		struct render_opts ro = { 0 };
-
-		rule_render(a->rule, &ro, &what);
-	}
-	strbuf_addf(&w->lines_text, "  %s %s", op,
-		    !strcmp(a->object, "elements") ? "elements of" : a->object);
-	strbuf_addf(&w->lines_text, " %s", where.buf);
-	if (a->rule)
-		strbuf_addf(&w->lines_text, " handle %llu: %s", (unsigned long long)a->rule->handle,
-			    what.buf);
-	if (a->count)
-		strbuf_addf(&w->lines_text, ": %u", a->count);
-	strbuf_addch(&w->lines_text, '\n');
-
-	strbuf_addf(&w->lines_json, "%s{\"kind\": \"%s\", \"object\": \"%s\", \"where\": ",
-		    w->lines_json.len ? ", " : "", op, a->object);
-	strbuf_addjson_text(&w->lines_json, where.buf);
-	if (a->rule) {
-		strbuf_addf(&w->lines_json,
-			    ", \"handle\": %llu, \"rule\": ", (unsigned long long)a->rule->handle);
-		strbuf_addjson_text(&w->lines_json, what.buf);
-	}
-	if (a->count)
-		strbuf_addf(&w->lines_json, ", \"count\": %u", a->count);
-	strbuf_addch(&w->lines_json, '}');
-	strbuf_release(&where);
-	strbuf_release(&what);
 }
 
 static void mark_dirty(struct watch *w)
@@ -399,7 +336,6 @@ static void redump(struct watch *w)
 			struct set *fresh;
 			uint32_t gen;
 			unsigned plus, minus;
-			struct strbuf where = STRBUF_INIT;
 
 			if (!(s->flags & (NFT_SET_EVAL | NFT_SET_TIMEOUT)))
 				continue;
@@ -422,22 +358,7 @@ static void redump(struct watch *w)
 			s->ix = NULL;
 			s->elems_cap = fresh->elems_cap;
 			donor_put(w, s, d);
-			table_label(t, &where);
-			strbuf_addf(&w->lines_text,
-				    "  elements of %s %s changed by the packet path or timeouts: "
-				    "+%u -%u\n",
-				    where.buf, s->name, plus, minus);
-			strbuf_addf(&w->lines_json,
-				    "%s{\"kind\": \"changed\", \"object\": \"elements\", "
-				    "\"where\": ",
-				    w->lines_json.len ? ", " : "");
-			strbuf_addf(&where, " %s", s->name);
-			strbuf_addjson_text(&w->lines_json, where.buf);
-			strbuf_addf(&w->lines_json,
-				    ", \"by\": \"packet path or timeouts\", \"added\": %u, "
-				    "\"removed\": %u}",
-				    plus, minus);
-			strbuf_release(&where);
+			change_narrate_set(&w->events, t, s, plus, minus);
 			w->dynamic_changed = true;
 			mark_dirty(w);
 		}
@@ -550,7 +471,7 @@ static int commit_tx(struct watch *w, const struct nl_gen *g)
 	for (size_t i = 0; i < w->npending; i++) {
 		if (nl_apply_event(w->rs, w->pending[i].msg, w->pending[i].len, &a) < 0)
 			return resync(w, "an event the model could not follow");
-		note_applied(w, &a);
+		change_narrate_applied(&w->events, &a);
 	}
 	pending_clear(w);
 	w->rs->generation = g->id;
@@ -705,8 +626,8 @@ static void journal_fields(const struct watch *w, const char *event, const struc
 	}
 	if (w->resync_why)
 		journal_fields_add(f, "FWAUDIT_RESYNCHRONISED", "%s", w->resync_why);
-	journal_fields_add(f, "FWAUDIT_RULES_ADDED", "%u", w->added);
-	journal_fields_add(f, "FWAUDIT_RULES_REMOVED", "%u", w->removed);
+	journal_fields_add(f, "FWAUDIT_RULES_ADDED", "%u", w->events.rules_added);
+	journal_fields_add(f, "FWAUDIT_RULES_REMOVED", "%u", w->events.rules_removed);
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct policy *po = cur->v[i].policy;
 
@@ -785,10 +706,16 @@ static void evaluate(struct watch *w, const char *event)
 		strbuf_addstr(&js, ", \"resynchronised\": ");
 		strbuf_addjson_text(&js, w->resync_why);
 	}
-	strbuf_addf(&js, ", \"rules_added\": %u, \"rules_removed\": %u, \"changes\": [%s]",
-		    w->added, w->removed, w->lines_json.buf ? w->lines_json.buf : "");
-	if (w->more_lines)
-		strbuf_addf(&js, ", \"changes_not_listed\": %u", w->more_lines);
+	strbuf_addf(&js, ", \"rules_added\": %u, \"rules_removed\": %u, \"changes\": [",
+		    w->events.rules_added, w->events.rules_removed);
+	for (size_t i = 0; i < w->events.changes.n; i++) {
+		if (i)
+			strbuf_addstr(&js, ", ");
+		change_render_json(&w->events.changes.v[i], CHANGE_STYLE_EVENT, &js);
+	}
+	strbuf_addch(&js, ']');
+	if (w->events.not_listed)
+		strbuf_addf(&js, ", \"changes_not_listed\": %u", w->events.not_listed);
 	if (w->files_json.len)
 		strbuf_addf(&js, ", \"files\": [%s]", w->files_json.buf);
 	strbuf_addstr(&js, ", \"findings_new\": [");
@@ -824,12 +751,13 @@ static void evaluate(struct watch *w, const char *event)
 		if (w->resync_why)
 			strbuf_addf(&out, "  events lost (%s); resynchronised at generation %u\n",
 				    w->resync_why, w->rs->generation);
-		if (w->added || w->removed)
-			strbuf_addf(&out, "  rules: +%u -%u\n", w->added, w->removed);
-		if (w->lines_text.len)
-			strbuf_add(&out, w->lines_text.buf, w->lines_text.len);
-		if (w->more_lines)
-			strbuf_addf(&out, "  ... and %u more changes\n", w->more_lines);
+		if (w->events.rules_added || w->events.rules_removed)
+			strbuf_addf(&out, "  rules: +%u -%u\n", w->events.rules_added,
+				    w->events.rules_removed);
+		for (size_t i = 0; i < w->events.changes.n; i++)
+			change_render_text(&w->events.changes.v[i], CHANGE_STYLE_EVENT, &out);
+		if (w->events.not_listed)
+			strbuf_addf(&out, "  ... and %u more changes\n", w->events.not_listed);
 		if (w->files_text.len)
 			strbuf_add_indented(&out, w->files_text.buf, "  ");
 		for (size_t i = 0; i < cur.n; i++)
@@ -862,9 +790,7 @@ static void evaluate(struct watch *w, const char *event)
 	/* the next alert starts afresh */
 	w->dirty = false;
 	w->ntx = 0;
-	w->added = w->removed = w->nlines = w->more_lines = 0;
-	strbuf_release(&w->lines_text);
-	strbuf_release(&w->lines_json);
+	change_narration_reset(&w->events);
 	strbuf_release(&w->files_text);
 	strbuf_release(&w->files_json);
 	free(w->resync_why);
@@ -921,7 +847,8 @@ int cmd_watch(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct watch w = { .rcvbuf = 64 << 20,
+	struct watch w = { .events.max_listed = MAX_LINES,
+			   .rcvbuf = 64 << 20,
 			   .debounce_ms = 10,
 			   .ino = -1,
 			   .redump_s = 60,
@@ -1167,8 +1094,7 @@ out:
 	free(w.pending);
 	findings_release(&w.prev);
 	who_release(&w.who);
-	strbuf_release(&w.lines_text);
-	strbuf_release(&w.lines_json);
+	change_narration_reset(&w.events);
 	free(w.resync_why);
 	nl_monitor_close(w.mon);
 	ruleset_free(w.rs);
