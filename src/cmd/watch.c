@@ -4,15 +4,12 @@
  * after each change and alert on what the change did: findings that
  * appeared or were resolved, what changed, and which process did it.
  *
- * The model is a snapshot kept current by applying the kernel's events
- * (src/nl/decode.c, nl_apply_event()); events are held per transaction
- * until its NEWGEN and applied only when it follows the model's own
- * generation. A lost event (ENOBUFS) or a gap in generations makes the
- * watcher read the whole ruleset again and say so: it never reports a state
- * it has not seen.
+ * The model is the follower's (src/nl/follow.c): a snapshot kept current
+ * by applying the kernel's events, read again when events are lost. This
+ * file gathers what the follower, the watched files and the packet path
+ * changed into one alert per burst and sends it on.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -24,9 +21,6 @@
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
-#include <libmnl/libmnl.h>
-#include <linux/netfilter/nfnetlink.h>
-#include <linux/netfilter/nf_tables.h>
 
 #include "fwaudit/change.h"
 #include "fwaudit/cmd.h"
@@ -43,19 +37,6 @@
 #define FILE_SETTLE_MS	 100  /* files are read again once quiet this long */
 #define FILE_WAIT_MS	 1000 /* or this long after the first event of a burst */
 
-struct msgcopy {
-	void *msg;
-	size_t len;
-};
-
-/* Who committed a transaction, from NEWGEN and /proc while it lives. */
-struct committer {
-	uint32_t pid, uid, ppid;
-	bool has_proc;
-	char comm[32];
-	char *cmdline;
-};
-
 struct watch {
 	struct policy_opts po;
 	struct policy_set *ps;
@@ -64,22 +45,18 @@ struct watch {
 	 * the next alert has reported those it resolves */
 	struct policy_set *old_ps;
 	struct postmortem_index *old_ix;
-	struct ruleset *rs;
-	struct nl_monitor *mon;
-	int rcvbuf, debounce_ms;
+	struct nl_follow_opts follow;
+	struct nl_follower *fl;
+	int debounce_ms;
 	bool json;
 	struct sinks sinks;
 	const char *textfile;
 	int64_t textfile_retry_at; /* 0: written */
 	bool textfile_failing;
-	/* the transaction being received */
-	struct msgcopy *pending;
-	size_t npending, cappending;
 	/* what happened since the last alert */
 	bool dirty;
 	unsigned ntx;
-	uint32_t first_gen;
-	struct committer who;
+	struct nl_committer who;
 	struct change_narration events;
 	char *resync_why;
 	int64_t first_at_ms;
@@ -87,77 +64,17 @@ struct watch {
 	struct findings prev;
 	/* counters for the textfile */
 	unsigned long resyncs, transactions, alerts;
-	/* the model's arena after the last full read, and when to compact it */
-	size_t arena_base, compact_slack;
-	int64_t compact_retry_at;
 	int64_t last_change;
-	/* after a re-read: when to ask the kernel's generation (0: no need) */
-	int64_t verify_at;
 	/* watched files: their captures (the model's files point into it) */
 	char **watch;
 	size_t nwatch;
 	struct ruleset *files;
-	/* sets the packet path or timeouts change, read again every redump_s */
-	unsigned redump_s;
-	int64_t redump_at;
+	/* sets the packet path or timeouts changed, since the last alert */
 	bool dynamic_changed;
-	struct donor {
-		const struct set *set;
-		struct ruleset *rs; /* holds the elements the set now points to */
-	} * donors;
-	size_t ndonors;
 	int ino;			 /* inotify on the files' directories, or -1 */
 	int64_t files_first, files_last; /* a burst of inotify events (0: none) */
 	struct strbuf files_text, files_json;
 };
-
-static void pending_clear(struct watch *w)
-{
-	for (size_t i = 0; i < w->npending; i++)
-		free(w->pending[i].msg);
-	w->npending = 0;
-}
-
-static void who_release(struct committer *c)
-{
-	free(c->cmdline);
-	memset(c, 0, sizeof(*c));
-}
-
-/* /proc/PID: command line, uid and parent, if the process is still there. */
-static void who_from_proc(struct committer *c)
-{
-	char path[64], buf[4096];
-	ssize_t n;
-	int fd;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%u/cmdline", c->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0) {
-			for (ssize_t i = 0; i < n - 1; i++)
-				if (!buf[i])
-					buf[i] = ' ';
-			buf[n] = '\0';
-			c->cmdline = xstrdup(buf);
-		}
-	}
-	snprintf(path, sizeof(path), "/proc/%u/status", c->pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(buf, sizeof(buf), f)) {
-		if (!strncmp(buf, "Uid:", 4))
-			c->uid = (uint32_t)strtoul(buf + 4, NULL, 10);
-		else if (!strncmp(buf, "PPid:", 5))
-			c->ppid = (uint32_t)strtoul(buf + 5, NULL, 10);
-	}
-	fclose(f);
-	c->has_proc = true;
-}
 
 static void mark_dirty(struct watch *w)
 {
@@ -170,12 +87,15 @@ static void mark_dirty(struct watch *w)
 /* The model checks the files as last captured. */
 static void files_attach(struct watch *w)
 {
+	struct ruleset *rs;
+
 	if (!w->files)
 		return;
-	w->rs->files = w->files->files;
-	w->rs->nfiles = w->files->nfiles;
-	w->rs->files_cap = w->files->nfiles;
-	w->rs->has_files = true;
+	rs = nl_follow_ruleset(w->fl);
+	rs->files = w->files->files;
+	rs->nfiles = w->files->nfiles;
+	rs->files_cap = w->files->nfiles;
+	rs->has_files = true;
 }
 
 static struct ruleset *files_capture(const struct watch *w)
@@ -258,115 +178,6 @@ static void files_recapture(struct watch *w)
 	changes_release(&chg);
 }
 
-static void donors_free(struct watch *w)
-{
-	for (size_t i = 0; i < w->ndonors; i++)
-		ruleset_free(w->donors[i].rs);
-	free(w->donors);
-	w->donors = NULL;
-	w->ndonors = 0;
-}
-
-static void donor_put(struct watch *w, const struct set *s, struct ruleset *rs)
-{
-	for (size_t i = 0; i < w->ndonors; i++)
-		if (w->donors[i].set == s) {
-			ruleset_free(w->donors[i].rs);
-			w->donors[i].rs = rs;
-			return;
-		}
-	w->donors = xrealloc(w->donors, (w->ndonors + 1) * sizeof(*w->donors));
-	w->donors[w->ndonors++] = (struct donor){ s, rs };
-}
-
-static int elem_order(const void *a, const void *b)
-{
-	return elem_identity_cmp(*(const struct elem *const *)a, *(const struct elem *const *)b);
-}
-
-/* How many elements (by key) @now has that @was has not, and the reverse. */
-static void elems_diff(const struct set *was, const struct set *now, unsigned *plus,
-		       unsigned *minus)
-{
-	const struct elem **a = xcalloc(was->nelems + 1, sizeof(*a)),
-			  **b = xcalloc(now->nelems + 1, sizeof(*b));
-	uint32_t i = 0, k = 0;
-
-	for (uint32_t n = 0; n < was->nelems; n++)
-		a[n] = &was->elems[n];
-	for (uint32_t n = 0; n < now->nelems; n++)
-		b[n] = &now->elems[n];
-	qsort(a, was->nelems, sizeof(*a), elem_order);
-	qsort(b, now->nelems, sizeof(*b), elem_order);
-	*plus = *minus = 0;
-	while (i < was->nelems || k < now->nelems) {
-		int d = i == was->nelems   ? 1
-			: k == now->nelems ? -1
-					   : elem_identity_cmp(a[i], b[k]);
-
-		if (d < 0)
-			(*minus)++, i++;
-		else if (d > 0)
-			(*plus)++, k++;
-		else
-			i++, k++;
-	}
-	free(a);
-	free(b);
-}
-
-/*
- * The kernel announces no element that the packet path adds to a dynamic
- * set, nor one that times out: read such sets again (only those), when no
- * transaction is in flight and the model is at the kernel's generation.
- */
-static void redump(struct watch *w)
-{
-	struct strbuf err = STRBUF_INIT;
-
-	w->redump_at = now_ms() + (int64_t)w->redump_s * 1000;
-	if (w->npending || w->dirty)
-		return; /* events are in flight: next time */
-	for (uint32_t i = 0; i < w->rs->ntables; i++) {
-		const struct table *t = w->rs->tables[i];
-
-		for (uint32_t k = 0; k < t->nsets; k++) {
-			struct set *s = t->sets[k];
-			struct ruleset *d;
-			struct set *fresh;
-			uint32_t gen;
-			unsigned plus, minus;
-
-			if (!(s->flags & (NFT_SET_EVAL | NFT_SET_TIMEOUT)))
-				continue;
-			strbuf_truncate(&err, 0);
-			if (nl_dump_set(s, &d, &gen, &err) < 0)
-				continue; /* changed or gone: its events will say */
-			if (gen != w->rs->generation) {
-				ruleset_free(d); /* the events of the change are on their way */
-				goto out;
-			}
-			fresh = d->tables[0]->sets[0];
-			elems_diff(s, fresh, &plus, &minus);
-			if (!plus && !minus) {
-				ruleset_free(d);
-				continue;
-			}
-			ruleset_set_changed(w->rs, s);
-			s->elems = fresh->elems;
-			s->nelems = fresh->nelems;
-			s->ix = NULL;
-			s->elems_cap = fresh->elems_cap;
-			donor_put(w, s, d);
-			change_narrate_set(&w->events, t, s, plus, minus);
-			w->dynamic_changed = true;
-			mark_dirty(w);
-		}
-	}
-out:
-	strbuf_release(&err);
-}
-
 /* What the alert is about: a transaction, a file, the packet path. */
 static const char *event_name(const struct watch *w)
 {
@@ -375,139 +186,6 @@ static const char *event_name(const struct watch *w)
 	if (w->files_text.len)
 		return "file";
 	return w->dynamic_changed ? "sets" : "change";
-}
-
-/* Read the whole ruleset again, after lost events or a gap. */
-static int resync(struct watch *w, const char *why)
-{
-	struct strbuf err = STRBUF_INIT;
-	struct ruleset *fresh;
-
-	pending_clear(w);
-	/* the NEWGEN closing a lost transaction may be lost too: ask again later */
-	w->verify_at = now_ms() + 200;
-	if (nl_snapshot(&fresh, NULL, NULL, &err) < 0) {
-		errmsg("watch: reading the ruleset again: %s", err.buf);
-		strbuf_release(&err);
-		return -1;
-	}
-	ruleset_free(w->rs);
-	donors_free(w);
-	w->rs = fresh;
-	files_attach(w);
-	w->arena_base = arena_used(w->rs->arena);
-	w->resyncs++;
-	free(w->resync_why);
-	w->resync_why = xstrdup(why);
-	mark_dirty(w);
-	strbuf_release(&err);
-	return 0;
-}
-
-static void warm(struct watch *w);
-
-#define COMPACT_SLACK (64u << 20) /* bytes of the arena beyond twice the last read */
-
-/*
- * Removed rules, elements and sets stay in the model's arena (events are
- * applied in place; nothing is freed one by one). Once the arena is twice
- * what the last full read needed, plus a slack, read the ruleset again and
- * drop the old model: memory stays within twice the ruleset's, and the
- * re-read costs at most one dump per doubling. Quiet: the model is the
- * same, so no alert. Only when nothing is in flight; if the kernel moved
- * on meanwhile, its events will come and the next try is a second later.
- */
-static void compact(struct watch *w)
-{
-	struct strbuf err = STRBUF_INIT;
-	struct ruleset *fresh;
-	size_t before = arena_used(w->rs->arena);
-
-	w->compact_retry_at = now_ms() + 1000;
-	if (nl_snapshot(&fresh, NULL, NULL, &err) < 0) {
-		errmsg("watch: reading the ruleset again to free removed objects: %s", err.buf);
-		strbuf_release(&err);
-		return;
-	}
-	strbuf_release(&err);
-	if (fresh->generation != w->rs->generation) {
-		ruleset_free(fresh);
-		return;
-	}
-	ruleset_free(w->rs);
-	donors_free(w);
-	w->rs = fresh;
-	files_attach(w);
-	w->arena_base = arena_used(w->rs->arena);
-	w->compact_retry_at = 0;
-	errmsg("watch: model compacted at generation %u: %zu KiB -> %zu KiB", w->rs->generation,
-	       before / 1024, w->arena_base / 1024);
-	/* the caches went with the old model: two checks rebuild them (warm()) */
-	warm(w);
-	warm(w);
-}
-
-static bool compact_due(const struct watch *w, int64_t now)
-{
-	return !w->npending && !w->dirty && now >= w->compact_retry_at &&
-	       arena_used(w->rs->arena) > 2 * w->arena_base + w->compact_slack;
-}
-
-/* Apply a transaction that NEWGEN @g closed. */
-static int commit_tx(struct watch *w, const struct nl_gen *g)
-{
-	if (g->id <= w->rs->generation) { /* already in the snapshot */
-		pending_clear(w);
-		return 0;
-	}
-	if (g->id != w->rs->generation + 1) {
-		char why[96];
-
-		snprintf(why, sizeof(why), "generation %u followed %u", g->id, w->rs->generation);
-		return resync(w, why);
-	}
-	struct nl_applied a = { 0 };
-
-	for (size_t i = 0; i < w->npending; i++) {
-		if (nl_apply_event(w->rs, w->pending[i].msg, w->pending[i].len, &a) < 0)
-			return resync(w, "an event the model could not follow");
-		change_narrate_applied(&w->events, &a);
-	}
-	pending_clear(w);
-	w->rs->generation = g->id;
-	if (!w->ntx)
-		w->first_gen = g->id;
-	w->ntx++;
-	w->transactions++;
-	who_release(&w->who);
-	w->who.pid = g->pid;
-	snprintf(w->who.comm, sizeof(w->who.comm), "%s", g->comm);
-	if (g->pid)
-		who_from_proc(&w->who);
-	mark_dirty(w);
-	return 0;
-}
-
-static int on_event(const struct nlmsghdr *nlh, void *arg)
-{
-	struct watch *w = arg;
-	struct nl_gen g;
-
-	if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWGEN) {
-		if (nl_parse_newgen(nlh, &g) < 0)
-			return 0;
-		return commit_tx(w, &g) < 0 ? -EIO : 0;
-	}
-	if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_TRACE)
-		return 0;
-	if (w->npending == w->cappending) {
-		w->cappending = w->cappending ? 2 * w->cappending : 64;
-		w->pending = xrealloc(w->pending, w->cappending * sizeof(*w->pending));
-	}
-	w->pending[w->npending].msg = xmalloc(nlh->nlmsg_len);
-	memcpy(w->pending[w->npending].msg, nlh, nlh->nlmsg_len);
-	w->pending[w->npending++].len = nlh->nlmsg_len;
-	return 0;
 }
 
 static bool finding_in(const struct findings *f, const char *id)
@@ -567,7 +245,8 @@ static void write_textfile(struct watch *w, const struct findings *f)
 		"# HELP fwaudit_resyncs_total Times events were lost and the ruleset read again.\n"
 		"# TYPE fwaudit_resyncs_total counter\n"
 		"fwaudit_resyncs_total %lu\n",
-		w->rs->generation, (long long)w->last_change, w->transactions, w->resyncs);
+		nl_follow_ruleset(w->fl)->generation, (long long)w->last_change, w->transactions,
+		w->resyncs);
 	r = write_file_atomic(w->textfile, m.buf, m.len);
 	if (r < 0) {
 		if (!w->textfile_failing)
@@ -612,7 +291,7 @@ static void journal_fields(const struct watch *w, const char *event, const struc
 	journal_fields_add(f, "PRIORITY", "%d", prio);
 	journal_fields_add(f, "SYSLOG_IDENTIFIER", "fwaudit");
 	journal_fields_add(f, "FWAUDIT_EVENT", "%s", event);
-	journal_fields_add(f, "FWAUDIT_GENERATION", "%u", w->rs->generation);
+	journal_fields_add(f, "FWAUDIT_GENERATION", "%u", nl_follow_ruleset(w->fl)->generation);
 	journal_fields_add(f, "FWAUDIT_TRANSACTIONS", "%u", w->ntx);
 	if (w->ntx) {
 		journal_fields_add(f, "FWAUDIT_PID", "%u", w->who.pid);
@@ -671,8 +350,57 @@ static void warm(struct watch *w)
 	struct findings f = { 0 };
 	struct check_opts copts = { 0 };
 
-	policy_check(w->ps, w->rs, &copts, &f);
+	policy_check(w->ps, nl_follow_ruleset(w->fl), &copts, &f);
 	findings_release(&f);
+}
+
+/* Keep a copy of who committed the last transaction. */
+static void who_set(struct nl_committer *dst, const struct nl_committer *src)
+{
+	nl_committer_release(dst);
+	*dst = *src;
+	if (src->cmdline)
+		dst->cmdline = xstrdup(src->cmdline);
+}
+
+static void on_applied(const struct nl_applied *a, void *arg)
+{
+	struct watch *w = arg;
+
+	change_narrate_applied(&w->events, a);
+}
+
+/* What the follower did: all but a compaction is told in the next alert. */
+static void on_update(const struct nl_update *u, void *arg)
+{
+	struct watch *w = arg;
+
+	switch (u->kind) {
+	case NL_UPDATE_COMMIT:
+		w->ntx++;
+		w->transactions++;
+		who_set(&w->who, u->who);
+		break;
+	case NL_UPDATE_RESYNC:
+		files_attach(w);
+		w->resyncs++;
+		free(w->resync_why);
+		w->resync_why = xstrdup(u->why);
+		break;
+	case NL_UPDATE_COMPACT:
+		files_attach(w);
+		errmsg("watch: model compacted at generation %u: %zu KiB -> %zu KiB", u->generation,
+		       u->arena_before / 1024, u->arena_after / 1024);
+		/* the caches went with the old model: two checks rebuild them (warm()) */
+		warm(w);
+		warm(w);
+		return;
+	case NL_UPDATE_SET:
+		change_narrate_set(&w->events, u->table, u->set, u->elems_added, u->elems_removed);
+		w->dynamic_changed = true;
+		break;
+	}
+	mark_dirty(w);
 }
 
 /* Check the model and report what the changes since the last alert did. */
@@ -687,14 +415,14 @@ static void evaluate(struct watch *w, const char *event)
 	char when[64];
 	time_t t = time(NULL);
 
-	policy_check(w->ps, w->rs, &copts, &cur);
+	policy_check(w->ps, nl_follow_ruleset(w->fl), &copts, &cur);
 	findings_sort(&cur);
 	count_severities(&cur, by);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
 
 	/* JSON: one line per alert */
 	strbuf_addf(&js, "{\"event\": \"%s\", \"time\": \"%s\", \"generation\": %u", event, when,
-		    w->rs->generation);
+		    nl_follow_ruleset(w->fl)->generation);
 	strbuf_addf(&js, ", \"transactions\": %u, \"pid\": %u, \"comm\": ", w->ntx, w->who.pid);
 	strbuf_addjson_text(&js, w->who.comm);
 	if (w->who.has_proc) {
@@ -739,7 +467,8 @@ static void evaluate(struct watch *w, const char *event)
 	strbuf_addstr(&js, "}}\n");
 
 	{
-		strbuf_addf(&out, "%s %s generation %u", when, event, w->rs->generation);
+		strbuf_addf(&out, "%s %s generation %u", when, event,
+			    nl_follow_ruleset(w->fl)->generation);
 		if (w->ntx)
 			strbuf_addf(&out, " (%u transaction%s) by %s pid %u", w->ntx,
 				    w->ntx > 1 ? "s" : "", w->who.comm[0] ? w->who.comm : "?",
@@ -750,7 +479,7 @@ static void evaluate(struct watch *w, const char *event)
 		strbuf_addch(&out, '\n');
 		if (w->resync_why)
 			strbuf_addf(&out, "  events lost (%s); resynchronised at generation %u\n",
-				    w->resync_why, w->rs->generation);
+				    w->resync_why, nl_follow_ruleset(w->fl)->generation);
 		if (w->events.rules_added || w->events.rules_removed)
 			strbuf_addf(&out, "  rules: +%u -%u\n", w->events.rules_added,
 				    w->events.rules_removed);
@@ -796,7 +525,7 @@ static void evaluate(struct watch *w, const char *event)
 	free(w->resync_why);
 	w->resync_why = NULL;
 	w->dynamic_changed = false;
-	who_release(&w->who);
+	nl_committer_release(&w->who);
 	strbuf_release(&out);
 	strbuf_release(&js);
 }
@@ -847,12 +576,13 @@ int cmd_watch(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct watch w = { .events.max_listed = MAX_LINES,
-			   .rcvbuf = 64 << 20,
+	struct watch w = { .follow = { .rcvbuf = 64 << 20,
+				       .redump_s = 60,
+				       .compact_slack = NL_FOLLOW_COMPACT_SLACK },
+			   .events.max_listed = MAX_LINES,
 			   .debounce_ms = 10,
-			   .ino = -1,
-			   .redump_s = 60,
-			   .compact_slack = COMPACT_SLACK };
+			   .ino = -1 };
+	const struct nl_follow_ops ops = { on_applied, on_update, &w };
 	char exec_name[128];
 	struct source_opts src = { 0 };
 	struct strbuf err = STRBUF_INIT;
@@ -899,7 +629,7 @@ int cmd_watch(int argc, char **argv)
 		case 'b':
 			if (count_opt("watch", "--rcvbuf", optarg, 4096, 1u << 30, &v))
 				goto out;
-			w.rcvbuf = (int)v;
+			w.follow.rcvbuf = (int)v;
 			break;
 		case 'd':
 			if (count_opt("watch", "--debounce", optarg, 0, 60000, &v))
@@ -912,7 +642,7 @@ int cmd_watch(int argc, char **argv)
 		case 'R':
 			if (count_opt("watch", "--redump-interval", optarg, 0, 86400, &v))
 				goto out;
-			w.redump_s = v;
+			w.follow.redump_s = v;
 			break;
 		case 'w':
 			if (watch_opt("watch", optarg, &w.watch, &w.nwatch))
@@ -947,16 +677,13 @@ int cmd_watch(int argc, char **argv)
 		errmsg("watch: %s", err.buf);
 		goto out;
 	}
-	/* subscribe first: a change made while the snapshot is read is not lost */
-	if (nl_monitor_open(&w.mon, w.rcvbuf, &err) < 0 ||
-	    nl_snapshot(&w.rs, NULL, NULL, &err) < 0) {
+	/* tests make the model compact sooner */
+	if (getenv("FWAUDIT_WATCH_COMPACT_SLACK"))
+		w.follow.compact_slack = strtoul(getenv("FWAUDIT_WATCH_COMPACT_SLACK"), NULL, 10);
+	if (nl_follow_open(&w.fl, &w.follow, &ops, &err) < 0) {
 		errmsg("watch: %s", err.buf);
 		goto out;
 	}
-	w.arena_base = arena_used(w.rs->arena);
-	/* tests make the model compact sooner */
-	if (getenv("FWAUDIT_WATCH_COMPACT_SLACK"))
-		w.compact_slack = strtoul(getenv("FWAUDIT_WATCH_COMPACT_SLACK"), NULL, 10);
 	w.files = files_capture(&w);
 	files_attach(&w);
 	if (w.files->nfiles) {
@@ -976,26 +703,21 @@ int cmd_watch(int argc, char **argv)
 	warm(&w);
 	evaluate(&w, "start");
 	for (;;) {
-		struct pollfd pfd[3] = { { nl_monitor_fd(w.mon), POLLIN, 0 },
+		struct pollfd pfd[3] = { { nl_follow_fd(w.fl), POLLIN, 0 },
 					 { sfd, POLLIN, 0 },
 					 { w.ino, POLLIN, 0 } };
 		int timeout = -1, r;
-		int64_t now = now_ms();
+		int64_t now = now_ms(), at;
 		int st = sinks_timeout(&w.sinks, now);
 
 		if (w.dirty)
 			wake_within(&timeout, w.first_at_ms + w.debounce_ms - now);
 		if (st >= 0)
 			wake_within(&timeout, st);
-		if (w.redump_s && !w.redump_at)
-			w.redump_at = now + (int64_t)w.redump_s * 1000;
-		if (w.redump_s) {
-			if (w.redump_at <= now) {
-				redump(&w);
-				continue;
-			}
-			wake_within(&timeout, w.redump_at - now);
-		}
+		if (nl_follow_redump(w.fl, now, w.dirty, &at))
+			continue;
+		if (at)
+			wake_within(&timeout, at - now);
 		if (w.files_first) {
 			int64_t due = files_due(&w);
 
@@ -1007,29 +729,22 @@ int cmd_watch(int argc, char **argv)
 		}
 		if (w.textfile_retry_at)
 			wake_within(&timeout, w.textfile_retry_at - now);
-		if (w.verify_at && !w.dirty) {
-			int64_t left = w.verify_at - now_ms();
-			uint32_t gen;
-
-			if (left <= 0) {
-				w.verify_at = 0;
-				if (nl_get_generation(&gen, &err) == 0 && gen != w.rs->generation &&
-				    resync(&w, "the last transaction's events were lost") < 0)
-					break;
+		if (!w.dirty) { /* all reported: the follower's own work */
+			strbuf_truncate(&err, 0);
+			r = nl_follow_idle(w.fl, now, &at, &err);
+			if (err.len)
+				errmsg("watch: %s", err.buf);
+			if (r < 0)
+				break;
+			if (r > 0)
 				continue;
-			}
-			wake_within(&timeout, left);
+			if (at)
+				wake_within(&timeout, at - now);
 		}
 		if (w.dirty && timeout <= 0) {
 			evaluate(&w, event_name(&w));
 			continue;
 		}
-		if (compact_due(&w, now)) {
-			compact(&w);
-			continue;
-		}
-		if (w.compact_retry_at && !w.dirty)
-			wake_within(&timeout, w.compact_retry_at - now);
 		r = poll(pfd, w.ino >= 0 ? 3 : 2, timeout);
 		sinks_tick(&w.sinks, now_ms());
 		if (w.textfile_retry_at && now_ms() >= w.textfile_retry_at)
@@ -1055,16 +770,11 @@ int cmd_watch(int argc, char **argv)
 		if (w.ino >= 0 && (pfd[2].revents & POLLIN))
 			files_event(&w);
 		if (pfd[0].revents & (POLLIN | POLLERR)) {
-			r = nl_monitor_read(w.mon, on_event, &w);
-			if (r == -ENOBUFS) {
-				if (resync(&w, "the kernel dropped events (receive buffer full)") <
-				    0)
-					break;
-			} else if (r < 0 && r != -EIO) {
-				errmsg("watch: reading events: %s", strerror(-r));
+			strbuf_truncate(&err, 0);
+			if (nl_follow_read(w.fl, &err) < 0) {
+				if (err.len)
+					errmsg("watch: %s", err.buf);
 				break;
-			} else if (r == -EIO) {
-				break; /* the model could not be read again: printed */
 			}
 		}
 	}
@@ -1074,7 +784,7 @@ int cmd_watch(int argc, char **argv)
 		/* the model as events left it, to compare with a fresh snapshot */
 		FILE *f = fopen(save_model, "we");
 
-		if (!f || ruleset_write_json(w.rs, f) < 0 || fclose(f) == EOF) {
+		if (!f || ruleset_write_json(nl_follow_ruleset(w.fl), f) < 0 || fclose(f) == EOF) {
 			errmsg("watch: --save-model %s: %s", save_model, strerror(errno));
 			ret = EXIT_ERROR;
 		}
@@ -1086,18 +796,14 @@ out:
 	if (w.ino >= 0)
 		close(w.ino);
 	ruleset_free(w.files);
-	donors_free(&w);
 	free(w.watch);
 	strbuf_release(&w.files_text);
 	strbuf_release(&w.files_json);
-	pending_clear(&w);
-	free(w.pending);
 	findings_release(&w.prev);
-	who_release(&w.who);
+	nl_committer_release(&w.who);
 	change_narration_reset(&w.events);
 	free(w.resync_why);
-	nl_monitor_close(w.mon);
-	ruleset_free(w.rs);
+	nl_follow_close(w.fl);
 	policy_set_free(w.ps);
 	postmortem_index_free(w.ix);
 	policy_set_free(w.old_ps);
