@@ -17,6 +17,8 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include "../unit/nft_build.h"
+
 static char out[65536];
 static size_t used;
 
@@ -64,12 +66,7 @@ static void build(void)
 	add(nlh);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "t");
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "c");
-	x = nftnl_expr_alloc("payload");
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, 2);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, 2);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, x);
+	nb_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
 	x = nftnl_expr_alloc("lookup");
 	nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
 	nftnl_expr_set_str(x, NFTNL_EXPR_LOOKUP_SET, "ports");

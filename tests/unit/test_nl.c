@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Decoder tests: netlink messages built with libnftnl, as the kernel sends them. */
+/*
+ * nl/ without a kernel: the decoder and the event follower, fed netlink
+ * messages built with libnftnl as the kernel sends them.
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,49 +11,28 @@
 #include <string.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
-#include <linux/netfilter/nfnetlink.h>
-#include <libmnl/libmnl.h>
-#include <libnftnl/chain.h>
-#include <libnftnl/expr.h>
-#include <libnftnl/rule.h>
-#include <libnftnl/table.h>
+#include <unistd.h>
 #include <libnftnl/udata.h>
-#include <linux/netfilter.h>
-#include <linux/netfilter/nf_tables.h>
 
+#include "fwaudit/change.h"
 #include "fwaudit/model.h"
 #include "fwaudit/nl.h"
 #include "fwaudit/util.h"
+#include "nft_build.h"
 
-static char buf[8192];
+static struct nft_buf nb;
+static char *const buf = nb.data;
 
 static size_t table_msg(const char *name)
 {
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
-
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, name);
-	nlh = nftnl_table_nlmsg_build_hdr(buf, NFT_MSG_NEWTABLE, NFPROTO_INET, 0, 1);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
-	return nlh->nlmsg_len;
+	nb.used = 0;
+	return nb_table(&nb, NFT_MSG_NEWTABLE, name)->nlmsg_len;
 }
 
 static size_t chain_msg(void)
 {
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *nlh;
-
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "t");
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, "input");
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_LOCAL_IN);
-	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, 0);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_DROP);
-	nlh = nftnl_chain_nlmsg_build_hdr(buf, NFT_MSG_NEWCHAIN, NFPROTO_INET, 0, 1);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	nftnl_chain_free(c);
-	return nlh->nlmsg_len;
+	nb.used = 0;
+	return nb_chain(&nb, NFT_MSG_NEWCHAIN, "t", "input", NF_DROP)->nlmsg_len;
 }
 
 /* meta l4proto tcp; tcp dport 22; counter; accept */
@@ -59,40 +41,18 @@ static size_t rule_msg(void)
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nftnl_expr *e;
 	struct nlmsghdr *nlh;
-	uint8_t tcp = 6;
 	uint16_t port = htons(22);
 
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "t");
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "input");
 	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, 7);
-	e = nftnl_expr_alloc("meta");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_L4PROTO);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-	e = nftnl_expr_alloc("cmp");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
-	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, &tcp, 1);
-	nftnl_rule_add_expr(r, e);
-	e = nftnl_expr_alloc("payload");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-	e = nftnl_expr_alloc("cmp");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
-	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, &port, 2);
-	nftnl_rule_add_expr(r, e);
+	nb_expr_tcp_dport(r);
+	nb_expr_eq(r, &port, 2);
 	e = nftnl_expr_alloc("counter");
 	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, 3);
 	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, 180);
 	nftnl_rule_add_expr(r, e);
-	e = nftnl_expr_alloc("immediate");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, NF_ACCEPT);
-	nftnl_rule_add_expr(r, e);
+	nb_expr_verdict(r, NF_ACCEPT);
 	nlh = nftnl_rule_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, NFPROTO_INET, 0, 1);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
@@ -232,12 +192,529 @@ static void test_udata_numbers(void **state)
 	assert_int_equal(UDATA_SET_ELEM_FLAGS, NFTNL_UDATA_SET_ELEM_FLAGS);
 }
 
+/* ---- the follower, fed by a kernel of the test's own ---- */
+
+/* What the "kernel" has and does. */
+struct fake {
+	struct nft_buf in; /* what the next read delivers */
+	int read_ret;	   /* and then returns, once */
+	uint32_t generation;
+	int snapshot_ret; /* reading the ruleset fails with this */
+	bool dyn_set;	  /* its table has "seen", a dynamic set of @dyn_elems */
+	unsigned dyn_elems;
+	uint32_t dump_skew; /* a set's dump reports a generation this much newer */
+	unsigned snapshots, dumps, generations;
+};
+
+/* What the follower told. */
+struct told {
+	struct strbuf log;
+	struct change_narration narr;
+	struct nl_committer who;
+};
+
+static void fake_decode(struct ruleset *rs, struct nft_buf *b)
+{
+	int len = (int)b->used;
+
+	for (const struct nlmsghdr *nlh = (const void *)b->data; mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len))
+		assert_int_equal(nl_decode_msg(rs, nlh, nlh->nlmsg_len), 0);
+	b->used = 0;
+}
+
+static void fake_dyn_set(const struct fake *k, struct nft_buf *b)
+{
+	nb_set(b, NFT_MSG_NEWSET, "t", "seen", NFT_SET_EVAL | NFT_SET_TIMEOUT, 7);
+	if (k->dyn_elems)
+		nb_elems(b, NFT_MSG_NEWSETELEM, "t", "seen", 1, k->dyn_elems);
+}
+
+/* As nl_monitor_read(): each nf_tables message, then what the socket said. */
+static int fake_read(nl_event_fn fn, void *fn_arg, void *arg)
+{
+	struct fake *k = arg;
+	int len = (int)k->in.used, ret = k->read_ret;
+
+	k->in.used = 0;
+	k->read_ret = 0;
+	for (const struct nlmsghdr *nlh = (const void *)k->in.data; mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		int r = fn(nlh, fn_arg);
+
+		if (r < 0)
+			return r;
+	}
+	return ret;
+}
+
+static int fake_snapshot(struct ruleset **out, void *arg, struct strbuf *err)
+{
+	struct fake *k = arg;
+	struct nft_buf b = { .used = 0 };
+	struct ruleset *rs;
+
+	k->snapshots++;
+	if (k->snapshot_ret) {
+		strbuf_addstr(err, "no kernel here");
+		return k->snapshot_ret;
+	}
+	rs = ruleset_new();
+	nb_table(&b, NFT_MSG_NEWTABLE, "t");
+	nb_chain(&b, NFT_MSG_NEWCHAIN, "t", "input", NF_ACCEPT);
+	if (k->dyn_set)
+		fake_dyn_set(k, &b);
+	fake_decode(rs, &b);
+	rs->generation = k->generation;
+	*out = rs;
+	return 0;
+}
+
+static int fake_dump_set(const struct set *shape, struct ruleset **out, uint32_t *generation,
+			 void *arg, struct strbuf *err)
+{
+	struct fake *k = arg;
+	struct nft_buf b = { .used = 0 };
+	struct ruleset *rs = ruleset_new();
+
+	k->dumps++;
+	assert_string_equal(shape->name, "seen");
+	nb_table(&b, NFT_MSG_NEWTABLE, "t");
+	fake_dyn_set(k, &b);
+	fake_decode(rs, &b);
+	*generation = k->generation + k->dump_skew;
+	*out = rs;
+	return 0;
+}
+
+static int fake_generation(uint32_t *generation, void *arg, struct strbuf *err)
+{
+	struct fake *k = arg;
+
+	k->generations++;
+	*generation = k->generation;
+	return 0;
+}
+
+static void told_applied(const struct nl_applied *a, void *arg)
+{
+	struct told *t = arg;
+
+	change_narrate_applied(&t->narr, a);
+}
+
+static void told_update(const struct nl_update *u, void *arg)
+{
+	static const char *const kinds[] = { "commit", "resync", "compact", "set" };
+	struct told *t = arg;
+
+	strbuf_addf(&t->log, "%s %u", kinds[u->kind], u->generation);
+	if (u->kind == NL_UPDATE_COMMIT) {
+		strbuf_addf(&t->log, " by %s", u->who->comm);
+		nl_committer_release(&t->who);
+		t->who = *u->who;
+		t->who.cmdline = u->who->cmdline ? xstrdup(u->who->cmdline) : NULL;
+	}
+	if (u->why)
+		strbuf_addf(&t->log, ": %s", u->why);
+	if (u->kind == NL_UPDATE_SET) {
+		strbuf_addf(&t->log, " %s +%u -%u", u->set->name, u->elems_added, u->elems_removed);
+		change_narrate_set(&t->narr, u->table, u->set, u->elems_added, u->elems_removed);
+	}
+	strbuf_addch(&t->log, '\n');
+}
+
+struct follow_test {
+	struct fake kernel;
+	struct nl_follow_source src;
+	struct told told;
+	struct nl_follower *f;
+};
+
+/* A follower of a kernel at generation 5 with table t, chain input (no rules). */
+static struct follow_test *follow_start(bool dyn_set, size_t compact_slack)
+{
+	struct follow_test *t = xcalloc(1, sizeof(*t));
+	struct nl_follow_opts o = { .redump_s = 1, .compact_slack = compact_slack };
+	struct nl_follow_ops ops = { told_applied, told_update, &t->told };
+	struct strbuf err = STRBUF_INIT;
+
+	t->kernel.generation = 5;
+	t->kernel.dyn_set = dyn_set;
+	t->src = (struct nl_follow_source){ fake_read, fake_snapshot, fake_dump_set,
+					    fake_generation, &t->kernel };
+	o.source = &t->src;
+	assert_int_equal(nl_follow_open(&t->f, &o, &ops, &err), 0);
+	assert_int_equal(nl_follow_fd(t->f), -1);
+	assert_int_equal(nl_follow_ruleset(t->f)->generation, 5);
+	strbuf_release(&err);
+	return t;
+}
+
+static void follow_stop(struct follow_test *t)
+{
+	nl_follow_close(t->f);
+	strbuf_release(&t->told.log);
+	change_narration_reset(&t->told.narr);
+	nl_committer_release(&t->told.who);
+	free(t);
+}
+
+static const char *told_text(struct follow_test *t, struct strbuf *out)
+{
+	strbuf_truncate(out, 0);
+	strbuf_addstr(out, "");
+	for (size_t i = 0; i < t->told.narr.changes.n; i++)
+		change_render_text(&t->told.narr.changes.v[i], CHANGE_STYLE_EVENT, out);
+	return out->buf;
+}
+
+static unsigned input_rules(const struct follow_test *t)
+{
+	return table_find_chain(nl_follow_ruleset(t->f)->tables[0], "input")->nrules;
+}
+
+/* ---- what the kernel sends, after the model's generation 5 ---- */
+
+enum ev_kind {
+	EV_END,
+	EV_RULE,	 /* NEWRULE handle @a, tcp dport @b, in t input */
+	EV_RULE_NOWHERE, /* the same in a chain the model lacks */
+	EV_DELRULE,	 /* DELRULE handle @a */
+	EV_SET,		 /* NEWSET @name (anonymous if "__...") */
+	EV_ELEMS,	 /* NEWSETELEM of @name: @b elements from the @a-th */
+	EV_DELELEMS,	 /* DELSETELEM likewise */
+	EV_GEN,		 /* NEWGEN @a by @name */
+	EV_KERNEL_AT,	 /* the kernel is at generation @a now */
+	EV_LOST,	 /* the read ends with ENOBUFS */
+	EV_SOCKET_FAILS, /* the read fails */
+	EV_NO_RULESET,	 /* the ruleset cannot be read */
+};
+
+struct ev {
+	enum ev_kind kind;
+	uint32_t a, b;
+	const char *name;
+};
+
+static void play(struct fake *k, const struct ev *ev)
+{
+	for (; ev->kind != EV_END; ev++) {
+		switch (ev->kind) {
+		case EV_RULE:
+			nb_rule(&k->in, NFT_MSG_NEWRULE, "t", "input", ev->a, (uint16_t)ev->b);
+			break;
+		case EV_RULE_NOWHERE:
+			nb_rule(&k->in, NFT_MSG_NEWRULE, "t", "nosuchchain", ev->a,
+				(uint16_t)ev->b);
+			break;
+		case EV_DELRULE:
+			nb_rule(&k->in, NFT_MSG_DELRULE, "t", "input", ev->a, 0);
+			break;
+		case EV_SET:
+			nb_set(&k->in, NFT_MSG_NEWSET, "t", ev->name,
+			       strncmp(ev->name, "__", 2) ? 0
+							  : NFT_SET_ANONYMOUS | NFT_SET_CONSTANT,
+			       7);
+			break;
+		case EV_ELEMS:
+		case EV_DELELEMS:
+			nb_elems(&k->in,
+				 ev->kind == EV_ELEMS ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
+				 "t", ev->name, ev->a, ev->b);
+			break;
+		case EV_GEN:
+			nb_gen(&k->in, ev->a, 0, ev->name);
+			break;
+		case EV_KERNEL_AT:
+			k->generation = ev->a;
+			break;
+		case EV_LOST:
+			k->read_ret = -ENOBUFS;
+			break;
+		case EV_SOCKET_FAILS:
+			k->read_ret = -ENOTSOCK;
+			break;
+		case EV_NO_RULESET:
+			k->snapshot_ret = -EPERM;
+			break;
+		case EV_END:
+			break;
+		}
+	}
+}
+
+#define EVENTS(...) ((const struct ev[]){ __VA_ARGS__, { EV_END } })
+#define RULE7	    "  added rule inet t input handle 7: tcp dport 22 accept\n"
+#define RULE8	    "  added rule inet t input handle 8: tcp dport 80 accept\n"
+
+/* One read of what the kernel sends, and what the follower makes of it. */
+static const struct follow_case {
+	const char *name;
+	const struct ev *events;
+	int ret;	     /* nl_follow_read() */
+	const char *err;     /* and what it said */
+	const char *log;     /* the updates */
+	const char *told;    /* the events, told */
+	uint32_t generation; /* the model's then */
+	unsigned rules;	     /* in t input */
+	unsigned snapshots;  /* full reads, the first included */
+} follow_cases[] = {
+	{ "a transaction, applied at its NEWGEN",
+	  EVENTS({ EV_RULE, 7, 22 }, { EV_RULE, 8, 80 }, { EV_GEN, 6, 0, "nft" }), 0, "",
+	  "commit 6 by nft\n", RULE7 RULE8, 6, 2, 1 },
+	{ "two transactions in one read",
+	  EVENTS({ EV_RULE, 7, 22 }, { EV_GEN, 6, 0, "nft" }, { EV_RULE, 8, 80 },
+		 { EV_GEN, 7, 0, "iptables-nft" }),
+	  0, "", "commit 6 by nft\ncommit 7 by iptables-nft\n", RULE7 RULE8, 7, 2, 1 },
+	{ "events wait for their NEWGEN", EVENTS({ EV_RULE, 7, 22 }), 0, "", "", "", 5, 0, 1 },
+	{ "a transaction the snapshot has is dropped with its events",
+	  EVENTS({ EV_RULE, 7, 22 }, { EV_GEN, 5, 0, "nft" }, { EV_GEN, 6, 0, "nft" }), 0, "",
+	  "commit 6 by nft\n", "", 6, 0, 1 },
+	{ "a rule added, then removed",
+	  EVENTS({ EV_RULE, 7, 22 }, { EV_GEN, 6, 0, "nft" }, { EV_DELRULE, 7 },
+		 { EV_GEN, 7, 0, "nft" }),
+	  0, "", "commit 6 by nft\ncommit 7 by nft\n",
+	  RULE7 "  removed rule inet t input handle 7: tcp dport 22 accept\n", 7, 0, 1 },
+	{ "sets and elements; anonymous ones go untold",
+	  EVENTS({ EV_SET, 0, 0, "s" }, { EV_ELEMS, 1, 2, "s" }, { EV_SET, 0, 0, "__set0" },
+		 { EV_ELEMS, 1, 3, "__set0" }, { EV_DELELEMS, 1, 1, "s" }, { EV_GEN, 6, 0, "nft" }),
+	  0, "", "commit 6 by nft\n",
+	  "  added set inet t s\n  added elements of inet t s: 2\n"
+	  "  removed elements of inet t s: 1\n",
+	  6, 0, 1 },
+	{ "a gap in generations: read again",
+	  EVENTS({ EV_RULE, 7, 22 }, { EV_GEN, 7, 0, "nft" }, { EV_KERNEL_AT, 7 }), 0, "",
+	  "resync 7: generation 7 followed 5\n", "", 7, 0, 2 },
+	{ "events lost: read again",
+	  EVENTS({ EV_RULE, 7, 22 }, { EV_GEN, 6, 0, "nft" }, { EV_LOST }, { EV_KERNEL_AT, 9 }), 0,
+	  "", "commit 6 by nft\nresync 9: the kernel dropped events (receive buffer full)\n", RULE7,
+	  9, 0, 2 },
+	{ "an event the model cannot follow: read again",
+	  EVENTS({ EV_RULE, 7, 22 }, { EV_RULE_NOWHERE, 8, 80 }, { EV_GEN, 6, 0, "nft" },
+		 { EV_KERNEL_AT, 6 }),
+	  0, "", "resync 6: an event the model could not follow\n", RULE7, 6, 0, 2 },
+	{ "the socket fails", EVENTS({ EV_SOCKET_FAILS }), -ENOTSOCK,
+	  "reading events: Socket operation on non-socket", "", "", 5, 0, 1 },
+	{ "the ruleset cannot be read again", EVENTS({ EV_LOST }, { EV_NO_RULESET }), -EIO,
+	  "reading the ruleset again: no kernel here", "", "", 5, 0, 2 },
+};
+
+static void test_follow_cases(void **state)
+{
+	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(follow_cases); i++) {
+		const struct follow_case *c = &follow_cases[i];
+		struct follow_test *t = follow_start(false, NL_FOLLOW_COMPACT_SLACK);
+
+		print_message("%s\n", c->name);
+		play(&t->kernel, c->events);
+		strbuf_truncate(&err, 0);
+		strbuf_addstr(&err, "");
+		assert_int_equal(nl_follow_read(t->f, &err), c->ret);
+		assert_string_equal(err.buf, c->err);
+		assert_string_equal(t->told.log.buf ? t->told.log.buf : "", c->log);
+		assert_string_equal(told_text(t, &text), c->told);
+		assert_int_equal(nl_follow_ruleset(t->f)->generation, c->generation);
+		assert_int_equal(input_rules(t), c->rules);
+		assert_int_equal(t->kernel.snapshots, c->snapshots);
+		follow_stop(t);
+	}
+	strbuf_release(&err);
+	strbuf_release(&text);
+}
+
+/* The committer: NEWGEN's pid and comm, the rest from /proc while it lives. */
+static void test_follow_committer(void **state)
+{
+	struct follow_test *t = follow_start(false, NL_FOLLOW_COMPACT_SLACK);
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	nb_gen(&t->kernel.in, 6, (uint32_t)getpid(), "test_nl");
+	assert_int_equal(nl_follow_read(t->f, &err), 0);
+	assert_int_equal(t->told.who.pid, getpid());
+	assert_string_equal(t->told.who.comm, "test_nl");
+	assert_true(t->told.who.has_proc);
+	assert_int_equal(t->told.who.uid, getuid());
+	assert_int_equal(t->told.who.ppid, getppid());
+	assert_non_null(strstr(t->told.who.cmdline, "test_nl"));
+	/* pid 0: the kernel did not say; nothing is looked up */
+	nb_gen(&t->kernel.in, 7, 0, "");
+	assert_int_equal(nl_follow_read(t->f, &err), 0);
+	assert_int_equal(t->told.who.pid, 0);
+	assert_false(t->told.who.has_proc);
+	assert_null(t->told.who.cmdline);
+	strbuf_release(&err);
+	follow_stop(t);
+}
+
+/*
+ * After a re-read the NEWGEN of a lost transaction may be lost too: 200 ms
+ * later the follower asks the kernel's generation, and reads again if the
+ * kernel moved on.
+ */
+static void test_follow_verify(void **state)
+{
+	struct follow_test *t = follow_start(false, NL_FOLLOW_COMPACT_SLACK);
+	struct strbuf err = STRBUF_INIT;
+	int64_t now = now_ms(), at;
+
+	(void)state;
+	assert_int_equal(nl_follow_idle(t->f, now, &at, &err), 0);
+	assert_int_equal(at, 0); /* nothing to do */
+	t->kernel.read_ret = -ENOBUFS;
+	assert_int_equal(nl_follow_read(t->f, &err), 0);
+	assert_int_equal(nl_follow_idle(t->f, now, &at, &err), 0);
+	assert_true(at >= now + 200 && at < now_ms() + 201);
+	assert_int_equal(t->kernel.generations, 0);
+	/* the kernel is where the model is: nothing more */
+	assert_int_equal(nl_follow_idle(t->f, at, &at, &err), 1);
+	assert_int_equal(t->kernel.generations, 1);
+	assert_int_equal(nl_follow_idle(t->f, now_ms() + 1000, &at, &err), 0);
+	assert_int_equal(at, 0);
+	/* lost again, and the kernel moved on without a word */
+	t->kernel.read_ret = -ENOBUFS;
+	assert_int_equal(nl_follow_read(t->f, &err), 0);
+	t->kernel.generation = 8;
+	assert_int_equal(nl_follow_idle(t->f, now_ms() + 1000, &at, &err), 1);
+	assert_string_equal(t->told.log.buf,
+			    "resync 5: the kernel dropped events (receive buffer full)\n"
+			    "resync 5: the kernel dropped events (receive buffer full)\n"
+			    "resync 8: the last transaction's events were lost\n");
+	assert_int_equal(t->kernel.snapshots, 4);
+	assert_int_equal(err.len, 0);
+	strbuf_release(&err);
+	follow_stop(t);
+}
+
+/* Add and remove @n rules, one transaction each, from generation @gen on. */
+static uint32_t churn(struct follow_test *t, uint32_t gen, unsigned n)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	for (unsigned i = 0; i < n; i++) {
+		nb_rule(&t->kernel.in, NFT_MSG_NEWRULE, "t", "input", 100 + i, 1000 + i);
+		nb_gen(&t->kernel.in, ++gen, 0, "nft");
+		nb_rule(&t->kernel.in, NFT_MSG_DELRULE, "t", "input", 100 + i, 0);
+		nb_gen(&t->kernel.in, ++gen, 0, "nft");
+		assert_int_equal(nl_follow_read(t->f, &err), 0);
+	}
+	strbuf_release(&err);
+	return gen;
+}
+
+/*
+ * Removed rules stay in the model's arena; past twice the last full read
+ * (plus the slack) the follower reads the ruleset again, quietly, but only
+ * with no transaction in flight and while the kernel is where the model is.
+ */
+static void test_follow_compact(void **state)
+{
+	struct follow_test *t = follow_start(false, 0);
+	struct strbuf err = STRBUF_INIT;
+	struct ruleset *before;
+	char line[64];
+	uint32_t gen;
+	int64_t at;
+
+	(void)state;
+	assert_int_equal(nl_follow_idle(t->f, now_ms(), &at, &err), 0); /* not yet */
+	gen = churn(t, 5, 40);
+	/* a transaction in flight: not now */
+	nb_rule(&t->kernel.in, NFT_MSG_NEWRULE, "t", "input", 7, 22);
+	assert_int_equal(nl_follow_read(t->f, &err), 0);
+	assert_int_equal(nl_follow_idle(t->f, now_ms(), &at, &err), 0);
+	nb_gen(&t->kernel.in, ++gen, 0, "nft");
+	assert_int_equal(nl_follow_read(t->f, &err), 0);
+	/* the kernel moved on: the read is dropped and tried a second later */
+	t->kernel.generation = gen + 1;
+	before = nl_follow_ruleset(t->f);
+	assert_int_equal(nl_follow_idle(t->f, now_ms(), &at, &err), 1);
+	assert_ptr_equal(nl_follow_ruleset(t->f), before);
+	assert_int_equal(nl_follow_idle(t->f, now_ms(), &at, &err), 0);
+	assert_true(at > now_ms() + 900);
+	/* the kernel is where the model is: compacted */
+	t->kernel.generation = gen;
+	assert_int_equal(nl_follow_idle(t->f, at, &at, &err), 1);
+	assert_ptr_not_equal(nl_follow_ruleset(t->f), before);
+	assert_int_equal(nl_follow_ruleset(t->f)->generation, gen);
+	snprintf(line, sizeof(line), "compact %u\n", gen);
+	assert_non_null(strstr(t->told.log.buf, line));
+	assert_null(strstr(t->told.log.buf, "resync"));
+	assert_int_equal(nl_follow_idle(t->f, now_ms() + 5000, &at, &err), 0);
+	assert_int_equal(t->kernel.snapshots, 3);
+	assert_int_equal(err.len, 0);
+	strbuf_release(&err);
+	follow_stop(t);
+}
+
+/*
+ * A dynamic set's elements, read again each interval when nothing is in
+ * flight: what the packet path added is told, and what timed out.
+ */
+static void test_follow_redump(void **state)
+{
+	struct follow_test *t = follow_start(true, NL_FOLLOW_COMPACT_SLACK);
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+	int64_t now = now_ms(), at;
+
+	(void)state;
+	assert_int_equal(nl_follow_redump(t->f, now, false, &at), 0);
+	assert_int_equal(at, now + 1000);
+	assert_int_equal(nl_follow_redump(t->f, now + 999, false, &at), 0);
+	t->kernel.dyn_elems = 3;
+	/* busy (the caller has not reported yet): skipped until the next interval */
+	now += 1000;
+	assert_int_equal(nl_follow_redump(t->f, now, true, &at), 1);
+	assert_int_equal(t->kernel.dumps, 0);
+	assert_int_equal(nl_follow_redump(t->f, now, false, &at), 0);
+	assert_int_equal(at, now + 1000);
+	/* a transaction in flight: skipped too */
+	nb_rule(&t->kernel.in, NFT_MSG_NEWRULE, "t", "input", 7, 22);
+	assert_int_equal(nl_follow_read(t->f, &err), 0);
+	now += 1000;
+	assert_int_equal(nl_follow_redump(t->f, now, false, &at), 1);
+	assert_int_equal(t->kernel.dumps, 0);
+	nb_gen(&t->kernel.in, 5, 0, "nft"); /* the snapshot had it */
+	assert_int_equal(nl_follow_read(t->f, &err), 0);
+	/* the dump is of a newer generation: its events are on their way */
+	t->kernel.dump_skew = 1;
+	now += 1000;
+	assert_int_equal(nl_follow_redump(t->f, now, false, &at), 1);
+	assert_int_equal(t->kernel.dumps, 1);
+	assert_null(t->told.log.buf);
+	t->kernel.dump_skew = 0;
+	now += 1000;
+	assert_int_equal(nl_follow_redump(t->f, now, false, &at), 1);
+	t->kernel.dyn_elems = 1;
+	now += 1000;
+	assert_int_equal(nl_follow_redump(t->f, now, false, &at), 1);
+	now += 1000;
+	assert_int_equal(nl_follow_redump(t->f, now, false, &at), 1); /* no change: untold */
+	assert_int_equal(t->kernel.dumps, 4);
+	assert_string_equal(t->told.log.buf, "set 5 seen +3 -0\nset 5 seen +0 -2\n");
+	assert_string_equal(told_text(t, &text),
+			    "  elements of inet t seen changed by the packet path or timeouts: "
+			    "+3 -0\n"
+			    "  elements of inet t seen changed by the packet path or timeouts: "
+			    "+0 -2\n");
+	assert_int_equal(table_find_set(nl_follow_ruleset(t->f)->tables[0], "seen")->nelems, 1);
+	strbuf_release(&text);
+	strbuf_release(&err);
+	follow_stop(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decode_and_render), cmocka_unit_test(test_udata_numbers),
-		cmocka_unit_test(test_truncated),	  cmocka_unit_test(test_unknown_parent),
-		cmocka_unit_test(test_unknown_expr_kept),
+		cmocka_unit_test(test_decode_and_render), cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_unknown_parent),	  cmocka_unit_test(test_unknown_expr_kept),
+		cmocka_unit_test(test_follow_cases),	  cmocka_unit_test(test_follow_committer),
+		cmocka_unit_test(test_follow_verify),	  cmocka_unit_test(test_follow_compact),
+		cmocka_unit_test(test_follow_redump),	  cmocka_unit_test(test_udata_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
