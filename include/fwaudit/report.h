@@ -5,12 +5,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <sys/types.h>
 
 #include "fwaudit/policy.h"
 
 struct strbuf;
 struct ruleset;
+struct change_narration;
+struct changes;
+struct nl_committer;
 
 /*
  * Reports: findings as text for people, JSON for programs (docs/report.md),
@@ -157,5 +161,90 @@ void sinks_tick(struct sinks *s, int64_t now);
 int sinks_timeout(const struct sinks *s, int64_t now);
 /* Give a running hook its time, report what was not delivered, free everything. */
 void sinks_release(struct sinks *s);
+
+/* ---- fwaudit watch's alerts (alert.c) ---- */
+
+/**
+ * struct alert - one alert of fwaudit watch: what changed since the last
+ *	one, who changed it, and what the check of the model then found.
+ * @event: "start", "change", "file", "sets" or "reload"
+ * @time: when (printed in local time)
+ * @generation: the model's
+ * @transactions: applied since the last alert; @who committed the last of
+ *	them (all zero: none, or not known)
+ * @resync_why: why the ruleset was read again, or NULL
+ * @events: what the kernel's events and the re-read sets changed
+ * @files: what changed in the watched files (CHANGE_STYLE_DIFF), or NULL
+ * @findings: the findings now, sorted; @prev: those the last alert left.
+ *	An alert reports those of @findings not in @prev as new, those of
+ *	@prev not in @findings as resolved.
+ *
+ * Everything is the caller's; the alert only points to it.
+ */
+struct alert {
+	const char *event;
+	time_t time;
+	uint32_t generation;
+	unsigned transactions;
+	const struct nl_committer *who;
+	const char *resync_why;
+	const struct change_narration *events;
+	const struct changes *files;
+	const struct findings *findings, *prev;
+};
+
+/* The alert for people: a heading line, then one indented line each. */
+void report_alert_text(const struct alert *a, struct strbuf *out);
+/* The alert as one JSON object on one line, newline included (docs/report.md). */
+void report_alert_json(const struct alert *a, struct strbuf *out);
+/* Its syslog priority: the worst new finding's (LOG_CRIT for a critical),
+ * at least LOG_WARNING after a re-read, else LOG_INFO. */
+int report_alert_priority(const struct alert *a);
+/*
+ * The alert's journal record, appended to @f: @text (report_alert_text())
+ * as MESSAGE, @json (report_alert_json()) as FWAUDIT_ALERT, @prio, and
+ * the facts as FWAUDIT_* fields, under the MESSAGE_ID of every alert.
+ */
+void report_alert_journal(const struct alert *a, const struct strbuf *text,
+			  const struct strbuf *json, int prio, struct journal_fields *f);
+
+/**
+ * struct watch_metrics - the watcher's own gauges in its textfile.
+ * @generation: the model's
+ * @last_change: when the ruleset or a watched file last changed (Unix time)
+ * @transactions: transactions applied; @resyncs: times the ruleset was
+ *	read again after lost events
+ */
+struct watch_metrics {
+	uint32_t generation;
+	int64_t last_change;
+	unsigned long transactions, resyncs;
+};
+
+/* The watcher's Prometheus textfile: @f by severity and its unresolved
+ * policy links, then @m; appended to @out. */
+void report_metrics_watch(const struct findings *f, const struct watch_metrics *m,
+			  struct strbuf *out);
+
+/**
+ * struct textfile - a file node_exporter's textfile collector reads, written
+ *	whole or not at all.
+ * @path: where
+ * @retry_at: after a failure, when to write it again (0: written)
+ * @failing: the last write failed (and that was said)
+ */
+struct textfile {
+	const char *path;
+	int64_t retry_at;
+	bool failing;
+};
+
+/*
+ * Write @len bytes of @data to @t->path atomically. A failure is said once
+ * on stderr and sets @t->retry_at a second after @now (now_ms()); the
+ * caller writes again then, with the state of then. The first write that
+ * works after failures is said too.
+ */
+void textfile_write(struct textfile *t, const char *data, size_t len, int64_t now);
 
 #endif

@@ -31,11 +31,9 @@
 #include "fwaudit/report.h"
 #include "fwaudit/util.h"
 
-/* journalctl MESSAGE_ID=... finds every fwaudit watch alert */
-#define ALERT_MESSAGE_ID "8f580b41919e47a58fd88f5b6c264779"
-#define MAX_LINES	 200  /* change lines kept per alert; the rest are counted */
-#define FILE_SETTLE_MS	 100  /* files are read again once quiet this long */
-#define FILE_WAIT_MS	 1000 /* or this long after the first event of a burst */
+#define MAX_LINES      200  /* change lines kept per alert; the rest are counted */
+#define FILE_SETTLE_MS 100  /* files are read again once quiet this long */
+#define FILE_WAIT_MS   1000 /* or this long after the first event of a burst */
 
 struct watch {
 	struct policy_opts po;
@@ -50,9 +48,7 @@ struct watch {
 	int debounce_ms;
 	bool json;
 	struct sinks sinks;
-	const char *textfile;
-	int64_t textfile_retry_at; /* 0: written */
-	bool textfile_failing;
+	struct textfile textfile;
 	/* what happened since the last alert */
 	bool dirty;
 	unsigned ntx;
@@ -63,7 +59,7 @@ struct watch {
 	/* the findings the last alert reported */
 	struct findings prev;
 	/* counters for the textfile */
-	unsigned long resyncs, transactions, alerts;
+	unsigned long resyncs, transactions;
 	int64_t last_change;
 	/* watched files: their captures (the model's files point into it) */
 	char **watch;
@@ -73,7 +69,7 @@ struct watch {
 	bool dynamic_changed;
 	int ino;			 /* inotify on the files' directories, or -1 */
 	int64_t files_first, files_last; /* a burst of inotify events (0: none) */
-	struct strbuf files_text, files_json;
+	struct changes file_changes;	 /* since the last alert */
 };
 
 static void mark_dirty(struct watch *w)
@@ -161,13 +157,8 @@ static void files_recapture(struct watch *w)
 	w->files_first = w->files_last = 0;
 	ruleset_changes(w->files, fresh, true, &chg);
 	if (chg.n) {
-		changes_render_text(&chg, &w->files_text);
-		/* one array across the bursts of this alert, on the alert's one line */
-		for (size_t i = 0; i < chg.n; i++) {
-			if (w->files_json.len)
-				strbuf_addstr(&w->files_json, ", ");
-			change_json(&chg.v[i], &w->files_json);
-		}
+		/* the bursts of this alert, in one list */
+		changes_append(&w->file_changes, &chg);
 		mark_dirty(w);
 	}
 	/* also when nothing changed: a file watched since a reload is kept */
@@ -183,161 +174,9 @@ static const char *event_name(const struct watch *w)
 {
 	if (w->ntx || w->resync_why)
 		return "change";
-	if (w->files_text.len)
+	if (w->file_changes.n)
 		return "file";
 	return w->dynamic_changed ? "sets" : "change";
-}
-
-static bool finding_in(const struct findings *f, const char *id)
-{
-	for (size_t i = 0; i < f->n; i++)
-		if (!strcmp(f->v[i].id, id))
-			return true;
-	return false;
-}
-
-static void finding_text(const char *tag, const struct finding *f, struct strbuf *out)
-{
-	strbuf_addf(out, "  %s %s %s: %s\n", tag, severity_name(f->severity), f->id,
-		    f->message ? f->message : "");
-	for (size_t k = 0; f->policy && k < f->policy->nlinks; k++) {
-		const struct action_item *it = f->policy->links[k].item;
-
-		strbuf_addf(out, "      enforces %s", f->policy->links[k].id);
-		if (it && it->text)
-			strbuf_addf(out, ": %s", it->text);
-		if (it && it->incident && it->incident->title)
-			strbuf_addf(out, " (%s)", it->incident->title);
-		strbuf_addch(out, '\n');
-	}
-}
-
-static void count_severities(const struct findings *f, unsigned *by)
-{
-	memset(by, 0, sizeof(unsigned) * (SEV_CRITICAL + 1));
-	for (size_t i = 0; i < f->n; i++)
-		by[f->v[i].severity]++;
-}
-
-/* Prometheus node_exporter textfile, written whole or not at all; a
- * failed write is tried again (with the state of then) a second later. */
-static void write_textfile(struct watch *w, const struct findings *f)
-{
-	struct strbuf m = STRBUF_INIT;
-	int r;
-
-	if (!w->textfile)
-		return;
-	report_metrics_findings(f, "fwaudit_findings", "Findings of the latest check, by severity.",
-				&m);
-	report_metrics_links(f, "fwaudit_policy_links_unresolved", &m);
-	strbuf_addf(
-		&m,
-		"# HELP fwaudit_generation The nftables generation last seen.\n"
-		"# TYPE fwaudit_generation gauge\n"
-		"fwaudit_generation %u\n"
-		"# HELP fwaudit_last_change_timestamp_seconds When the ruleset last changed.\n"
-		"# TYPE fwaudit_last_change_timestamp_seconds gauge\n"
-		"fwaudit_last_change_timestamp_seconds %lld\n"
-		"# HELP fwaudit_transactions_total Transactions seen.\n"
-		"# TYPE fwaudit_transactions_total counter\n"
-		"fwaudit_transactions_total %lu\n"
-		"# HELP fwaudit_resyncs_total Times events were lost and the ruleset read again.\n"
-		"# TYPE fwaudit_resyncs_total counter\n"
-		"fwaudit_resyncs_total %lu\n",
-		nl_follow_ruleset(w->fl)->generation, (long long)w->last_change, w->transactions,
-		w->resyncs);
-	r = write_file_atomic(w->textfile, m.buf, m.len);
-	if (r < 0) {
-		if (!w->textfile_failing)
-			errmsg("watch: --textfile %s: %s; tried again every second", w->textfile,
-			       strerror(-r));
-		w->textfile_failing = true;
-		w->textfile_retry_at = now_ms() + 1000;
-	} else {
-		if (w->textfile_failing)
-			errmsg("watch: --textfile %s written again", w->textfile);
-		w->textfile_failing = false;
-		w->textfile_retry_at = 0;
-	}
-	strbuf_release(&m);
-}
-
-/* syslog / journal priority: the worst new finding's, a re-read a warning. */
-static int alert_priority(const struct watch *w, const struct findings *cur)
-{
-	static const int by_sev[] = { [SEV_INFO] = LOG_INFO,
-				      [SEV_LOW] = LOG_NOTICE,
-				      [SEV_MEDIUM] = LOG_WARNING,
-				      [SEV_HIGH] = LOG_ERR,
-				      [SEV_CRITICAL] = LOG_CRIT };
-	int prio = w->resync_why ? LOG_WARNING : LOG_INFO;
-
-	for (size_t i = 0; i < cur->n; i++)
-		if (!finding_in(&w->prev, cur->v[i].id) && by_sev[cur->v[i].severity] < prio)
-			prio = by_sev[cur->v[i].severity];
-	return prio;
-}
-
-/* The journal record: the text alert as MESSAGE, the facts as FWAUDIT_* fields. */
-static void journal_fields(const struct watch *w, const char *event, const struct findings *cur,
-			   const unsigned *by, const struct strbuf *text, const struct strbuf *js,
-			   int prio, struct journal_fields *f)
-{
-	struct strbuf ids = STRBUF_INIT, gone = STRBUF_INIT, items = STRBUF_INIT;
-
-	journal_fields_add(f, "MESSAGE", "%s", text->buf);
-	journal_fields_add(f, "MESSAGE_ID", "%s", ALERT_MESSAGE_ID);
-	journal_fields_add(f, "PRIORITY", "%d", prio);
-	journal_fields_add(f, "SYSLOG_IDENTIFIER", "fwaudit");
-	journal_fields_add(f, "FWAUDIT_EVENT", "%s", event);
-	journal_fields_add(f, "FWAUDIT_GENERATION", "%u", nl_follow_ruleset(w->fl)->generation);
-	journal_fields_add(f, "FWAUDIT_TRANSACTIONS", "%u", w->ntx);
-	if (w->ntx) {
-		journal_fields_add(f, "FWAUDIT_PID", "%u", w->who.pid);
-		journal_fields_add(f, "FWAUDIT_COMM", "%s", w->who.comm);
-	}
-	if (w->who.has_proc) {
-		journal_fields_add(f, "FWAUDIT_UID", "%u", w->who.uid);
-		journal_fields_add(f, "FWAUDIT_PPID", "%u", w->who.ppid);
-		journal_fields_add(f, "FWAUDIT_CMDLINE", "%s",
-				   w->who.cmdline ? w->who.cmdline : "");
-	}
-	if (w->resync_why)
-		journal_fields_add(f, "FWAUDIT_RESYNCHRONISED", "%s", w->resync_why);
-	journal_fields_add(f, "FWAUDIT_RULES_ADDED", "%u", w->events.rules_added);
-	journal_fields_add(f, "FWAUDIT_RULES_REMOVED", "%u", w->events.rules_removed);
-	for (size_t i = 0; i < cur->n; i++) {
-		const struct policy *po = cur->v[i].policy;
-
-		if (finding_in(&w->prev, cur->v[i].id))
-			continue;
-		strbuf_addf(&ids, "%s%s", ids.len ? " " : "", cur->v[i].id);
-		for (size_t k = 0; po && k < po->nlinks; k++)
-			strbuf_addf(&items, "%s%s", items.len ? " " : "", po->links[k].id);
-	}
-	for (size_t i = 0; i < w->prev.n; i++)
-		if (!finding_in(cur, w->prev.v[i].id))
-			strbuf_addf(&gone, "%s%s", gone.len ? " " : "", w->prev.v[i].id);
-	if (ids.len)
-		journal_fields_add(f, "FWAUDIT_FINDINGS_NEW", "%s", ids.buf);
-	if (gone.len)
-		journal_fields_add(f, "FWAUDIT_FINDINGS_RESOLVED", "%s", gone.buf);
-	if (items.len)
-		journal_fields_add(f, "FWAUDIT_ACTION_ITEMS", "%s", items.buf);
-	for (int s = SEV_INFO; s <= SEV_CRITICAL; s++) {
-		char key[32];
-
-		snprintf(key, sizeof(key), "FWAUDIT_FINDINGS_%s", severity_name((enum severity)s));
-		for (char *p = key; *p; p++)
-			if (*p >= 'a' && *p <= 'z')
-				*p = (char)(*p - 'a' + 'A');
-		journal_fields_add(f, key, "%u", by[s]);
-	}
-	journal_fields_add(f, "FWAUDIT_ALERT", "%.*s", (int)(js->len ? js->len - 1 : 0), js->buf);
-	strbuf_release(&ids);
-	strbuf_release(&gone);
-	strbuf_release(&items);
 }
 
 /*
@@ -403,6 +242,20 @@ static void on_update(const struct nl_update *u, void *arg)
 	mark_dirty(w);
 }
 
+/* The Prometheus textfile, with the state of now. */
+static void write_textfile(struct watch *w, const struct findings *f)
+{
+	struct watch_metrics m = { nl_follow_ruleset(w->fl)->generation, w->last_change,
+				   w->transactions, w->resyncs };
+	struct strbuf out = STRBUF_INIT;
+
+	if (!w->textfile.path)
+		return;
+	report_metrics_watch(f, &m, &out);
+	textfile_write(&w->textfile, out.buf, out.len, now_ms());
+	strbuf_release(&out);
+}
+
 /* Check the model and report what the changes since the last alert did. */
 static void evaluate(struct watch *w, const char *event)
 {
@@ -410,102 +263,29 @@ static void evaluate(struct watch *w, const char *event)
 	struct check_opts copts = { 0 };
 	struct strbuf out = STRBUF_INIT, js = STRBUF_INIT;
 	struct journal_fields jf = { 0 };
-	unsigned nnew = 0, ngone = 0, by[SEV_CRITICAL + 1];
+	struct alert a = { .event = event,
+			   .time = time(NULL),
+			   .transactions = w->ntx,
+			   .who = &w->who,
+			   .resync_why = w->resync_why,
+			   .events = &w->events,
+			   .files = &w->file_changes,
+			   .findings = &cur,
+			   .prev = &w->prev };
 	int prio;
-	char when[64];
-	time_t t = time(NULL);
 
 	policy_check(w->ps, nl_follow_ruleset(w->fl), &copts, &cur);
 	findings_sort(&cur);
-	count_severities(&cur, by);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
-
-	/* JSON: one line per alert */
-	strbuf_addf(&js, "{\"event\": \"%s\", \"time\": \"%s\", \"generation\": %u", event, when,
-		    nl_follow_ruleset(w->fl)->generation);
-	strbuf_addf(&js, ", \"transactions\": %u, \"pid\": %u, \"comm\": ", w->ntx, w->who.pid);
-	strbuf_addjson_text(&js, w->who.comm);
-	if (w->who.has_proc) {
-		strbuf_addf(&js, ", \"uid\": %u, \"ppid\": %u, \"cmdline\": ", w->who.uid,
-			    w->who.ppid);
-		strbuf_addjson_text(&js, w->who.cmdline ? w->who.cmdline : "");
-	}
-	if (w->resync_why) {
-		strbuf_addstr(&js, ", \"resynchronised\": ");
-		strbuf_addjson_text(&js, w->resync_why);
-	}
-	strbuf_addf(&js, ", \"rules_added\": %u, \"rules_removed\": %u, \"changes\": [",
-		    w->events.rules_added, w->events.rules_removed);
-	for (size_t i = 0; i < w->events.changes.n; i++) {
-		if (i)
-			strbuf_addstr(&js, ", ");
-		change_render_json(&w->events.changes.v[i], CHANGE_STYLE_EVENT, &js);
-	}
-	strbuf_addch(&js, ']');
-	if (w->events.not_listed)
-		strbuf_addf(&js, ", \"changes_not_listed\": %u", w->events.not_listed);
-	if (w->files_json.len)
-		strbuf_addf(&js, ", \"files\": [%s]", w->files_json.buf);
-	strbuf_addstr(&js, ", \"findings_new\": [");
-	for (size_t i = 0; i < cur.n; i++)
-		if (!finding_in(&w->prev, cur.v[i].id)) {
-			if (nnew++)
-				strbuf_addstr(&js, ", ");
-			report_finding_json(&cur.v[i], &js);
-		}
-	strbuf_addstr(&js, "], \"findings_resolved\": [");
-	for (size_t i = 0; i < w->prev.n; i++)
-		if (!finding_in(&cur, w->prev.v[i].id)) {
-			if (ngone++)
-				strbuf_addstr(&js, ", ");
-			report_finding_json(&w->prev.v[i], &js);
-		}
-	strbuf_addstr(&js, "], \"findings\": {");
-	for (int s = SEV_CRITICAL; s >= SEV_INFO; s--)
-		strbuf_addf(&js, "\"%s\": %u%s", severity_name((enum severity)s), by[s],
-			    s > SEV_INFO ? ", " : "");
-	strbuf_addstr(&js, "}}\n");
-
-	{
-		strbuf_addf(&out, "%s %s generation %u", when, event,
-			    nl_follow_ruleset(w->fl)->generation);
-		if (w->ntx)
-			strbuf_addf(&out, " (%u transaction%s) by %s pid %u", w->ntx,
-				    w->ntx > 1 ? "s" : "", w->who.comm[0] ? w->who.comm : "?",
-				    w->who.pid);
-		if (w->who.has_proc)
-			strbuf_addf(&out, " uid %u ppid %u: %s", w->who.uid, w->who.ppid,
-				    w->who.cmdline ? w->who.cmdline : "");
-		strbuf_addch(&out, '\n');
-		if (w->resync_why)
-			strbuf_addf(&out, "  events lost (%s); resynchronised at generation %u\n",
-				    w->resync_why, nl_follow_ruleset(w->fl)->generation);
-		if (w->events.rules_added || w->events.rules_removed)
-			strbuf_addf(&out, "  rules: +%u -%u\n", w->events.rules_added,
-				    w->events.rules_removed);
-		for (size_t i = 0; i < w->events.changes.n; i++)
-			change_render_text(&w->events.changes.v[i], CHANGE_STYLE_EVENT, &out);
-		if (w->events.not_listed)
-			strbuf_addf(&out, "  ... and %u more changes\n", w->events.not_listed);
-		if (w->files_text.len)
-			strbuf_add_indented(&out, w->files_text.buf, "  ");
-		for (size_t i = 0; i < cur.n; i++)
-			if (!finding_in(&w->prev, cur.v[i].id))
-				finding_text("NEW", &cur.v[i], &out);
-		for (size_t i = 0; i < w->prev.n; i++)
-			if (!finding_in(&cur, w->prev.v[i].id))
-				finding_text("RESOLVED", &w->prev.v[i], &out);
-		strbuf_addf(&out, "  findings: %u critical, %u high, %u medium, %u low, %u info\n",
-			    by[SEV_CRITICAL], by[SEV_HIGH], by[SEV_MEDIUM], by[SEV_LOW],
-			    by[SEV_INFO]);
-	}
+	a.generation = nl_follow_ruleset(w->fl)->generation;
+	report_alert_json(&a, &js);
+	report_alert_text(&a, &out);
 	if ((w->json ? fwrite(js.buf, 1, js.len, stdout) != js.len
 		     : fwrite(out.buf, 1, out.len, stdout) != out.len) ||
 	    fflush(stdout) == EOF)
 		errmsg("watch: writing the alert: %s", strerror(errno));
-	prio = alert_priority(w, &cur);
+	prio = report_alert_priority(&a);
 	if (w->sinks.journal)
-		journal_fields(w, event, &cur, by, &out, &js, prio, &jf);
+		report_alert_journal(&a, &out, &js, prio, &jf);
 	sinks_send(&w->sinks, js.buf, js.len, &jf, out.buf, prio);
 	free(jf.buf);
 	findings_release(&w->prev);
@@ -515,13 +295,11 @@ static void evaluate(struct watch *w, const char *event)
 	w->old_ps = NULL;
 	w->old_ix = NULL;
 	write_textfile(w, &cur);
-	w->alerts++;
 	/* the next alert starts afresh */
 	w->dirty = false;
 	w->ntx = 0;
 	change_narration_reset(&w->events);
-	strbuf_release(&w->files_text);
-	strbuf_release(&w->files_json);
+	changes_release(&w->file_changes);
 	free(w->resync_why);
 	w->resync_why = NULL;
 	w->dynamic_changed = false;
@@ -618,7 +396,7 @@ int cmd_watch(int argc, char **argv)
 			break;
 		}
 		case 't':
-			w.textfile = optarg;
+			w.textfile.path = optarg;
 			break;
 		case 'J':
 			w.sinks.journal = true;
@@ -727,8 +505,8 @@ int cmd_watch(int argc, char **argv)
 			}
 			wake_within(&timeout, due - now);
 		}
-		if (w.textfile_retry_at)
-			wake_within(&timeout, w.textfile_retry_at - now);
+		if (w.textfile.retry_at)
+			wake_within(&timeout, w.textfile.retry_at - now);
 		if (!w.dirty) { /* all reported: the follower's own work */
 			strbuf_truncate(&err, 0);
 			r = nl_follow_idle(w.fl, now, &at, &err);
@@ -747,7 +525,7 @@ int cmd_watch(int argc, char **argv)
 		}
 		r = poll(pfd, w.ino >= 0 ? 3 : 2, timeout);
 		sinks_tick(&w.sinks, now_ms());
-		if (w.textfile_retry_at && now_ms() >= w.textfile_retry_at)
+		if (w.textfile.retry_at && now_ms() >= w.textfile.retry_at)
 			write_textfile(&w, &w.prev);
 		if (r < 0 && errno != EINTR)
 			break;
@@ -797,8 +575,7 @@ out:
 		close(w.ino);
 	ruleset_free(w.files);
 	free(w.watch);
-	strbuf_release(&w.files_text);
-	strbuf_release(&w.files_json);
+	changes_release(&w.file_changes);
 	findings_release(&w.prev);
 	nl_committer_release(&w.who);
 	change_narration_reset(&w.events);
