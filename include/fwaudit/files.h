@@ -60,6 +60,38 @@ struct watched_file;
 struct watched_file *watched_file_capture(struct ruleset *rs, const char *root, const char *path,
 					  bool follow, uint64_t cap);
 
+/**
+ * struct file_watch - inotify on the directories of the watched files, its
+ *	events gathered into bursts.
+ * @fd: the inotify descriptor to poll, or -1: nothing is watched
+ * @first, @last: when the burst's first and last events were read
+ *	(now_ms() time; 0: no burst)
+ */
+struct file_watch {
+	int fd;
+	int64_t first, last;
+};
+
+/* Start watching (nothing yet): 0, or -errno with @fw->fd -1. */
+int file_watch_open(struct file_watch *fw);
+/* Stop watching: @fw->fd is -1 then (twice is harmless). */
+void file_watch_close(struct file_watch *fw);
+/*
+ * Watch the directory of each of @files's files (an editor's write and
+ * rename replaces the file), or the nearest one that exists. Call it again
+ * after each burst: a directory made since is watched from then on.
+ */
+void file_watch_arm(struct file_watch *fw, const struct ruleset *files);
+/* Read every waiting event: each starts or extends the burst at @now. */
+void file_watch_read(struct file_watch *fw, int64_t now);
+/*
+ * When the burst is over, to read the files again: once quiet for 100 ms,
+ * or 1 s after it began if it goes on. 0: no burst.
+ */
+int64_t file_watch_due(const struct file_watch *fw);
+/* The files were read again: the burst is over. */
+void file_watch_settled(struct file_watch *fw);
+
 /* SHA-256 of everything in the file @fd (read from offset 0 with pread). 0 or -errno. */
 int sha256_fd(int fd, char hex[65]);
 

@@ -18,12 +18,12 @@
 #include <string.h>
 #include <time.h>
 #include <syslog.h>
-#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "fwaudit/change.h"
 #include "fwaudit/cmd.h"
+#include "fwaudit/files.h"
 #include "fwaudit/model.h"
 #include "fwaudit/nl.h"
 #include "fwaudit/policy.h"
@@ -31,9 +31,7 @@
 #include "fwaudit/report.h"
 #include "fwaudit/util.h"
 
-#define MAX_LINES      200  /* change lines kept per alert; the rest are counted */
-#define FILE_SETTLE_MS 100  /* files are read again once quiet this long */
-#define FILE_WAIT_MS   1000 /* or this long after the first event of a burst */
+#define MAX_LINES 200 /* change lines kept per alert; the rest are counted */
 
 struct watch {
 	struct policy_opts po;
@@ -67,9 +65,8 @@ struct watch {
 	struct ruleset *files;
 	/* sets the packet path or timeouts changed, since the last alert */
 	bool dynamic_changed;
-	int ino;			 /* inotify on the files' directories, or -1 */
-	int64_t files_first, files_last; /* a burst of inotify events (0: none) */
-	struct changes file_changes;	 /* since the last alert */
+	struct file_watch fw;
+	struct changes file_changes; /* since the last alert */
 };
 
 static void mark_dirty(struct watch *w)
@@ -102,59 +99,13 @@ static struct ruleset *files_capture(const struct watch *w)
 	return f;
 }
 
-/*
- * Watch the directory of each watched file (an editor's write-and-rename
- * replaces the file itself), or the nearest one that exists; called again
- * after each burst, so a directory made later is watched from then on.
- */
-static void files_arm(struct watch *w)
-{
-	const uint32_t mask = IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE |
-			      IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
-
-	if (w->ino < 0)
-		return;
-	for (uint32_t i = 0; i < w->files->nfiles; i++) {
-		char *dir = xstrdup(w->files->files[i].path);
-
-		for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
-			*slash = '\0';
-			if (inotify_add_watch(w->ino, dir[0] ? dir : "/", mask) >= 0 ||
-			    (errno != ENOENT && errno != ENOTDIR))
-				break;
-		}
-		free(dir);
-	}
-}
-
-/* Drain inotify: any event in a watched directory starts or extends a burst. */
-static void files_event(struct watch *w)
-{
-	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
-	int64_t now = now_ms();
-
-	while (read(w->ino, buf, sizeof(buf)) > 0) {
-		if (!w->files_first)
-			w->files_first = now;
-		w->files_last = now;
-	}
-}
-
-/* When the burst of file events is over: quiet for a while, or long enough. */
-static int64_t files_due(const struct watch *w)
-{
-	int64_t quiet = w->files_last + FILE_SETTLE_MS, most = w->files_first + FILE_WAIT_MS;
-
-	return quiet < most ? quiet : most;
-}
-
 /* Read the files again; if any changed, the next alert says how. */
 static void files_recapture(struct watch *w)
 {
 	struct ruleset *fresh = files_capture(w);
 	struct changes chg = { 0 };
 
-	w->files_first = w->files_last = 0;
+	file_watch_settled(&w->fw);
 	ruleset_changes(w->files, fresh, true, &chg);
 	if (chg.n) {
 		/* the bursts of this alert, in one list */
@@ -165,7 +116,7 @@ static void files_recapture(struct watch *w)
 	ruleset_free(w->files);
 	w->files = fresh;
 	files_attach(w);
-	files_arm(w);
+	file_watch_arm(&w->fw, w->files);
 	changes_release(&chg);
 }
 
@@ -359,7 +310,7 @@ int cmd_watch(int argc, char **argv)
 				       .compact_slack = NL_FOLLOW_COMPACT_SLACK },
 			   .events.max_listed = MAX_LINES,
 			   .debounce_ms = 10,
-			   .ino = -1 };
+			   .fw.fd = -1 };
 	const struct nl_follow_ops ops = { on_applied, on_update, &w };
 	char exec_name[128];
 	struct source_opts src = { 0 };
@@ -465,11 +416,12 @@ int cmd_watch(int argc, char **argv)
 	w.files = files_capture(&w);
 	files_attach(&w);
 	if (w.files->nfiles) {
-		w.ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		if (w.ino < 0)
+		int e = file_watch_open(&w.fw);
+
+		if (e < 0)
 			errmsg("watch: inotify: %s; watched files are read at each alert only",
-			       strerror(errno));
-		files_arm(&w);
+			       strerror(-e));
+		file_watch_arm(&w.fw, w.files);
 	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -483,7 +435,7 @@ int cmd_watch(int argc, char **argv)
 	for (;;) {
 		struct pollfd pfd[3] = { { nl_follow_fd(w.fl), POLLIN, 0 },
 					 { sfd, POLLIN, 0 },
-					 { w.ino, POLLIN, 0 } };
+					 { w.fw.fd, POLLIN, 0 } };
 		int timeout = -1, r;
 		int64_t now = now_ms(), at;
 		int st = sinks_timeout(&w.sinks, now);
@@ -496,8 +448,8 @@ int cmd_watch(int argc, char **argv)
 			continue;
 		if (at)
 			wake_within(&timeout, at - now);
-		if (w.files_first) {
-			int64_t due = files_due(&w);
+		if (file_watch_due(&w.fw)) {
+			int64_t due = file_watch_due(&w.fw);
 
 			if (due <= now) {
 				files_recapture(&w);
@@ -523,7 +475,7 @@ int cmd_watch(int argc, char **argv)
 			evaluate(&w, event_name(&w));
 			continue;
 		}
-		r = poll(pfd, w.ino >= 0 ? 3 : 2, timeout);
+		r = poll(pfd, w.fw.fd >= 0 ? 3 : 2, timeout);
 		sinks_tick(&w.sinks, now_ms());
 		if (w.textfile.retry_at && now_ms() >= w.textfile.retry_at)
 			write_textfile(&w, &w.prev);
@@ -545,8 +497,8 @@ int cmd_watch(int argc, char **argv)
 				}
 			}
 		}
-		if (w.ino >= 0 && (pfd[2].revents & POLLIN))
-			files_event(&w);
+		if (w.fw.fd >= 0 && (pfd[2].revents & POLLIN))
+			file_watch_read(&w.fw, now_ms());
 		if (pfd[0].revents & (POLLIN | POLLERR)) {
 			strbuf_truncate(&err, 0);
 			if (nl_follow_read(w.fl, &err) < 0) {
@@ -571,8 +523,7 @@ out:
 	sinks_release(&w.sinks);
 	if (sfd >= 0)
 		close(sfd);
-	if (w.ino >= 0)
-		close(w.ino);
+	file_watch_close(&w.fw);
 	ruleset_free(w.files);
 	free(w.watch);
 	changes_release(&w.file_changes);
