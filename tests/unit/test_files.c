@@ -4,7 +4,9 @@
  * and the (key, value, line) entries or the located error they must give;
  * unified diffs; SHA-256; and the safe capture of a watched file under a
  * private root (a regular file, a symbolic link refused or followed, a
- * directory, a missing path, the capture cap).
+ * directory, a missing path, the capture cap); and the watched files'
+ * inotify: when a burst of events is over, and which directories are
+ * watched (a file's, or the nearest that exists until its own is made).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <cmocka.h>
 
 #include "fwaudit/files.h"
+#include "fwaudit/model.h"
 #include "fwaudit/util.h"
 
 enum fmt { KV, INI, NGINX };
@@ -203,13 +206,105 @@ static void test_capture(void **state)
 	free(p);
 }
 
+/* A burst's events, in ms after its first, and when the files are read again. */
+static const struct burst_case {
+	const char *name;
+	int64_t last; /* the last event, after the first */
+	int64_t due;  /* after the first */
+} burst_cases[] = {
+	{ "one event: read once quiet for 100 ms", 0, 100 },
+	{ "events 50 ms apart: 100 ms after the last", 50, 150 },
+	{ "a burst that goes on: a second after it began", 950, 1000 },
+	{ "long past a second: at once", 5000, 1000 },
+};
+
+static void test_burst_due(void **state)
+{
+	struct file_watch fw = { .fd = -1 };
+
+	(void)state;
+	assert_int_equal(file_watch_due(&fw), 0); /* no burst */
+	for (size_t i = 0; i < ARRAY_SIZE(burst_cases); i++) {
+		const struct burst_case *c = &burst_cases[i];
+
+		print_message("%s\n", c->name);
+		fw.first = 10000;
+		fw.last = 10000 + c->last;
+		assert_int_equal(file_watch_due(&fw), 10000 + c->due);
+	}
+	file_watch_settled(&fw);
+	assert_int_equal(file_watch_due(&fw), 0);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * A file's directory is watched, and for a file whose directory does not
+ * exist yet the nearest that does: making the directory is a burst, and
+ * once armed again the file's own writes are.
+ */
+static void test_watch_dirs(void **state)
+{
+	char dir[] = "/tmp/fwaudit-test-files-XXXXXX", conf[64], later[64], late[80], cmd[128];
+	struct ruleset *files = ruleset_new();
+	struct file_watch fw;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/app.conf", dir);
+	snprintf(later, sizeof(later), "%s/later", dir);
+	snprintf(late, sizeof(late), "%s/late.conf", later);
+	write_file(conf, "listen 443\n");
+	watched_file_capture(files, NULL, conf, false, 1 << 20);
+	watched_file_capture(files, NULL, late, false, 1 << 20);
+	assert_int_equal(file_watch_open(&fw), 0);
+	file_watch_arm(&fw, files);
+	file_watch_read(&fw, 1000);
+	assert_int_equal(file_watch_due(&fw), 0); /* nothing happened */
+
+	write_file(conf, "listen 8443\n");
+	file_watch_read(&fw, 1000);
+	write_file(conf, "listen 443\n");
+	file_watch_read(&fw, 1040);
+	assert_int_equal(fw.first, 1000);
+	assert_int_equal(fw.last, 1040);
+	assert_int_equal(file_watch_due(&fw), 1140);
+	file_watch_settled(&fw);
+
+	assert_int_equal(mkdir(later, 0755), 0); /* seen from the directory above */
+	file_watch_read(&fw, 2000);
+	assert_int_equal(file_watch_due(&fw), 2100);
+	file_watch_settled(&fw);
+	file_watch_arm(&fw, files);
+	write_file(late, "x\n");
+	file_watch_read(&fw, 3000);
+	assert_int_equal(file_watch_due(&fw), 3100);
+	file_watch_settled(&fw);
+	/* nothing more: the burst is over */
+	file_watch_read(&fw, 4000);
+	assert_int_equal(file_watch_due(&fw), 0);
+
+	file_watch_close(&fw);
+	assert_int_equal(fw.fd, -1);
+	file_watch_close(&fw); /* twice is harmless */
+	ruleset_free(files);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_conf_readers),
-		cmocka_unit_test(test_diff),
-		cmocka_unit_test(test_sha256),
-		cmocka_unit_test(test_capture),
+		cmocka_unit_test(test_conf_readers), cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_sha256),	     cmocka_unit_test(test_capture),
+		cmocka_unit_test(test_burst_due),    cmocka_unit_test(test_watch_dirs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
