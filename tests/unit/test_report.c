@@ -107,26 +107,15 @@ static const struct policy web = {
 static const struct policy hygiene = { .id = S("hygiene"),
 				       .title = S("Every rule does something") };
 
-#define F_BLOCK                                                                                    \
+#define FINDING(id_, policy_, check_, severity_, message_)                                         \
 	{                                                                                          \
-		.id = S("web/blanket-block"), .policy = &web, .check = S("expect"),                \
-		.severity = SEV_CRITICAL, .message = S("tcp/443 is dropped")                       \
+		.id = S(id_), .policy = &policy_, .check = S(check_), .severity = severity_,       \
+		.message = S(message_)                                                             \
 	}
-#define F_EXPOSED                                                                                  \
-	{                                                                                          \
-		.id = S("web/exposed"), .policy = &web, .check = S("accept-all"),                  \
-		.severity = SEV_HIGH, .message = S("everything is accepted")                       \
-	}
-#define F_SHADOW                                                                                   \
-	{                                                                                          \
-		.id = S("hygiene/shadowed"), .policy = &hygiene, .check = S("shadowed-rule"),      \
-		.severity = SEV_MEDIUM, .message = S("never matches")                              \
-	}
-#define F_NOTE                                                                                     \
-	{                                                                                          \
-		.id = S("hygiene/note"), .policy = &hygiene, .check = S("note"),                   \
-		.severity = SEV_INFO, .message = S("a note")                                       \
-	}
+#define F_BLOCK	  FINDING("web/blanket-block", web, "expect", SEV_CRITICAL, "tcp/443 is dropped")
+#define F_EXPOSED FINDING("web/exposed", web, "accept-all", SEV_HIGH, "everything is accepted")
+#define F_SHADOW  FINDING("hygiene/shadowed", hygiene, "shadowed-rule", SEV_MEDIUM, "never matches")
+#define F_NOTE	  FINDING("hygiene/note", hygiene, "note", SEV_INFO, "a note")
 
 static const struct nl_committer nobody = { 0 };
 static const struct nl_committer nft = { .pid = 42,
@@ -606,6 +595,17 @@ static int journal_socket(bool listening)
 	return -1;
 }
 
+/* Sinks that send to a journal nobody reads, their outage caught. */
+static void journal_unread(struct sinks *s)
+{
+	if (!journal_isolate())
+		skip();
+	journal_socket(false);
+	*s = (struct sinks){ .journal = true };
+	s->journal_box.name = "the journal";
+	stderr_catch();
+}
+
 static void journal_alert(struct sinks *s, const char *message)
 {
 	struct journal_fields f = { 0 };
@@ -653,18 +653,14 @@ static void test_journal_refused(void **state)
 		"MESSAGE=one\nPRIORITY=2\nFWAUDIT_EVENT=change\n",
 		"MESSAGE=two\nPRIORITY=2\nFWAUDIT_EVENT=change\n",
 	};
-	struct sinks s = { .journal = true };
+	struct sinks s;
 	char dgram[4096], *err;
 	int64_t now;
 	ssize_t n;
 	int fd;
 
 	(void)state;
-	if (!journal_isolate())
-		skip();
-	journal_socket(false);
-	s.journal_box.name = "the journal";
-	stderr_catch();
+	journal_unread(&s);
 	now = now_ms();
 	journal_alert(&s, "one");
 	assert_int_equal(s.journal_box.n, 1);
@@ -704,15 +700,11 @@ static void test_journal_refused(void **state)
 /* Past OUTBOX_MAX waiting records the oldest go, counted and said once. */
 static void test_outbox_full(void **state)
 {
-	struct sinks s = { .journal = true };
+	struct sinks s;
 	char msg[32], *err;
 
 	(void)state;
-	if (!journal_isolate())
-		skip();
-	journal_socket(false);
-	s.journal_box.name = "the journal";
-	stderr_catch();
+	journal_unread(&s);
 	for (int i = 0; i < OUTBOX_MAX + 6; i++) {
 		snprintf(msg, sizeof(msg), "alert %d", i);
 		journal_alert(&s, msg);
