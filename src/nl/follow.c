@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
@@ -23,6 +24,7 @@
 struct msgcopy {
 	void *msg;
 	size_t len;
+	uint16_t gen; /* the generation it belongs to, low 16 bits (res_id); 0: not said */
 };
 
 struct nl_follower {
@@ -301,6 +303,15 @@ static int commit(struct nl_follower *f, const struct nl_gen *g)
 		return resync(f, why, f->err);
 	}
 	for (size_t i = 0; i < f->npending; i++) {
+		/*
+		 * The kernel stamps each event with its transaction's generation
+		 * (nfgenmsg.res_id = nft_base_seq()). Events of another one were
+		 * left in the socket by a transaction whose NEWGEN was lost when
+		 * the buffer overflowed, and the re-read already holds them:
+		 * applied now, they would be applied twice.
+		 */
+		if (f->pending[i].gen && f->pending[i].gen != (uint16_t)g->id)
+			continue;
 		if (nl_apply_event(f->rs, f->pending[i].msg, f->pending[i].len, &a) < 0)
 			return resync(f, "an event the model could not follow", f->err);
 		if (f->ops.applied)
@@ -335,7 +346,11 @@ static int on_event(const struct nlmsghdr *nlh, void *arg)
 	}
 	f->pending[f->npending].msg = xmalloc(nlh->nlmsg_len);
 	memcpy(f->pending[f->npending].msg, nlh, nlh->nlmsg_len);
-	f->pending[f->npending++].len = nlh->nlmsg_len;
+	f->pending[f->npending].len = nlh->nlmsg_len;
+	f->pending[f->npending++].gen =
+		nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(struct nfgenmsg)
+			? ntohs(((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->res_id)
+			: 0;
 	return 0;
 }
 

@@ -380,6 +380,7 @@ enum ev_kind {
 	EV_END,
 	EV_RULE,	 /* NEWRULE handle @a, tcp dport @b, in t input */
 	EV_RULE_NOWHERE, /* the same in a chain the model lacks */
+	EV_RULE_OF,	 /* NEWRULE handle @a, tcp dport 22, of generation @b (res_id) */
 	EV_DELRULE,	 /* DELRULE handle @a */
 	EV_SET,		 /* NEWSET @name (anonymous if "__...") */
 	EV_ELEMS,	 /* NEWSETELEM of @name: @b elements from the @a-th */
@@ -404,6 +405,14 @@ static void play(struct fake *k, const struct ev *ev)
 		case EV_RULE:
 			nb_rule(&k->in, NFT_MSG_NEWRULE, "t", "input", ev->a, (uint16_t)ev->b);
 			break;
+		case EV_RULE_OF: {
+			struct nlmsghdr *nlh =
+				nb_rule(&k->in, NFT_MSG_NEWRULE, "t", "input", ev->a, 22);
+			struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+
+			g->res_id = htons((uint16_t)ev->b);
+			break;
+		}
 		case EV_RULE_NOWHERE:
 			nb_rule(&k->in, NFT_MSG_NEWRULE, "t", "nosuchchain", ev->a,
 				(uint16_t)ev->b);
@@ -468,6 +477,13 @@ static const struct follow_case {
 		 { EV_GEN, 7, 0, "iptables-nft" }),
 	  0, "", "commit 6 by nft\ncommit 7 by iptables-nft\n", RULE7 RULE8, 7, 2, 1 },
 	{ "events wait for their NEWGEN", EVENTS({ EV_RULE, 7, 22 }), 0, "", "", "", 5, 0, 1 },
+	/* events are stamped with their transaction's generation: one left in the
+	 * socket by a transaction whose NEWGEN was lost is not applied again */
+	{ "an event of another generation is not applied with this one",
+	  EVENTS({ EV_RULE_OF, 7, 6 }, { EV_GEN, 6, 0, "nft" }, { EV_RULE_OF, 7, 6 },
+		 { EV_RULE_OF, 8, 7 }, { EV_GEN, 7, 0, "nft" }),
+	  0, "", "commit 6 by nft\ncommit 7 by nft\n",
+	  RULE7 "  added rule inet t input handle 8: tcp dport 22 accept\n", 7, 2, 1 },
 	{ "a transaction the snapshot has is dropped with its events",
 	  EVENTS({ EV_RULE, 7, 22 }, { EV_GEN, 5, 0, "nft" }, { EV_GEN, 6, 0, "nft" }), 0, "",
 	  "commit 6 by nft\n", "", 6, 0, 1 },
