@@ -244,7 +244,7 @@ void reach_class_describe(const struct reach_result *r, size_t i, bool json, str
 /* "rule handle 4 in inet filter input", "policy of inet filter input", ... */
 void reach_class_decider(const struct reach_result *r, size_t i, struct strbuf *out);
 
-/* ---- rules of one chain (rules.c) ---- */
+/* ---- rules of one chain (shadow.c) ---- */
 
 enum rule_fate {
 	RULE_MATCHES,  /* some packet entering the chain reaches and matches it */

@@ -139,7 +139,7 @@ void guards_free(void *guards);
 void guards_rules_changed(void *guards, bool sets);
 /* Bumped by every change of a set's elements. */
 uint32_t guards_epoch(struct set_cache *sc);
-/* Where rules.c remembers chain analyses (same cache); chain_memos_free(). */
+/* Where shadow.c remembers chain analyses (same cache); chain_memos_free(). */
 void **set_cache_memos(struct set_cache *sc);
 void chain_memos_free(void *memos);
 struct chain_cache;

@@ -29,7 +29,7 @@ struct set_cache {
 	struct set_index *slots;
 	uint32_t cap, used;
 	void *guards; /* reach's, keyed by rule: never by a named set's content */
-	void *memos;  /* chain analyses (rules.c) */
+	void *memos;  /* chain analyses (shadow.c) */
 };
 
 struct set_cache *set_cache_new(void)
