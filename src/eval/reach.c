@@ -2522,7 +2522,7 @@ static void rule_run_whole(struct rule_run *rr, struct sstate *s)
  * every rule.
  */
 
-void guards_free(void *p)
+static void guards_free(void *p)
 {
 	struct guard_table *t = p;
 
@@ -2552,24 +2552,12 @@ void guards_free(void *p)
 	free(t);
 }
 
-static struct guard_table *guard_table_of(struct set_cache *sc)
-{
-	struct guard_table **tp = (struct guard_table **)set_cache_guards(sc);
-
-	if (!*tp) {
-		*tp = xcalloc(1, sizeof(**tp));
-		(*tp)->nb = 1024;
-		(*tp)->b = xcalloc((*tp)->nb, sizeof(*(*tp)->b));
-	}
-	return *tp;
-}
-
-uint32_t guards_epoch(struct set_cache *sc)
-{
-	return guard_table_of(sc)->epoch;
-}
-
-void guards_rules_changed(void *p, bool sets)
+/*
+ * Rules came or went (@sets false), or a set's elements changed (true):
+ * forget the interface names, and with @sets what was read from named
+ * sets; what is keyed by a chain checks its version, a rule never changes.
+ */
+static void guards_rules_changed(void *p, bool sets)
 {
 	struct guard_table *t = p;
 
@@ -2578,6 +2566,28 @@ void guards_rules_changed(void *p, bool sets)
 	if (sets)
 		t->epoch++;
 	guards_ifnames_forget(t);
+}
+
+/* The rule guards of @sc's ruleset: its SC_GUARDS tenant, made the first time. */
+static struct guard_table *guard_table_of(struct set_cache *sc)
+{
+	struct set_cache_slot *slot = set_cache_slot(sc, SC_GUARDS);
+
+	if (!slot->p) {
+		struct guard_table *t = xcalloc(1, sizeof(*t));
+
+		t->nb = 1024;
+		t->b = xcalloc(t->nb, sizeof(*t->b));
+		slot->p = t;
+		slot->free = guards_free;
+		slot->changed = guards_rules_changed;
+	}
+	return slot->p;
+}
+
+uint32_t guards_epoch(struct set_cache *sc)
+{
+	return guard_table_of(sc)->epoch;
 }
 
 static uint32_t guard_slot(const struct rule *r, uint32_t hook, uint8_t family, bool tracked,

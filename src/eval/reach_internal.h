@@ -129,19 +129,34 @@ void value_group_add(struct value_group **g, size_t *ng, const struct elem *el, 
 		     const struct ivs *vals, struct ivs *all);
 
 struct set_cache;
-/* Where reach keeps its rule guards, in the same cache as the set indexes
- * (both last as long as the ruleset does not change); freed by guards_free(). */
-void **set_cache_guards(struct set_cache *sc);
-void guards_free(void *guards);
-/* Rules came or went (@sets false), or a set's elements changed (true):
- * forget the interface names, and with @sets what was read from named
- * sets; what is keyed by a chain checks its version, a rule never changes. */
-void guards_rules_changed(void *guards, bool sets);
+/*
+ * enum set_cache_tenant - what else a set cache keeps: work derived from
+ * the ruleset that lasts, like the set indexes, as long as the ruleset does
+ * not change. Each owner fills its slot (set_cache_slot()) the first time.
+ */
+enum set_cache_tenant {
+	SC_GUARDS, /* reach's rule guards, keyed by rule: never by a named set's content */
+	SC_MEMOS,  /* chain analyses (shadow.c) */
+	SC__TENANTS
+};
+
+/**
+ * struct set_cache_slot - one tenant's place in a set cache.
+ * @p: the tenant's data, owned by the cache once set; NULL until its owner fills it
+ * @free: frees @p with the cache (set_cache_free()), or NULL
+ * @changed: told that rules came or went (@sets false), or that a set's
+ *	elements changed (@sets true); NULL when it need not know
+ */
+struct set_cache_slot {
+	void *p;
+	void (*free)(void *p);
+	void (*changed)(void *p, bool sets);
+};
+
+/* @t's slot in @sc (never NULL; lives as long as @sc). */
+struct set_cache_slot *set_cache_slot(struct set_cache *sc, enum set_cache_tenant t);
 /* Bumped by every change of a set's elements. */
 uint32_t guards_epoch(struct set_cache *sc);
-/* Where shadow.c remembers chain analyses (same cache); chain_memos_free(). */
-void **set_cache_memos(struct set_cache *sc);
-void chain_memos_free(void *memos);
 struct chain_cache;
 struct set_cache *chain_cache_sets(struct chain_cache *cc);
 /* A cache for another thread: the same interface name classes, its own

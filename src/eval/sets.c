@@ -28,8 +28,7 @@ struct set_index {
 struct set_cache {
 	struct set_index *slots;
 	uint32_t cap, used;
-	void *guards; /* reach's, keyed by rule: never by a named set's content */
-	void *memos;  /* chain analyses (shadow.c) */
+	struct set_cache_slot tenants[SC__TENANTS];
 };
 
 struct set_cache *set_cache_new(void)
@@ -71,19 +70,15 @@ void set_cache_free(void *p)
 	for (uint32_t i = 0; i < sc->cap; i++)
 		index_release(&sc->slots[i]);
 	free(sc->slots);
-	guards_free(sc->guards);
-	chain_memos_free(sc->memos);
+	for (int t = 0; t < SC__TENANTS; t++)
+		if (sc->tenants[t].free)
+			sc->tenants[t].free(sc->tenants[t].p);
 	free(sc);
 }
 
-void **set_cache_guards(struct set_cache *sc)
+struct set_cache_slot *set_cache_slot(struct set_cache *sc, enum set_cache_tenant t)
 {
-	return &sc->guards;
-}
-
-void **set_cache_memos(struct set_cache *sc)
-{
-	return &sc->memos;
+	return &sc->tenants[t];
 }
 
 /* Drop @s's index (NULL: none, rules changed); the indexes after it in
@@ -94,7 +89,9 @@ static void set_cache_forget(void *p, const struct set *s)
 	uint32_t h, next;
 
 	/* interface names may come from a set; NULL: only rules changed */
-	guards_rules_changed(sc->guards, s != NULL);
+	for (int t = 0; t < SC__TENANTS; t++)
+		if (sc->tenants[t].changed)
+			sc->tenants[t].changed(sc->tenants[t].p, s != NULL);
 	if (!s)
 		return;
 	h = slot_of(s, sc->cap);

@@ -208,7 +208,7 @@ struct chain_memos {
 	struct chain_memo *b[256];
 };
 
-void chain_memos_free(void *p)
+static void chain_memos_free(void *p)
 {
 	struct chain_memos *t = p;
 
@@ -250,15 +250,16 @@ static bool chain_reads_sets(const struct chain *ch)
 static struct chain_memo *memo_find(struct chain_cache *cc, const struct chain *ch, bool redundancy,
 				    size_t budget, bool create)
 {
-	void **slot = set_cache_memos(chain_cache_sets(cc));
-	struct chain_memos *t = *slot;
+	struct set_cache_slot *slot = set_cache_slot(chain_cache_sets(cc), SC_MEMOS);
+	struct chain_memos *t = slot->p;
 	uint32_t h = (uint32_t)(((uintptr_t)ch >> 4) * 2654435761u) & 255;
 	struct chain_memo *m;
 
 	if (!t) {
 		if (!create)
 			return NULL;
-		t = *slot = xcalloc(1, sizeof(*t));
+		t = slot->p = xcalloc(1, sizeof(*t));
+		slot->free = chain_memos_free;
 	}
 	for (m = t->b[h]; m; m = m->next)
 		if (m->chain == ch && m->redundancy == redundancy && m->budget == budget)
