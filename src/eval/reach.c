@@ -181,7 +181,7 @@ static void guard_indexes_release(struct chain_guards *cg);
 /* One chain's interface names (chain_names_of()). */
 struct chain_names {
 	const struct chain *chain;
-	uint32_t version, epoch; /* the chain's, and the sets' (guard_table) */
+	uint32_t version, epoch; /* the chain's, and the sets' (set_cache_epoch()) */
 	struct reach_result names;
 	bool valid, from_sets;
 	struct chain_names *next;
@@ -191,7 +191,6 @@ struct guard_table {
 	struct guard **b;
 	uint32_t nb, n;
 	struct chain_guards *chains[256];
-	uint32_t epoch;			/* bumped by every change of a set's elements */
 	uint64_t calls;			/* reach_flow() calls, to count passes by */
 	struct chain_names *names[256]; /* each chain's interface names */
 	char **ifnames;			/* collect_ifnames()'s, while valid */
@@ -2101,7 +2100,8 @@ static void chain_names_release(struct chain_names *cn)
 }
 
 /* @ch's names, found again only when its rules (or the sets they read) changed. */
-static const struct reach_result *chain_names_of(struct guard_table *t, const struct chain *ch)
+static const struct reach_result *chain_names_of(struct guard_table *t, const struct chain *ch,
+						 uint32_t epoch)
 {
 	uint32_t h = (uint32_t)hash_mix((uintptr_t)ch) & (ARRAY_SIZE(t->names) - 1);
 	struct chain_names *cn;
@@ -2115,14 +2115,14 @@ static const struct reach_result *chain_names_of(struct guard_table *t, const st
 		cn->next = t->names[h];
 		t->names[h] = cn;
 	}
-	same = cn->valid && cn->version == ch->version && (!cn->from_sets || cn->epoch == t->epoch);
+	same = cn->valid && cn->version == ch->version && (!cn->from_sets || cn->epoch == epoch);
 	if (!same) {
 		chain_names_release(cn);
 		cn->from_sets = chain_ifnames(ch, &cn->names);
 		cn->version = ch->version;
 		cn->valid = true;
 	}
-	cn->epoch = t->epoch;
+	cn->epoch = epoch;
 	return &cn->names;
 }
 
@@ -2143,15 +2143,17 @@ static void guards_ifnames_forget(struct guard_table *t)
  */
 static void collect_ifnames(const struct ruleset *rs, struct reach_result *r)
 {
-	struct guard_table *t = guard_table_of(set_cache_of(rs));
+	struct set_cache *sc = set_cache_of(rs);
+	struct guard_table *t = guard_table_of(sc);
 
 	if (!t->have_ifnames) {
 		struct reach_result walk = { 0 };
+		uint32_t epoch = set_cache_epoch(sc);
 
 		for (uint32_t i = 0; i < rs->ntables; i++)
 			for (uint32_t k = 0; k < rs->tables[i]->nchains; k++) {
 				const struct reach_result *cn =
-					chain_names_of(t, rs->tables[i]->chains[k]);
+					chain_names_of(t, rs->tables[i]->chains[k], epoch);
 
 				for (size_t n = 0; n < cn->nifnames; n++)
 					ifname_add(&walk, cn->ifnames[n]);
@@ -2553,9 +2555,10 @@ static void guards_free(void *p)
 }
 
 /*
- * Rules came or went (@sets false), or a set's elements changed (true):
- * forget the interface names, and with @sets what was read from named
- * sets; what is keyed by a chain checks its version, a rule never changes.
+ * Rules came or went, or a set's elements changed: forget the interface
+ * names (what was read from named sets is checked against
+ * set_cache_epoch()); what is keyed by a chain checks its version, a rule
+ * never changes.
  */
 static void guards_rules_changed(void *p, bool sets)
 {
@@ -2563,8 +2566,6 @@ static void guards_rules_changed(void *p, bool sets)
 
 	if (!t)
 		return;
-	if (sets)
-		t->epoch++;
 	guards_ifnames_forget(t);
 }
 
@@ -2583,11 +2584,6 @@ static struct guard_table *guard_table_of(struct set_cache *sc)
 		slot->changed = guards_rules_changed;
 	}
 	return slot->p;
-}
-
-uint32_t guards_epoch(struct set_cache *sc)
-{
-	return guard_table_of(sc)->epoch;
 }
 
 static uint32_t guard_slot(const struct rule *r, uint32_t hook, uint8_t family, bool tracked,

@@ -155,8 +155,9 @@ struct set_cache_slot {
 
 /* @t's slot in @sc (never NULL; lives as long as @sc). */
 struct set_cache_slot *set_cache_slot(struct set_cache *sc, enum set_cache_tenant t);
-/* Bumped by every change of a set's elements. */
-uint32_t guards_epoch(struct set_cache *sc);
+/* How many times a set's elements changed since @sc was made: what was
+ * read from named sets holds while it stays the same. */
+uint32_t set_cache_epoch(struct set_cache *sc);
 struct chain_cache;
 struct set_cache *chain_cache_sets(struct chain_cache *cc);
 /* A cache for another thread: the same interface name classes, its own

@@ -28,6 +28,7 @@ struct set_index {
 struct set_cache {
 	struct set_index *slots;
 	uint32_t cap, used;
+	uint32_t epoch; /* bumped by every change of a set's elements */
 	struct set_cache_slot tenants[SC__TENANTS];
 };
 
@@ -81,6 +82,11 @@ struct set_cache_slot *set_cache_slot(struct set_cache *sc, enum set_cache_tenan
 	return &sc->tenants[t];
 }
 
+uint32_t set_cache_epoch(struct set_cache *sc)
+{
+	return sc->epoch;
+}
+
 /* Drop @s's index (NULL: none, rules changed); the indexes after it in
  * its probe run move up. */
 static void set_cache_forget(void *p, const struct set *s)
@@ -94,6 +100,7 @@ static void set_cache_forget(void *p, const struct set *s)
 			sc->tenants[t].changed(sc->tenants[t].p, s != NULL);
 	if (!s)
 		return;
+	sc->epoch++;
 	h = slot_of(s, sc->cap);
 	while (sc->slots[h].set && sc->slots[h].set != s)
 		h = (h + 1) & (sc->cap - 1);

@@ -329,7 +329,7 @@ static int analyse_remembered(struct chain_cache *cc, const struct chain *ch, bo
 int chain_analyse(struct chain_cache *cc, const struct chain *ch, bool redundancy, size_t budget,
 		  struct rule_report *out)
 {
-	uint32_t epoch = guards_epoch(chain_cache_sets(cc));
+	uint32_t epoch = set_cache_epoch(chain_cache_sets(cc));
 
 	if (memo_recall(cc, ch, redundancy, budget, epoch, out))
 		return 0;
@@ -440,7 +440,7 @@ static bool second_cpu(void)
 void chains_analyse(struct chain_cache *cc, const struct chain *const *chains, size_t n,
 		    bool redundancy, size_t budget, struct rule_report **out, int *ret)
 {
-	uint32_t epoch = guards_epoch(chain_cache_sets(cc));
+	uint32_t epoch = set_cache_epoch(chain_cache_sets(cc));
 	struct analysis_share sh = {
 		.chains = chains, .redundancy = redundancy, .budget = budget, .out = out, .ret = ret
 	};
