@@ -178,24 +178,11 @@ struct chain_guards {
 
 static void guard_indexes_release(struct chain_guards *cg);
 
-/* One chain's interface names (chain_names_of()). */
-struct chain_names {
-	const struct chain *chain;
-	uint32_t version, epoch; /* the chain's, and the sets' (set_cache_epoch()) */
-	struct reach_result names;
-	bool valid, from_sets;
-	struct chain_names *next;
-};
-
 struct guard_table {
 	struct guard **b;
 	uint32_t nb, n;
 	struct chain_guards *chains[256];
-	uint64_t calls;			/* reach_flow() calls, to count passes by */
-	struct chain_names *names[256]; /* each chain's interface names */
-	char **ifnames;			/* collect_ifnames()'s, while valid */
-	size_t nifnames;
-	bool have_ifnames;
+	uint64_t calls; /* reach_flow() calls, to count passes by */
 };
 
 /* What running a rule on every packet found: the values that matched. */
@@ -206,8 +193,6 @@ struct guard_run {
 
 static void guard_capture(struct guard_run *g, struct sstate *s);
 static void guard_extra_release(struct guard *g);
-static void guards_ifnames_forget(struct guard_table *t);
-static void chain_names_release(struct chain_names *cn);
 static struct guard_table *guard_table_of(struct set_cache *sc);
 
 /* ---- field encodings ---- */
@@ -2090,6 +2075,26 @@ static bool chain_ifnames(const struct chain *ch, struct reach_result *r)
 	return from_sets;
 }
 
+/* One chain's interface names (chain_names_of()). */
+struct chain_names {
+	const struct chain *chain;
+	uint32_t version, epoch; /* the chain's, and the sets' (set_cache_epoch()) */
+	struct reach_result names;
+	bool valid, from_sets;
+	struct chain_names *next;
+};
+
+/*
+ * The interface names of a ruleset's chains, kept with its set indexes
+ * (the set cache's SC_IFNAMES tenant): each chain's, and all of them.
+ */
+struct ifname_cache {
+	struct chain_names *names[256]; /* each chain's interface names */
+	char **ifnames;			/* collect_ifnames()'s, while valid */
+	size_t nifnames;
+	bool have_ifnames;
+};
+
 static void chain_names_release(struct chain_names *cn)
 {
 	for (size_t i = 0; i < cn->names.nifnames; i++)
@@ -2100,7 +2105,7 @@ static void chain_names_release(struct chain_names *cn)
 }
 
 /* @ch's names, found again only when its rules (or the sets they read) changed. */
-static const struct reach_result *chain_names_of(struct guard_table *t, const struct chain *ch,
+static const struct reach_result *chain_names_of(struct ifname_cache *t, const struct chain *ch,
 						 uint32_t epoch)
 {
 	uint32_t h = (uint32_t)hash_mix((uintptr_t)ch) & (ARRAY_SIZE(t->names) - 1);
@@ -2126,7 +2131,7 @@ static const struct reach_result *chain_names_of(struct guard_table *t, const st
 	return &cn->names;
 }
 
-static void guards_ifnames_forget(struct guard_table *t)
+static void ifname_cache_forget(struct ifname_cache *t)
 {
 	for (size_t i = 0; i < t->nifnames; i++)
 		free(t->ifnames[i]);
@@ -2134,6 +2139,49 @@ static void guards_ifnames_forget(struct guard_table *t)
 	t->ifnames = NULL;
 	t->nifnames = 0;
 	t->have_ifnames = false;
+}
+
+static void ifname_cache_free(void *p)
+{
+	struct ifname_cache *t = p;
+
+	if (!t)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(t->names); i++)
+		for (struct chain_names *cn = t->names[i], *next; cn; cn = next) {
+			next = cn->next;
+			chain_names_release(cn);
+			free(cn);
+		}
+	ifname_cache_forget(t);
+	free(t);
+}
+
+/*
+ * Rules came or went, or a set's elements changed: forget the interface
+ * names (what was read from named sets is checked against
+ * set_cache_epoch()); what is keyed by a chain checks its version.
+ */
+static void ifname_cache_changed(void *p, bool sets)
+{
+	struct ifname_cache *t = p;
+
+	if (!t)
+		return;
+	ifname_cache_forget(t);
+}
+
+/* The interface names of @sc's ruleset: its SC_IFNAMES tenant, made the first time. */
+static struct ifname_cache *ifname_cache_of(struct set_cache *sc)
+{
+	struct set_cache_slot *slot = set_cache_slot(sc, SC_IFNAMES);
+
+	if (!slot->p) {
+		slot->p = xcalloc(1, sizeof(struct ifname_cache));
+		slot->free = ifname_cache_free;
+		slot->changed = ifname_cache_changed;
+	}
+	return slot->p;
 }
 
 /*
@@ -2144,7 +2192,7 @@ static void guards_ifnames_forget(struct guard_table *t)
 static void collect_ifnames(const struct ruleset *rs, struct reach_result *r)
 {
 	struct set_cache *sc = set_cache_of(rs);
-	struct guard_table *t = guard_table_of(sc);
+	struct ifname_cache *t = ifname_cache_of(sc);
 
 	if (!t->have_ifnames) {
 		struct reach_result walk = { 0 };
@@ -2543,33 +2591,15 @@ static void guards_free(void *p)
 			free(cg->g);
 			free(cg);
 		}
-	for (size_t i = 0; i < ARRAY_SIZE(t->names); i++)
-		for (struct chain_names *cn = t->names[i], *next; cn; cn = next) {
-			next = cn->next;
-			chain_names_release(cn);
-			free(cn);
-		}
-	guards_ifnames_forget(t);
 	free(t->b);
 	free(t);
 }
 
 /*
- * Rules came or went, or a set's elements changed: forget the interface
- * names (what was read from named sets is checked against
- * set_cache_epoch()); what is keyed by a chain checks its version, a rule
- * never changes.
+ * The rule guards of @sc's ruleset: its SC_GUARDS tenant, made the first
+ * time. A change need not reach them: what is keyed by a chain checks its
+ * version, and a rule never changes.
  */
-static void guards_rules_changed(void *p, bool sets)
-{
-	struct guard_table *t = p;
-
-	if (!t)
-		return;
-	guards_ifnames_forget(t);
-}
-
-/* The rule guards of @sc's ruleset: its SC_GUARDS tenant, made the first time. */
 static struct guard_table *guard_table_of(struct set_cache *sc)
 {
 	struct set_cache_slot *slot = set_cache_slot(sc, SC_GUARDS);
@@ -2581,7 +2611,6 @@ static struct guard_table *guard_table_of(struct set_cache *sc)
 		t->b = xcalloc(t->nb, sizeof(*t->b));
 		slot->p = t;
 		slot->free = guards_free;
-		slot->changed = guards_rules_changed;
 	}
 	return slot->p;
 }

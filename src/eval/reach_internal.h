@@ -135,8 +135,9 @@ struct set_cache;
  * not change. Each owner fills its slot (set_cache_slot()) the first time.
  */
 enum set_cache_tenant {
-	SC_GUARDS, /* reach's rule guards, keyed by rule: never by a named set's content */
-	SC_MEMOS,  /* chain analyses (shadow.c) */
+	SC_GUARDS,  /* reach's rule guards, keyed by rule: never by a named set's content */
+	SC_IFNAMES, /* the interface names the rules tell apart */
+	SC_MEMOS,   /* chain analyses (shadow.c) */
 	SC__TENANTS
 };
 
