@@ -1466,7 +1466,6 @@ static enum xres x_transform(struct sstate *s, const struct expr *e, bool bitwis
 	return X_OK;
 }
 
-/* nft_do_chain's rule loop for one state, from expression @i. */
 /* ---- chain mode: one chain alone, as if every jump returned ---- */
 
 static void chain_outcome(struct reach_ctx *c, struct sstate *s, uint32_t rule, int32_t verdict)
@@ -1559,6 +1558,63 @@ static void chain_after_rule(struct reach_ctx *c, struct sstate *s)
 	chain_outcome(c, s, idx, v);
 }
 
+/* After rule @r on the hook's path: the rule is done for this state, take its verdict. */
+static void path_after_rule(struct reach_ctx *c, struct sstate *s, const struct rule *r)
+{
+	int32_t v = s->verdict;
+
+	s->nloads = 0;
+	s->rule++;
+	switch (v) {
+	case NFT_BREAK:
+	case NFT_CONTINUE:
+		break;
+	case NFT_JUMP:
+	case NFT_GOTO: {
+		const struct chain *to = chain_target(s->chain, s->jump);
+
+		if (!to) {
+			state_uncertain(c, s, r, "jump to a chain missing from the snapshot");
+			return;
+		}
+		if (v == NFT_JUMP) {
+			if (s->sp >= JUMP_STACK) {
+				decide(s, r, s->chain);
+				result_add(c, s, EVAL_DROP, NULL);
+				return;
+			}
+			s->stack[s->sp].chain = s->chain;
+			s->stack[s->sp++].rule = s->rule;
+		}
+		s->chain = to;
+		s->rule = 0;
+		break;
+	}
+	case NFT_RETURN:
+		s->rule = s->chain->nrules;
+		break;
+	default:
+		decide(s, r, s->chain);
+		switch (v & NF_VERDICT_MASK) {
+		case NF_ACCEPT:
+			s->chain = NULL;
+			break;
+		case NF_DROP:
+			result_add(c, s, EVAL_DROP, NULL);
+			return;
+		case NF_QUEUE:
+			result_add(c, s, EVAL_QUEUE, NULL);
+			return;
+		default:
+			state_uncertain(c, s, r, "verdict not modelled");
+			return;
+		}
+	}
+	s->verdict = NFT_CONTINUE;
+	enqueue(c, s);
+}
+
+/* nft_do_chain's rule loop for one state, from expression @i. */
 static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 {
 	struct reach_ctx *c = rr->c;
@@ -1837,61 +1893,7 @@ static void run_rule(struct rule_run *rr, struct sstate *s, uint32_t i)
 		chain_after_rule(c, s);
 		return;
 	}
-	/* the rule is done for this state: take its verdict */
-	{
-		int32_t v = s->verdict;
-
-		s->nloads = 0;
-		s->rule++;
-		switch (v) {
-		case NFT_BREAK:
-		case NFT_CONTINUE:
-			break;
-		case NFT_JUMP:
-		case NFT_GOTO: {
-			const struct chain *to = chain_target(s->chain, s->jump);
-
-			if (!to) {
-				state_uncertain(c, s, r,
-						"jump to a chain missing from the snapshot");
-				return;
-			}
-			if (v == NFT_JUMP) {
-				if (s->sp >= JUMP_STACK) {
-					decide(s, r, s->chain);
-					result_add(c, s, EVAL_DROP, NULL);
-					return;
-				}
-				s->stack[s->sp].chain = s->chain;
-				s->stack[s->sp++].rule = s->rule;
-			}
-			s->chain = to;
-			s->rule = 0;
-			break;
-		}
-		case NFT_RETURN:
-			s->rule = s->chain->nrules;
-			break;
-		default:
-			decide(s, r, s->chain);
-			switch (v & NF_VERDICT_MASK) {
-			case NF_ACCEPT:
-				s->chain = NULL;
-				break;
-			case NF_DROP:
-				result_add(c, s, EVAL_DROP, NULL);
-				return;
-			case NF_QUEUE:
-				result_add(c, s, EVAL_QUEUE, NULL);
-				return;
-			default:
-				state_uncertain(c, s, r, "verdict not modelled");
-				return;
-			}
-		}
-		s->verdict = NFT_CONTINUE;
-		enqueue(c, s);
-	}
+	path_after_rule(c, s, r);
 }
 
 /* Advance a state that is between rules: enter chains, returns, policies. */
