@@ -101,37 +101,6 @@ void chain_describe(const struct chain *c, struct strbuf *out);
 /* Looks up @name in @c's table. */
 const struct chain *chain_target(const struct chain *c, const char *name);
 
-/* ---- set lookups (sets.c) ---- */
-
-struct set_cache;
-/* @rs's sets indexed for lookups, built as they are first looked up and
- * kept with @rs until ruleset_changed(). */
-struct set_cache *set_cache_of(const struct ruleset *rs);
-/* A cache kept by its caller (another thread's), freed with set_cache_free(). */
-struct set_cache *set_cache_new(void);
-void set_cache_free(void *sc);
-/*
- * Look @key (set->key_len bytes) up in @s as the kernel's set backends do:
- * exact, interval (rbtree start/end elements) or per-field ranges
- * (pipapo), then the catch-all element. Returns the element or NULL.
- */
-const struct elem *set_lookup(struct set_cache *sc, const struct set *s, const uint8_t *key);
-/*
- * Sort elements by key (@key_len bytes); at equal keys an interval end comes
- * first, so the start element that follows it wins a lookup (rbtree order).
- */
-void elems_sort(const struct elem **v, uint32_t n, uint32_t key_len);
-/*
- * @s's elements but the catch-all, in elems_sort() order, sorted once and
- * kept by @sc; the catch-all element (or NULL) in *@catchall.
- */
-const struct elem *const *set_sorted(struct set_cache *sc, const struct set *s, uint32_t *n,
-				     const struct elem **catchall);
-/* The set a lookup/dynset in @c's table names, or NULL. */
-struct set *set_by_name(const struct chain *c, const char *name);
-/* Byte length of concatenated field @i of @s in a register (padded to 4). */
-uint32_t set_field_reglen(const struct set *s, uint32_t i);
-
 /* ---- iptables-nft compat matches (xt.c) ---- */
 
 enum xt_result {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reach_internal.h"
+#include "ivs.h"
 #include "fwaudit/util.h"
 
 /*

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reach_internal.h"
+#include "mindex.h"
 #include "fwaudit/util.h"
 
 static uint32_t bucket_of(const struct mindex *m, uint64_t key)

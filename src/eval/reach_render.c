@@ -6,7 +6,8 @@
 #include <netinet/in.h>
 #include <linux/netfilter.h>
 
-#include "reach_internal.h"
+#include "eval_internal.h"
+#include "reach_result.h"
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
 

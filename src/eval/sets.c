@@ -9,7 +9,7 @@
 #include <string.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "reach_internal.h"
+#include "sets.h"
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
 

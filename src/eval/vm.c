@@ -17,6 +17,7 @@
 #include <linux/netfilter/nf_tables_compat.h>
 
 #include "eval_internal.h"
+#include "sets.h"
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"
 
