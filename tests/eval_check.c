@@ -17,7 +17,8 @@
 #include <string.h>
 #include <linux/netfilter.h>
 
-#include "../src/eval/reach_internal.h"
+#include "../src/eval/guards.h"
+#include "../src/eval/reach_result.h"
 #include "fwaudit/eval.h"
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"

@@ -128,4 +128,18 @@ static inline bool hook_has_oif(uint32_t hook)
 	return hook >= NF_INET_FORWARD;
 }
 
+/* ---- states and the worklist (reach.c) ---- */
+
+/* state_new() - a state of no packets, zeroed; free with state_free(). */
+struct sstate *state_new(void);
+/* state_free() - free @s and its cube (NULL-safe). */
+void state_free(struct sstate *s);
+/**
+ * enqueue() - take @s: queue it for its next rule, merged into a waiting
+ *	state where possible, or settle it between rules (chain entries,
+ *	returns, policies, nat) when it is at a chain's end; an empty one is
+ *	freed.
+ */
+void enqueue(struct reach_ctx *c, struct sstate *s);
+
 #endif

@@ -114,8 +114,8 @@ const struct value_groups *set_value_groups(struct set_cache *sc, const struct s
  * not change. Each owner fills its slot (set_cache_slot()) the first time.
  */
 enum set_cache_tenant {
-	SC_GUARDS,  /* reach's rule guards, keyed by rule: never by a named set's content */
-	SC_IFNAMES, /* the interface names the rules tell apart */
+	SC_GUARDS,  /* rule guards, keyed by rule: never by a named set's content (guards.c) */
+	SC_IFNAMES, /* the interface names the rules tell apart (flow.c) */
 	SC_MEMOS,   /* chain analyses (shadow.c) */
 	SC__TENANTS
 };

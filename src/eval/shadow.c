@@ -15,7 +15,8 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "reach_internal.h"
+#include "chain_mode.h"
+#include "sets.h"
 #include "fwaudit/eval.h"
 #include "fwaudit/model.h"
 #include "fwaudit/util.h"

@@ -13,7 +13,9 @@
 #include <cmocka.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "../../src/eval/reach_internal.h"
+#include "../../src/eval/ivs.h"
+#include "../../src/eval/mindex.h"
+#include "../../src/eval/sets.h"
 #include "fwaudit/model.h"
 
 #define NREF 5000

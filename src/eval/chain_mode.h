@@ -1,22 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef FWAUDIT_REACH_INTERNAL_H
-#define FWAUDIT_REACH_INTERNAL_H
+/*
+ * Chain mode: reach over one chain alone, as if every jump returned every
+ * packet, for the analyses of shadowed and redundant rules (shadow.c).
+ */
+#ifndef FWAUDIT_EVAL_CHAIN_MODE_H
+#define FWAUDIT_EVAL_CHAIN_MODE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "eval_internal.h"
-#include "ivs.h"
-#include "mindex.h"
-#include "reach_result.h"
-#include "sets.h"
-
+struct chain;
 struct chain_cache;
-struct set_cache *chain_cache_sets(struct chain_cache *cc);
-/* A cache for another thread: the same interface name classes, its own
- * set indexes, guards and memos; the ruleset is only read. */
-struct chain_cache *chain_cache_fork(const struct chain_cache *cc);
+struct cube;
+struct set_cache;
 
 /*
  * struct chain_run - reach over one chain alone (chain mode): jumps count as
@@ -64,12 +61,15 @@ struct chain_run {
 	struct chain_cache *cache; /* the ruleset, its set indexes, interface names */
 };
 
-/* Rule guards are used (tests turn them off to compare the answers). */
-extern bool reach_use_guards;
-
 /* Run @cr from @start classes (@nstart cubes; NULL = every packet). */
 void chain_run(struct chain_run *cr, const struct cube *start, size_t nstart);
 /* Forget a run's results (not its cache). */
 void chain_run_reset(struct chain_run *cr);
+
+/* The set cache @cc's runs look sets up in (the ruleset's, or a fork's own). */
+struct set_cache *chain_cache_sets(struct chain_cache *cc);
+/* A cache for another thread: the same interface name classes, its own
+ * set indexes, guards and memos; the ruleset is only read. */
+struct chain_cache *chain_cache_fork(const struct chain_cache *cc);
 
 #endif
