@@ -14,6 +14,8 @@ struct chain;
 struct chain_cache;
 struct cube;
 struct set_cache;
+struct reach_ctx;
+struct sstate;
 
 /*
  * struct chain_run - reach over one chain alone (chain mode): jumps count as
@@ -71,5 +73,24 @@ struct set_cache *chain_cache_sets(struct chain_cache *cc);
 /* A cache for another thread: the same interface name classes, its own
  * set indexes, guards and memos; the ruleset is only read. */
 struct chain_cache *chain_cache_fork(const struct chain_cache *cc);
+
+/* ---- what the traversal calls in chain mode (@c->cr set) ---- */
+
+/**
+ * chain_enter() - before @s's rule: count the step, pass over the rule the
+ *	run deletes, mark the rule reached. Returns false when @s was taken
+ *	(the budget ran out, or the deleted rule was the chain's last).
+ */
+bool chain_enter(struct reach_ctx *c, struct sstate *s);
+/**
+ * chain_after_rule() - take @s after its rule: within the chain only its
+ *	own verdicts end a class; what goes on is queued (enqueue()).
+ */
+void chain_after_rule(struct reach_ctx *c, struct sstate *s);
+/**
+ * chain_outcome() - take @s, which ended at rule @rule (the chain's
+ *	length: fell off its end) with @verdict; notes the pair once, frees @s.
+ */
+void chain_outcome(struct reach_ctx *c, struct sstate *s, uint32_t rule, int32_t verdict);
 
 #endif

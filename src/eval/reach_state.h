@@ -132,6 +132,8 @@ static inline bool hook_has_oif(uint32_t hook)
 
 /* state_new() - a state of no packets, zeroed; free with state_free(). */
 struct sstate *state_new(void);
+/* state_clone() - a copy of @s, its cube copied too; free with state_free(). */
+struct sstate *state_clone(const struct sstate *s);
 /* state_free() - free @s and its cube (NULL-safe). */
 void state_free(struct sstate *s);
 /**
@@ -141,5 +143,11 @@ void state_free(struct sstate *s);
  *	freed.
  */
 void enqueue(struct reach_ctx *c, struct sstate *s);
+/**
+ * run_all() - run @init and every state it leads to, to their ends, for one
+ *	order of the base chains (@c->order); the answers go to @c->res (or,
+ *	in chain mode, @c->cr). Takes @init; the queue is empty after.
+ */
+void run_all(struct reach_ctx *c, struct sstate *init);
 
 #endif
