@@ -9,7 +9,6 @@
  * A chain cache holds what every run over a ruleset's chains shares.
  */
 #include <stdlib.h>
-#include <string.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 

@@ -16,7 +16,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
 #include "chain_mode.h"

@@ -9,6 +9,7 @@
 struct rule;
 struct reach_ctx;
 struct sstate;
+struct ivs;
 
 /*
  * struct rule_run - rule @r run for a state and the states split off it on
@@ -29,5 +30,14 @@ struct rule_run {
  * path, chain mode or a guard's run: run_rule()'s end).
  */
 void rule_run_whole(struct rule_run *rr, struct sstate *s);
+/**
+ * split() - split @s on field @f: @match are the values for which the
+ *	condition holds.
+ *
+ * Returns the state where it holds (a new one, NULL when it holds for no
+ * value) and leaves in @s the rest (its field @f emptied when nothing is
+ * left). @match stays the caller's.
+ */
+struct sstate *split(struct sstate *s, int f, const struct ivs *match);
 
 #endif

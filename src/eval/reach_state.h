@@ -17,6 +17,7 @@
 
 struct ruleset;
 struct chain;
+struct rule;
 struct expr;
 struct hook_path;
 struct set_cache;
@@ -132,6 +133,11 @@ static inline bool hook_has_oif(uint32_t hook)
 
 /* state_new() - a state of no packets, zeroed; free with state_free(). */
 struct sstate *state_new(void);
+/**
+ * state_clone_but() - a copy of @s but field @skip of its cube (-1: none),
+ *	left empty for the caller to fill; free with state_free().
+ */
+struct sstate *state_clone_but(const struct sstate *s, int skip);
 /* state_clone() - a copy of @s, its cube copied too; free with state_free(). */
 struct sstate *state_clone(const struct sstate *s);
 /* state_free() - free @s and its cube (NULL-safe). */
@@ -149,5 +155,16 @@ void enqueue(struct reach_ctx *c, struct sstate *s);
  *	in chain mode, @c->cr). Takes @init; the queue is empty after.
  */
 void run_all(struct reach_ctx *c, struct sstate *init);
+/**
+ * state_uncertain() - take @s: it cannot be evaluated at rule @r (or NULL),
+ *	for @why (static text). Its class is answered uncertain, decided by
+ *	@r; in chain mode the run notes the first such rule instead.
+ */
+void state_uncertain(struct reach_ctx *c, struct sstate *s, const struct rule *r, const char *why);
+/**
+ * path_after_rule() - take @s after rule @r on the hook's path: its verdict
+ *	moves it on (a jump, a return, to the next base chain) or ends it.
+ */
+void path_after_rule(struct reach_ctx *c, struct sstate *s, const struct rule *r);
 
 #endif
