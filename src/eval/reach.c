@@ -305,6 +305,8 @@ void enqueue(struct reach_ctx *c, struct sstate *s)
 	c->queue[c->nq++] = s;
 }
 
+/* ---- the hook's path ---- */
+
 /* After rule @r on the hook's path: the rule is done for this state, take its verdict. */
 void path_after_rule(struct reach_ctx *c, struct sstate *s, const struct rule *r)
 {
@@ -449,6 +451,8 @@ static bool settle(struct reach_ctx *c, struct sstate *s)
 		s->pos++;
 	}
 }
+
+/* ---- runs ---- */
 
 /* Run every state to its end for one order of the base chains. */
 void run_all(struct reach_ctx *c, struct sstate *init)
