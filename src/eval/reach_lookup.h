@@ -6,12 +6,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ivs.h"
+#include "reach_state.h"
 
-struct reach_ctx;
-struct sstate;
-struct symload;
 struct rule_run;
 struct set;
 struct value_group;
@@ -26,15 +25,42 @@ enum xres { X_OK, X_BREAK, X_SPLIT, X_UNCERTAIN };
 /* Which load (if exactly one, covering [off, off+n)) the bytes hold. */
 enum region { RG_CONCRETE, RG_LOAD, RG_OTHER };
 
-/* ---- the registers of a state (reach_rule.c) ---- */
+/*
+ * ---- the registers of a state (reach_rule.c) ----
+ * set_concrete() and region_of() run for nearly every expression of every
+ * rule: inline, as they were while one file held them and their callers.
+ */
 
 /* set_concrete() - write the @len bytes @v at register offset @off: a known value. */
-void set_concrete(struct sstate *s, int off, const void *v, uint32_t len);
+static inline void set_concrete(struct sstate *s, int off, const void *v, uint32_t len)
+{
+	uint32_t full = (len + 3) & ~3u;
+
+	memset(s->regs + off, 0, full);
+	memcpy(s->regs + off, v, len);
+	memset(s->tag + off, 0, full);
+}
+
 /**
  * region_of() - what the @n register bytes at @off hold: a known value, one
  *	load (its place in *@l) or anything else.
  */
-enum region region_of(const struct sstate *s, int off, uint32_t n, const struct symload **l);
+static inline enum region region_of(const struct sstate *s, int off, uint32_t n,
+				    const struct symload **l)
+{
+	uint8_t t = s->tag[off];
+
+	for (uint32_t i = 1; i < n; i++)
+		if (s->tag[off + i] != t)
+			return RG_OTHER;
+	if (t == 0)
+		return RG_CONCRETE;
+	if (t == TAG_UNKNOWN)
+		return RG_OTHER;
+	*l = &s->loads[t - 1];
+	return (*l)->cur == off ? RG_LOAD : RG_OTHER;
+}
+
 /**
  * load_is_prefix() - load @l, @n bytes long, is the top of a big-endian
  *	field masked by a prefix: true, with the shift and mask that say so.

@@ -85,15 +85,6 @@ static uint32_t encode(const struct reach_ctx *c, int f, int enc, u128 v, uint8_
 
 /* ---- loads ---- */
 
-void set_concrete(struct sstate *s, int off, const void *v, uint32_t len)
-{
-	uint32_t full = (len + 3) & ~3u;
-
-	memset(s->regs + off, 0, full);
-	memcpy(s->regs + off, v, len);
-	memset(s->tag + off, 0, full);
-}
-
 static void set_unknown(struct sstate *s, int off, uint32_t len)
 {
 	memset(s->tag + off, TAG_UNKNOWN, len);
@@ -258,21 +249,6 @@ bool seg_values(const struct reach_ctx *c, const struct sstate *s, const struct 
 				break;
 		}
 	return true;
-}
-
-enum region region_of(const struct sstate *s, int off, uint32_t n, const struct symload **l)
-{
-	uint8_t t = s->tag[off];
-
-	for (uint32_t i = 1; i < n; i++)
-		if (s->tag[off + i] != t)
-			return RG_OTHER;
-	if (t == 0)
-		return RG_CONCRETE;
-	if (t == TAG_UNKNOWN)
-		return RG_OTHER;
-	*l = &s->loads[t - 1];
-	return (*l)->cur == off ? RG_LOAD : RG_OTHER;
 }
 
 /*
